@@ -1,0 +1,146 @@
+// One code path for both databases: PGlite (embedded, data in a local folder) when DATABASE_URL is
+// unset, postgres.js against a real server when it is set. Migrations run once per process.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface DbHandle {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+export const migrationsFolder = path.join(process.cwd(), 'drizzle');
+
+export function defaultPgliteDir(): string {
+  return process.env.PGLITE_DIR ?? path.join(process.cwd(), '.data', 'pglite');
+}
+
+export interface OpenOptions {
+  /** postgres:// URL; when absent PGlite is used */
+  url?: string;
+  /** PGlite folder; 'memory' for an in-memory database */
+  dataDir?: string;
+  /** postgres.js pool size */
+  max?: number;
+  migrate?: boolean;
+}
+
+export async function openDb(options: OpenOptions = {}): Promise<DbHandle> {
+  const handle = options.url ? openPostgres(options.url, options.max ?? 10) : await openPglite(options.dataDir);
+  if (options.migrate !== false) await migrateDb(handle, options.url);
+  return handle;
+}
+
+function openPostgres(url: string, max: number): DbHandle {
+  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 5, idle_timeout: 30 });
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+}
+
+async function openPglite(dataDir: string | undefined): Promise<DbHandle> {
+  const dir = dataDir ?? defaultPgliteDir();
+  let client: PGlite;
+  if (dir === 'memory') {
+    client = new PGlite();
+  } else {
+    mkdirSync(path.dirname(dir), { recursive: true });
+    client = new PGlite(dir);
+  }
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return { db, kind: 'pglite', close: () => client.close() };
+}
+
+/** Applies the committed migrations; on a shared server, one process at a time. */
+async function migrateDb(handle: DbHandle, url: string | undefined): Promise<void> {
+  if (handle.kind === 'pglite') {
+    await migratePglite(handle.db as unknown as Parameters<typeof migratePglite>[0], { migrationsFolder });
+    return;
+  }
+  const lockClient = postgres(url!, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  try {
+    await lockClient`select pg_advisory_lock(7262001)`;
+    await migratePostgres(drizzlePostgres(lockClient), { migrationsFolder });
+    await lockClient`select pg_advisory_unlock(7262001)`;
+  } finally {
+    await lockClient.end({ timeout: 5 });
+  }
+}
+
+/** Rows of a raw query, whichever driver ran it. */
+export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result: unknown = await db.execute(query);
+  if (Array.isArray(result)) return result as T[];
+  return (result as { rows: T[] }).rows;
+}
+
+export async function one<T>(db: Db, query: SQL): Promise<T> {
+  const [row] = await rows<T>(db, query);
+  if (row === undefined) throw new Error('query returned no row');
+  return row;
+}
+
+const connectionErrorCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EPIPE',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+
+/** True when an error (or one of its causes) says the database cannot be reached. */
+export function isUnreachable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 6; depth++) {
+    if (typeof current === 'object') {
+      const { code, message } = current as { code?: unknown; message?: unknown };
+      if (typeof code === 'string' && connectionErrorCodes.has(code)) return true;
+      if (typeof message === 'string' && /PGlite is closed|connection.*(refused|terminated)/i.test(message)) return true;
+      current = (current as { cause?: unknown }).cause;
+    } else break;
+  }
+  return false;
+}
+
+declare global {
+  var __revenueFunnelDb: Promise<DbHandle> | undefined;
+}
+
+/** The process-wide database, opened and migrated on first use. */
+export function getDbHandle(): Promise<DbHandle> {
+  globalThis.__revenueFunnelDb ??= openDb({ url: process.env.DATABASE_URL || undefined }).catch((error: unknown) => {
+    globalThis.__revenueFunnelDb = undefined;
+    throw error;
+  });
+  return globalThis.__revenueFunnelDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDbHandle()).db;
+}
+
+export { sql };

@@ -1,0 +1,320 @@
+// The read model. `events` is the append-only log; fact tables are insert-only projections of
+// single events; derived tables are recomputed from facts for the entities a batch touched.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const cents = (name: string) => bigint(name, { mode: 'number' });
+
+// ---------------------------------------------------------------- access
+
+export const apiKeys = pgTable('api_keys', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull(),
+  department: text('department').notNull(),
+  /** sha256 of the full key; the key itself is shown once and never stored. */
+  keyHash: text('key_hash').notNull().unique(),
+  /** first characters of the key, to recognise it in lists. */
+  prefix: text('prefix').notNull(),
+  ratePerMinute: integer('rate_per_minute').notNull().default(600),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  revokedAt: ts('revoked_at'),
+});
+
+/** Requests per key per one-minute window; shared by every app process. */
+export const apiKeyWindows = pgTable(
+  'api_key_windows',
+  {
+    apiKeyId: integer('api_key_id').notNull(),
+    windowStart: ts('window_start').notNull(),
+    requests: integer('requests').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.windowStart] })],
+);
+
+export const users = pgTable('users', {
+  id: serial('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  role: text('role').notNull(),
+  department: text('department').notNull(),
+  passwordHash: text('password_hash'),
+  disabledAt: ts('disabled_at'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** Product settings (SLAs, lookback, forecast horizon, permission matrix), one JSON value per key. */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+// ---------------------------------------------------------------- the log
+
+export const events = pgTable(
+  'events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    apiKeyId: integer('api_key_id').notNull(),
+    department: text('department').notNull(),
+    /** the sender's idempotency key */
+    eventId: text('event_id').notNull(),
+    type: text('type').notNull(),
+    occurredAt: ts('occurred_at').notNull(),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+    /** the key of the entity the event is about (contact, opportunity, ticket, campaign, account, week) */
+    entityKey: text('entity_key').notNull(),
+    /** data.accountId where the event names one */
+    accountId: text('account_id'),
+    data: jsonb('data').notNull(),
+  },
+  (t) => [
+    uniqueIndex('events_key_event_uq').on(t.apiKeyId, t.eventId),
+    index('events_entity_idx').on(t.entityKey, t.type),
+    index('events_account_idx').on(t.accountId).where(sql`${t.accountId} is not null`),
+    index('events_anonymous_idx')
+      .on(sql`(${t.data}->>'anonymousId')`)
+      .where(sql`${t.type} = 'lead.created' and ${t.data}->>'anonymousId' is not null`),
+  ],
+);
+
+export const rejectedEvents = pgTable(
+  'rejected_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    apiKeyId: integer('api_key_id'),
+    department: text('department').notNull(),
+    /** position in the batch it came in; null when the whole body was rejected */
+    batchIndex: integer('batch_index'),
+    eventId: text('event_id'),
+    type: text('type'),
+    /** the event as sent, when it was JSON */
+    raw: jsonb('raw'),
+    /** the body as sent, when it was not JSON */
+    rawText: text('raw_text'),
+    status: smallint('status').notNull(),
+    errors: jsonb('errors').notNull(),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+    replayedAt: ts('replayed_at'),
+    replayedEventPk: bigint('replayed_event_pk', { mode: 'number' }),
+  },
+  (t) => [index('rejected_events_key_idx').on(t.apiKeyId, t.receivedAt)],
+);
+
+// ---------------------------------------------------------------- facts (one row per event)
+
+export const touches = pgTable(
+  'touches',
+  {
+    eventPk: bigint('event_pk', { mode: 'number' }).primaryKey(),
+    eventId: text('event_id').notNull(),
+    contactId: text('contact_id'),
+    anonymousId: text('anonymous_id'),
+    /** contactId, or the contact its anonymousId is tied to (derived) */
+    resolvedContactId: text('resolved_contact_id'),
+    channel: text('channel').notNull(),
+    campaignId: text('campaign_id'),
+    touchType: text('touch_type').notNull(),
+    url: text('url'),
+    occurredAt: ts('occurred_at').notNull(),
+  },
+  (t) => [
+    index('touches_contact_idx').on(t.resolvedContactId, t.occurredAt),
+    index('touches_anonymous_idx').on(t.anonymousId).where(sql`${t.anonymousId} is not null`),
+    index('touches_time_idx').on(t.occurredAt),
+  ],
+);
+
+export const campaignSpend = pgTable(
+  'campaign_spend',
+  {
+    eventPk: bigint('event_pk', { mode: 'number' }).primaryKey(),
+    campaignId: text('campaign_id').notNull(),
+    spendDate: date('spend_date', { mode: 'string' }).notNull(),
+    amountCents: cents('amount_cents').notNull(),
+  },
+  (t) => [index('campaign_spend_date_idx').on(t.spendDate, t.campaignId)],
+);
+
+/** renewals, expansions, churn and advocacy, one row per event */
+export const accountEvents = pgTable(
+  'account_events',
+  {
+    eventPk: bigint('event_pk', { mode: 'number' }).primaryKey(),
+    eventId: text('event_id').notNull(),
+    accountId: text('account_id').notNull(),
+    kind: text('kind').notNull(), // renewed | expanded | churned | advocacy
+    amountCents: cents('amount_cents'),
+    reason: text('reason'),
+    advocacyKind: text('advocacy_kind'),
+    contactId: text('contact_id'),
+    occurredAt: ts('occurred_at').notNull(),
+  },
+  (t) => [
+    index('account_events_account_idx').on(t.accountId, t.kind, t.occurredAt),
+    index('account_events_contact_idx').on(t.contactId).where(sql`${t.contactId} is not null`),
+    index('account_events_time_idx').on(t.occurredAt),
+  ],
+);
+
+// ---------------------------------------------------------------- derived entities
+
+/** anonymousId -> contactId, from the earliest lead.created naming the anonymousId */
+export const identityLinks = pgTable(
+  'identity_links',
+  {
+    anonymousId: text('anonymous_id').primaryKey(),
+    contactId: text('contact_id').notNull(),
+    linkedAt: ts('linked_at').notNull(),
+  },
+  (t) => [index('identity_links_contact_idx').on(t.contactId)],
+);
+
+/** One journey per contact, with its seven reach times ("reached at least stage k"). */
+export const leads = pgTable(
+  'leads',
+  {
+    contactId: text('contact_id').primaryKey(),
+    accountId: text('account_id'),
+    email: text('email'),
+    name: text('name'),
+    company: text('company'),
+    declaredSource: text('declared_source'),
+    campaignId: text('campaign_id'),
+    anonymousId: text('anonymous_id'),
+    /** declared source, else the channel of the first touch, else 'unknown' */
+    source: text('source').notNull(),
+    /** the converting opportunity's account after conversion, else the lead's own account */
+    journeyAccountId: text('journey_account_id'),
+    convertedOpportunityId: text('converted_opportunity_id'),
+    firstFollowUpAt: ts('first_follow_up_at'),
+    followUpOwnerId: text('follow_up_owner_id'),
+    disqualifiedAt: ts('disqualified_at'),
+    disqualifiedReason: text('disqualified_reason'),
+    awarenessAt: ts('awareness_at'),
+    inquiryAt: ts('inquiry_at'),
+    qualificationAt: ts('qualification_at'),
+    conversionAt: ts('conversion_at'),
+    retentionAt: ts('retention_at'),
+    expansionAt: ts('expansion_at'),
+    advocacyAt: ts('advocacy_at'),
+    /** the furthest stage reached, 0 (none) to 7 (advocacy) */
+    stage: smallint('stage').notNull(),
+  },
+  (t) => [
+    index('leads_inquiry_idx').on(t.inquiryAt),
+    index('leads_awareness_idx').on(t.awarenessAt),
+    index('leads_source_idx').on(t.source, t.inquiryAt),
+    index('leads_campaign_idx').on(t.campaignId),
+    index('leads_journey_account_idx').on(t.journeyAccountId),
+    index('leads_account_idx').on(t.accountId),
+  ],
+);
+
+export const accounts = pgTable('accounts', {
+  accountId: text('account_id').primaryKey(),
+  name: text('name'),
+  firstSeenAt: ts('first_seen_at').notNull(),
+  churnedAt: ts('churned_at'),
+  churnReason: text('churn_reason'),
+});
+
+export const campaigns = pgTable('campaigns', {
+  campaignId: text('campaign_id').primaryKey(),
+  name: text('name').notNull(),
+  channel: text('channel').notNull(),
+  budgetCents: cents('budget_cents'),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+export const opportunities = pgTable(
+  'opportunities',
+  {
+    opportunityId: text('opportunity_id').primaryKey(),
+    accountId: text('account_id'),
+    contactId: text('contact_id'),
+    dealType: text('deal_type'),
+    stage: text('stage'),
+    /** won amount when given, else the latest amount of created/updated */
+    amountCents: cents('amount_cents'),
+    createdAt: ts('created_at'),
+    expectedCloseAt: ts('expected_close_at'),
+    status: text('status').notNull(), // open | won | lost
+    wonAt: ts('won_at'),
+    lostAt: ts('lost_at'),
+    lostReason: text('lost_reason'),
+  },
+  (t) => [
+    index('opportunities_contact_idx').on(t.contactId),
+    index('opportunities_account_idx').on(t.accountId),
+    index('opportunities_won_idx').on(t.wonAt),
+    index('opportunities_status_idx').on(t.status, t.dealType),
+  ],
+);
+
+export const onboardings = pgTable(
+  'onboardings',
+  {
+    opportunityId: text('opportunity_id').primaryKey(),
+    accountId: text('account_id'),
+    startedAt: ts('started_at'),
+    completedAt: ts('completed_at'),
+  },
+  (t) => [index('onboardings_started_idx').on(t.startedAt)],
+);
+
+export const capacity = pgTable('capacity', {
+  /** ISO week, e.g. 2026-W07 */
+  week: text('week').primaryKey(),
+  weekStart: date('week_start', { mode: 'string' }).notNull(),
+  slots: integer('slots').notNull(),
+});
+
+export const tickets = pgTable(
+  'tickets',
+  {
+    ticketId: text('ticket_id').primaryKey(),
+    accountId: text('account_id'),
+    contactId: text('contact_id'),
+    category: text('category'),
+    priority: text('priority'),
+    openedAt: ts('opened_at'),
+    resolvedAt: ts('resolved_at'),
+    csat: smallint('csat'),
+  },
+  (t) => [index('tickets_account_idx').on(t.accountId), index('tickets_opened_idx').on(t.openedAt)],
+);
+
+/** Revenue credit of one won opportunity per model and touch, in cents (sums to the amount). */
+export const attributionCredits = pgTable(
+  'attribution_credits',
+  {
+    opportunityId: text('opportunity_id').notNull(),
+    model: text('model').notNull(),
+    /** the touch's event id, or 'unattributed' */
+    touchRef: text('touch_ref').notNull(),
+    channel: text('channel').notNull(),
+    campaignId: text('campaign_id'),
+    wonAt: ts('won_at').notNull(),
+    creditCents: cents('credit_cents').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.opportunityId, t.model, t.touchRef] }),
+    index('attribution_credits_won_idx').on(t.model, t.wonAt),
+  ],
+);
