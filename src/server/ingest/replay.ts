@@ -1,0 +1,35 @@
+// Replays a rejected event after a fix: the event as kept, or a corrected version of it, goes
+// through the same validation and projection under the key that first sent it.
+import { eq } from 'drizzle-orm';
+import type { Db } from '~/server/db/client';
+import { apiKeys, rejectedEvents } from '~/server/db/schema';
+import type { Department } from './catalogue';
+import { storeEvents } from './ingest';
+import { project } from './projection';
+import { validateEvent, type FieldError } from './validate';
+
+export type ReplayResult =
+  | { status: 'applied' | 'duplicate'; eventPk: number | null }
+  | { status: 'invalid'; errors: FieldError[] }
+  | { status: 'not_found' | 'already_replayed' | 'no_event' };
+
+export async function replayRejected(db: Db, rejectedId: number, corrected?: unknown): Promise<ReplayResult> {
+  const [row] = await db.select().from(rejectedEvents).where(eq(rejectedEvents.id, rejectedId));
+  if (!row) return { status: 'not_found' };
+  if (row.replayedAt) return { status: 'already_replayed' };
+  const candidate = corrected ?? row.raw;
+  if (candidate === null || candidate === undefined || row.apiKeyId === null) return { status: 'no_event' };
+
+  const [key] = await db.select({ id: apiKeys.id, department: apiKeys.department }).from(apiKeys).where(eq(apiKeys.id, row.apiKeyId));
+  if (!key) return { status: 'no_event' };
+  const check = validateEvent(candidate, key.department as Department);
+  if (!check.ok) return { status: 'invalid', errors: check.errors };
+
+  return db.transaction(async (tx) => {
+    const stored = await storeEvents(tx, { apiKeyId: key.id, department: key.department as Department }, [check.event]);
+    await project(tx, stored);
+    const eventPk = stored[0]?.pk ?? null;
+    await tx.update(rejectedEvents).set({ replayedAt: new Date(), replayedEventPk: eventPk }).where(eq(rejectedEvents.id, rejectedId));
+    return { status: eventPk === null ? 'duplicate' : 'applied', eventPk };
+  });
+}
