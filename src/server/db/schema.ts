@@ -5,6 +5,7 @@ import {
   bigint,
   bigserial,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -317,4 +318,38 @@ export const attributionCredits = pgTable(
     primaryKey({ columns: [t.opportunityId, t.model, t.touchRef] }),
     index('attribution_credits_won_idx').on(t.model, t.wonAt),
   ],
+);
+
+// ---------------------------------------------------------------- KPI targets
+
+/**
+ * A target on one metric the product computes, for one month or quarter (QQTR: quantity, quality
+ * standard, timeframe, resources) with its RACI: exactly one accountable department.
+ */
+export const kpiTargets = pgTable(
+  'kpi_targets',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    metric: text('metric').notNull(),
+    /** { source?, campaign?, segment?, dealType? } */
+    filters: jsonb('filters').$type<Record<string, string>>().notNull().default({}),
+    periodKind: text('period_kind').notNull(), // month | quarter
+    /** first day of the month or quarter, UTC */
+    periodStart: date('period_start', { mode: 'string' }).notNull(),
+    /** counts, cents for money metrics, a fraction (0..1) for rates */
+    targetValue: doublePrecision('target_value').notNull(),
+    qualityMetric: text('quality_metric'),
+    qualityMin: doublePrecision('quality_min'),
+    budgetCents: cents('budget_cents'),
+    accountable: text('accountable').notNull(),
+    responsible: jsonb('responsible').$type<string[]>().notNull().default([]),
+    consulted: jsonb('consulted').$type<string[]>().notNull().default([]),
+    informed: jsonb('informed').$type<string[]>().notNull().default([]),
+    createdBy: integer('created_by'),
+    updatedBy: integer('updated_by'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('kpi_targets_period_idx').on(t.periodStart, t.accountable)],
 );
