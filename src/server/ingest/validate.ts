@@ -53,10 +53,12 @@ export function validateEvent(raw: unknown, dept: Department): Validation {
       ],
     };
   }
-  if (parsed.success && isEventType(rawType)) {
-    const data = catalogue[rawType].data.safeParse(parsed.data.data);
+  const rawData = (raw as { data?: unknown }).data;
+  if (isEventType(rawType) && rawData !== null && typeof rawData === 'object' && !Array.isArray(rawData)) {
+    // Report data errors together with envelope errors, so one round of fixes is enough.
+    const data = catalogue[rawType].data.safeParse(rawData);
     if (!data.success) errors.push(...issuesToErrors(data.error.issues, ['data']));
-    else if (errors.length === 0) {
+    else if (parsed.success && errors.length === 0) {
       return {
         ok: true,
         event: { id: parsed.data.id, type: rawType, occurredAt: new Date(parsed.data.occurredAt), data: data.data } as IngestEvent,
