@@ -313,6 +313,10 @@ export const attributionCredits = pgTable(
     campaignId: text('campaign_id'),
     wonAt: ts('won_at').notNull(),
     creditCents: cents('credit_cents').notNull(),
+    /** when the touch happened (null for 'unattributed'), so a deal's path reads without the touches table */
+    touchAt: ts('touch_at'),
+    /** 'touch', 'lead.created' (a lead's creation counted as a touch of its source) or 'unattributed' */
+    touchKind: text('touch_kind').notNull().default('touch'),
   },
   (t) => [
     primaryKey({ columns: [t.opportunityId, t.model, t.touchRef] }),
