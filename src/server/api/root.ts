@@ -1,0 +1,12 @@
+// The app router: one sub-router per family. Register a new router here.
+import { authRouter } from './routers/auth';
+import { createCallerFactory, createTRPCRouter } from './trpc';
+
+export const appRouter = createTRPCRouter({
+  auth: authRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Server-side caller: `createCaller(ctx).auth.me()`; also the seam for router tests. */
+export const createCaller = createCallerFactory(appRouter);
