@@ -65,6 +65,33 @@ export const settings = pgTable('settings', {
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
 
+/** Failed sign-in attempts, per account (email) and per client address; shared by every process. */
+export const signInFailures = pgTable(
+  'sign_in_failures',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** 'account' (lower-cased email) or 'address' (client IP) */
+    scope: text('scope').notNull(),
+    subject: text('subject').notNull(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('sign_in_failures_subject_idx').on(t.scope, t.subject, t.at)],
+);
+
+/** Who did what and when: every admin action and every export. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: ts('at').notNull().defaultNow(),
+    actorId: integer('actor_id'),
+    actorEmail: text('actor_email'),
+    action: text('action').notNull(),
+    details: jsonb('details').notNull().default({}),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at)],
+);
+
 // ---------------------------------------------------------------- the log
 
 export const events = pgTable(
