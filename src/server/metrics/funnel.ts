@@ -1,9 +1,14 @@
-// The buyer-journey funnel: how many journeys reached each of the seven stages.
-import { sql } from 'drizzle-orm';
-import { one, type Db } from '~/server/db/client';
+// The buyer-journey funnel: how many journeys of a cohort reached each of the seven stages, how
+// many moved on to the next, how fast, and who they are.
+import { sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { one, rows, type Db } from '~/server/db/client';
+import { ratio } from '~/lib/stats';
+import { daysBetween, inRange, isoText, journeyFilters, metricInput, type MetricFilters, type DateRange } from './filters';
 
 export const stages = ['awareness', 'inquiry', 'qualification', 'conversion', 'retention', 'expansion', 'advocacy'] as const;
 export type Stage = (typeof stages)[number];
+export const stage = z.enum(stages);
 
 export interface StageCount {
   stage: Stage;
@@ -22,4 +27,178 @@ export async function stageCounts(db: Db): Promise<StageCount[]> {
     from leads`,
   );
   return stages.map((stage) => ({ stage, journeys: Number(row[stage]) }));
+}
+
+// ---------------------------------------------------------------- cohorts
+
+export const cohortBy = z.enum(['inquiry', 'awareness']);
+export type CohortBy = z.infer<typeof cohortBy>;
+
+export const funnelInput = metricInput.extend({ cohortBy: cohortBy.default('inquiry') });
+export type FunnelInput = z.input<typeof funnelInput>;
+
+interface Cohort {
+  range: DateRange;
+  filters?: MetricFilters;
+  cohortBy?: CohortBy;
+}
+
+const reachColumn = (s: Stage): SQL => sql.raw(`l.${s}_at`);
+
+/** The journeys of the cohort, as a where clause over `leads l`. */
+function cohortWhere(cohort: Cohort): SQL {
+  const by = cohort.cohortBy ?? 'inquiry';
+  return sql`${inRange(reachColumn(by), cohort.range)} and ${journeyFilters(cohort.filters ?? {})}`;
+}
+
+export interface Velocity {
+  /** days between the two reach times, over the journeys that reached both */
+  medianDays: number | null;
+  p75Days: number | null;
+  journeys: number;
+}
+
+export interface FunnelStage {
+  stage: Stage;
+  journeys: number;
+  /** count(next) / count(this); null for the last stage or when this count is 0 */
+  conversionToNext: number | null;
+  /** null for the last stage */
+  velocityToNext: Velocity | null;
+}
+
+export interface FunnelReport {
+  cohortBy: CohortBy;
+  stages: FunnelStage[];
+}
+
+export async function funnel(db: Db, cohort: Cohort): Promise<FunnelReport> {
+  const columns: SQL[] = stages.map((s) => sql`count(${reachColumn(s)})::int as ${sql.raw(s)}`);
+  stages.slice(0, -1).forEach((s, k) => {
+    const next = stages[k + 1]!;
+    const days = daysBetween(reachColumn(s), reachColumn(next));
+    columns.push(
+      sql`(percentile_cont(0.5) within group (order by ${days}))::float8 as ${sql.raw(`median_${k}`)}`,
+      sql`(percentile_cont(0.75) within group (order by ${days}))::float8 as ${sql.raw(`p75_${k}`)}`,
+      sql`count(${days})::int as ${sql.raw(`both_${k}`)}`,
+    );
+  });
+  const row = await one<Record<string, number | string | null>>(
+    db,
+    sql`select ${sql.join(columns, sql`, `)} from leads l where ${cohortWhere(cohort)}`,
+  );
+  const count = (s: Stage) => Number(row[s]);
+  const nullable = (value: number | string | null | undefined) => (value === null || value === undefined ? null : Number(value));
+  return {
+    cohortBy: cohort.cohortBy ?? 'inquiry',
+    stages: stages.map((s, k) => {
+      const next = stages[k + 1];
+      return {
+        stage: s,
+        journeys: count(s),
+        conversionToNext: next === undefined ? null : ratio(count(next), count(s)),
+        velocityToNext:
+          next === undefined
+            ? null
+            : { medianDays: nullable(row[`median_${k}`]), p75Days: nullable(row[`p75_${k}`]), journeys: Number(row[`both_${k}`]) },
+      };
+    }),
+  };
+}
+
+// ---------------------------------------------------------------- trend
+
+export interface CohortMonth {
+  /** YYYY-MM (UTC) of the cohort date */
+  month: string;
+  counts: Record<Stage, number>;
+}
+
+/** Stage counts of each monthly cohort within the range, oldest first; months without journeys are left out. */
+export async function cohortTrend(db: Db, cohort: Cohort): Promise<CohortMonth[]> {
+  const by = reachColumn(cohort.cohortBy ?? 'inquiry');
+  const found = await rows<Record<string, number | string>>(
+    db,
+    sql`select to_char(date_trunc('month', ${by} at time zone 'UTC'), 'YYYY-MM') as month,
+      ${sql.join(
+        stages.map((s) => sql`count(${reachColumn(s)})::int as ${sql.raw(s)}`),
+        sql`, `,
+      )}
+    from leads l where ${cohortWhere(cohort)}
+    group by 1 order by 1`,
+  );
+  return found.map((row) => ({
+    month: String(row.month),
+    counts: Object.fromEntries(stages.map((s) => [s, Number(row[s])])) as Record<Stage, number>,
+  }));
+}
+
+// ---------------------------------------------------------------- journey lists
+
+export const journeyListInput = funnelInput.extend({
+  stage,
+  /** reached: every journey that reached the stage; dropped: reached it and not the next */
+  list: z.enum(['reached', 'dropped']).default('reached'),
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(200).default(50),
+});
+export type JourneyListInput = z.input<typeof journeyListInput>;
+
+export interface JourneyRow {
+  contactId: string;
+  name: string | null;
+  email: string | null;
+  source: string;
+  accountId: string | null;
+  /** reach time of each stage (ISO, UTC), null where not reached */
+  reachedAt: Record<Stage, string | null>;
+}
+
+export interface JourneyPage {
+  total: number;
+  page: number;
+  pageSize: number;
+  journeys: JourneyRow[];
+}
+
+/** The journeys of the cohort that reached a stage, or that dropped off after it, in reach order. */
+export async function journeyList(
+  db: Db,
+  input: Cohort & { stage: Stage; list?: 'reached' | 'dropped'; page?: number; pageSize?: number },
+): Promise<JourneyPage> {
+  const page = input.page ?? 1;
+  const pageSize = input.pageSize ?? 50;
+  const index = stages.indexOf(input.stage);
+  const next = stages[index + 1];
+  const conditions = [cohortWhere(input), sql`${reachColumn(input.stage)} is not null`];
+  if (input.list === 'dropped') {
+    // Nobody drops off after the last stage.
+    conditions.push(next === undefined ? sql`false` : sql`${reachColumn(next)} is null`);
+  }
+  const where = sql.join(conditions, sql` and `);
+  const { total } = await one<{ total: number | string }>(db, sql`select count(*)::int as total from leads l where ${where}`);
+  const found = await rows<Record<string, string | null>>(
+    db,
+    sql`select l.contact_id, l.name, l.email, l.source, l.journey_account_id,
+      ${sql.join(
+        stages.map((s) => sql`${isoText(reachColumn(s))} as ${sql.raw(s)}`),
+        sql`, `,
+      )}
+    from leads l where ${where}
+    order by ${reachColumn(input.stage)}, l.contact_id
+    limit ${pageSize} offset ${(page - 1) * pageSize}`,
+  );
+  return {
+    total: Number(total),
+    page,
+    pageSize,
+    journeys: found.map((row) => ({
+      contactId: String(row.contact_id),
+      name: row.name ?? null,
+      email: row.email ?? null,
+      source: String(row.source),
+      accountId: row.journey_account_id ?? null,
+      reachedAt: Object.fromEntries(stages.map((s) => [s, row[s] ?? null])) as Record<Stage, string | null>,
+    })),
+  };
 }
