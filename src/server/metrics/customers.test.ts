@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DbHandle } from '~/server/db/testing';
+import type { DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { createApiKey } from '~/server/ingest/apiKeys';
 import type { Department } from '~/server/ingest/catalogue';

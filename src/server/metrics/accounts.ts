@@ -1,0 +1,276 @@
+// Accounts: a searchable, paged list with each account's reach, open work and value, and the
+// account timeline: everything every department recorded about one account, in time order.
+import { sql, type SQL } from 'drizzle-orm';
+import { one, rows, type Db } from '~/server/db/client';
+import type { Department, EventType } from '~/server/ingest/catalogue';
+import { lifetimeValueColumns } from './customers';
+import { stages, type Stage } from './funnel';
+
+export interface AccountListInput {
+  /** matched against account id and name, case-insensitive */
+  search?: string;
+  /** only accounts with an open ticket and an open deal (renewals included) */
+  openTicketWithOpenDeal?: boolean;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface AccountRow {
+  accountId: string;
+  name: string | null;
+  /** the furthest stage any journey of the account reached, null when none did */
+  stageReached: Stage | null;
+  openDeals: number;
+  /** open opportunities of deal type 'renewal' (part of openDeals) */
+  openRenewals: number;
+  openTickets: number;
+  lifetimeValueCents: number;
+  churned: boolean;
+}
+
+export interface AccountPage {
+  total: number;
+  page: number;
+  pageSize: number;
+  accounts: AccountRow[];
+}
+
+interface AccountSqlRow {
+  account_id: string;
+  name: string | null;
+  stage: number | null;
+  open_deals: number;
+  open_renewals: number;
+  open_tickets: number;
+  won: number | string;
+  renewal: number | string;
+  expansion: number | string;
+  churned: boolean;
+}
+
+const openTicket = sql`exists (select 1 from tickets t where t.account_id = a.account_id and t.resolved_at is null)`;
+const openDeal = sql`exists (select 1 from opportunities o where o.account_id = a.account_id and o.status = 'open')`;
+
+function listWhere(input: AccountListInput): SQL {
+  const parts: SQL[] = [sql`true`];
+  const search = input.search?.trim();
+  if (search) {
+    const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    parts.push(sql`(a.account_id ilike ${pattern} or a.name ilike ${pattern})`);
+  }
+  if (input.openTicketWithOpenDeal) parts.push(sql`${openTicket} and ${openDeal}`);
+  return sql.join(parts, sql` and `);
+}
+
+function toAccountRow(r: AccountSqlRow): AccountRow {
+  const stage = r.stage === null ? 0 : Number(r.stage);
+  return {
+    accountId: r.account_id,
+    name: r.name,
+    stageReached: stage > 0 ? (stages[stage - 1] ?? null) : null,
+    openDeals: Number(r.open_deals),
+    openRenewals: Number(r.open_renewals),
+    openTickets: Number(r.open_tickets),
+    lifetimeValueCents: Number(r.won) + Number(r.renewal) + Number(r.expansion),
+    churned: r.churned,
+  };
+}
+
+const accountColumns = sql`
+  a.account_id, a.name, a.churned_at is not null as churned,
+  (select max(l.stage) from leads l where l.journey_account_id = a.account_id)::int as stage,
+  (select count(*) from opportunities o where o.account_id = a.account_id and o.status = 'open')::int as open_deals,
+  (select count(*) from opportunities o where o.account_id = a.account_id and o.status = 'open' and o.deal_type = 'renewal')::int as open_renewals,
+  (select count(*) from tickets t where t.account_id = a.account_id and t.resolved_at is null)::int as open_tickets,
+  ${lifetimeValueColumns}`;
+
+/** One page of accounts, ordered by name then id. */
+export async function listAccounts(db: Db, input: AccountListInput = {}): Promise<AccountPage> {
+  const page = Math.max(1, input.page ?? 1);
+  const pageSize = Math.min(200, Math.max(1, input.pageSize ?? 50));
+  const where = listWhere(input);
+  const [count, found] = await Promise.all([
+    one<{ total: number }>(db, sql`select count(*)::int as total from accounts a where ${where}`),
+    rows<AccountSqlRow>(
+      db,
+      sql`select ${accountColumns} from (
+        select * from accounts a where ${where}
+        order by a.name nulls last, a.account_id
+        limit ${pageSize} offset ${(page - 1) * pageSize}
+      ) a
+      order by a.name nulls last, a.account_id`,
+    ),
+  ]);
+  return { total: Number(count.total), page, pageSize, accounts: found.map(toAccountRow) };
+}
+
+export async function getAccount(db: Db, accountId: string): Promise<AccountRow | null> {
+  const [found] = await rows<AccountSqlRow>(db, sql`select ${accountColumns} from accounts a where a.account_id = ${accountId}`);
+  return found ? toAccountRow(found) : null;
+}
+
+// ---------------------------------------------------------------- timeline
+
+export interface TimelineItem {
+  /** ISO 8601, UTC */
+  at: string;
+  /** the sender's event id */
+  eventId: string;
+  department: Department;
+  type: EventType;
+  /** what happened, without contact details or money (those are the fields below) */
+  summary: string;
+  contactId: string | null;
+  /** contact details: masked by the API for roles without seeContacts */
+  contactName: string | null;
+  contactEmail: string | null;
+  /** money: masked by the API for roles without seeMoney */
+  amountCents: number | null;
+}
+
+export interface Timeline {
+  accountId: string;
+  total: number;
+  items: TimelineItem[];
+}
+
+interface TimelineSqlRow {
+  at: string;
+  event_id: string;
+  department: Department;
+  type: EventType;
+  data: string;
+  contact_id: string | null;
+  contact_name: string | null;
+  contact_email: string | null;
+  amount_cents: number | string | null;
+}
+
+/**
+ * The events of one account: those naming it, the touches and lead events of its contacts (the
+ * leads of the account or converted into it, and the contacts its deals and tickets name), and
+ * the later events of its opportunities, onboardings and tickets. Time order; ties by sender id.
+ */
+export async function accountTimeline(
+  db: Db,
+  input: { accountId: string; offset?: number; limit?: number },
+): Promise<Timeline> {
+  const limit = Math.min(1000, Math.max(1, input.limit ?? 500));
+  const offset = Math.max(0, input.offset ?? 0);
+  const a = input.accountId;
+  const selected = sql`
+    with c as (
+      select contact_id from leads where account_id = ${a} or journey_account_id = ${a}
+      union select contact_id from opportunities where account_id = ${a} and contact_id is not null
+      union select contact_id from tickets where account_id = ${a} and contact_id is not null
+    ),
+    pks as (
+      select id from events where account_id = ${a}
+      union select event_pk from touches where resolved_contact_id in (select contact_id from c)
+      union select id from events
+        where entity_key in (select contact_id from c)
+          and type in ('lead.created', 'lead.followed_up', 'lead.qualified', 'lead.disqualified')
+      union select id from events
+        where entity_key in (select opportunity_id from opportunities where account_id = ${a})
+          and type in ('opportunity.created', 'opportunity.updated', 'opportunity.won', 'opportunity.lost',
+                       'onboarding.started', 'onboarding.completed')
+      union select id from events
+        where entity_key in (select ticket_id from tickets where account_id = ${a}) and type in ('ticket.opened', 'ticket.resolved')
+    )`;
+  const [count, found] = await Promise.all([
+    one<{ total: number }>(db, sql`${selected} select count(*)::int as total from pks`),
+    rows<TimelineSqlRow>(
+      db,
+      sql`${selected}
+      select to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at,
+        e.event_id, e.department, e.type, e.data::text as data, x.contact_id, l.name as contact_name, l.email as contact_email,
+        (case when e.type = 'opportunity.won' then coalesce((e.data->>'amountCents')::bigint, o.amount_cents)
+              else (e.data->>'amountCents')::bigint end)::float8 as amount_cents
+      from events e
+      left join opportunities o on e.type like 'opportunity.%' and o.opportunity_id = e.entity_key
+      cross join lateral (
+        select case
+          when e.type = 'touch' then (select t.resolved_contact_id from touches t where t.event_pk = e.id)
+          when e.type like 'lead.%' then e.entity_key
+          when e.type like 'opportunity.%' or e.type like 'onboarding.%'
+            then (select oc.contact_id from opportunities oc where oc.opportunity_id = e.entity_key)
+          when e.type like 'ticket.%' then (select tc.contact_id from tickets tc where tc.ticket_id = e.entity_key)
+          else e.data->>'contactId' end as contact_id
+      ) x
+      left join leads l on l.contact_id = x.contact_id
+      where e.id in (select id from pks)
+      order by e.occurred_at, e.event_id, e.api_key_id
+      limit ${limit} offset ${offset}`,
+    ),
+  ]);
+  return {
+    accountId: a,
+    total: Number(count.total),
+    items: found.map((r) => {
+      const data = JSON.parse(r.data) as Record<string, unknown>;
+      return {
+        at: r.at,
+        eventId: r.event_id,
+        department: r.department,
+        type: r.type,
+        summary: summarize(r.type, data),
+        contactId: r.contact_id,
+        contactName: r.contact_name,
+        contactEmail: r.contact_email,
+        amountCents: r.amount_cents === null ? null : Number(r.amount_cents),
+      };
+    }),
+  };
+}
+
+/** A one-line account of an event, free of contact details and money. */
+export function summarize(type: EventType, data: Record<string, unknown>): string {
+  const s = (key: string): string | null => (typeof data[key] === 'string' ? (data[key] as string) : null);
+  const paren = (...parts: (string | null)[]) => {
+    const present = parts.filter((p): p is string => p !== null && p !== '');
+    return present.length > 0 ? ` (${present.join(', ')})` : '';
+  };
+  switch (type) {
+    case 'touch':
+      return `Touch by ${s('channel')}${paren(s('touchType'), s('campaignId') && `campaign ${s('campaignId')}`)}`;
+    case 'lead.created':
+      return `Lead ${s('contactId')} created${paren(s('source') && `source ${s('source')}`, s('campaignId') && `campaign ${s('campaignId')}`)}`;
+    case 'lead.followed_up':
+      return `Lead ${s('contactId')} followed up by ${s('activity')}${paren(s('ownerId') && `owner ${s('ownerId')}`)}`;
+    case 'lead.qualified':
+      return `Lead ${s('contactId')} qualified${paren(s('reason'))}`;
+    case 'lead.disqualified':
+      return `Lead ${s('contactId')} disqualified: ${s('reason')}`;
+    case 'opportunity.created':
+      return `Opportunity ${s('opportunityId')} created${paren(s('dealType'), s('stage') && `stage ${s('stage')}`)}`;
+    case 'opportunity.updated':
+      return `Opportunity ${s('opportunityId')} updated${paren(
+        s('stage') && `stage ${s('stage')}`,
+        s('expectedCloseAt') && `expected close ${s('expectedCloseAt')}`,
+      )}`;
+    case 'opportunity.won':
+      return `Opportunity ${s('opportunityId')} won`;
+    case 'opportunity.lost':
+      return `Opportunity ${s('opportunityId')} lost${paren(s('reason'))}`;
+    case 'onboarding.started':
+      return `Onboarding of ${s('opportunityId')} started`;
+    case 'onboarding.completed':
+      return `Onboarding of ${s('opportunityId')} completed`;
+    case 'account.renewed':
+      return 'Account renewed';
+    case 'account.expanded':
+      return 'Account expanded';
+    case 'account.churned':
+      return `Account churned${paren(s('reason'))}`;
+    case 'account.advocacy':
+      return `Advocacy: ${(s('kind') ?? '').replace('_', ' ')}`;
+    case 'ticket.opened':
+      return `Ticket ${s('ticketId')} opened${paren(s('category'), s('priority') && `priority ${s('priority')}`)}`;
+    case 'ticket.resolved':
+      return `Ticket ${s('ticketId')} resolved${paren(typeof data.csat === 'number' ? `CSAT ${data.csat}` : null)}`;
+    case 'campaign.upserted':
+    case 'campaign.spend':
+    case 'capacity.set':
+      return type;
+  }
+}
