@@ -1,0 +1,308 @@
+// Ingestion benchmark: realistic 1,000-event batches over HTTP to the production server, against a
+// plain COPY of the same rows into the raw log, on the real Postgres, in the same run. Budgets
+// (ARCHITECTURE.md): HTTP rate >= 50% of the COPY rate; server RSS <= 400 MB. It reports; it does
+// not fail when a budget is missed.
+//
+//   npm run bench:ingest -- [--events 100000] [--concurrency 2] [--warmup 5] [--seed 1]
+//                           [--rebuild | --skip-build]
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import postgres from 'postgres';
+import { openDb } from '~/server/db/client';
+import { createApiKey } from '~/server/ingest/apiKeys';
+import { departments, type Department } from '~/server/ingest/catalogue';
+import { copyLines, timeCopy } from './copy';
+import { traffic, typeMix, type Batch } from './events';
+import { buildApp, buildIsCurrent, freePort, sampleMemory, startServer, type MemoryReport, type RunningServer } from './server';
+
+const BUDGET_RATIO = 0.5;
+const BUDGET_RSS_MB = 400;
+const DIST_DIR = '.next-bench';
+
+const { values: flags } = parseArgs({
+  options: {
+    events: { type: 'string', default: '100000' },
+    concurrency: { type: 'string', default: '2' },
+    warmup: { type: 'string', default: '5' },
+    seed: { type: 'string', default: '1' },
+    rebuild: { type: 'boolean', default: false },
+    'skip-build': { type: 'boolean', default: false },
+  },
+});
+const BATCH_SIZE = 1000;
+const eventCount = Number(flags.events);
+const concurrency = Math.max(1, Number(flags.concurrency));
+const warmupBatches = Math.max(0, Number(flags.warmup));
+const seed = Number(flags.seed);
+const serverUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+function databaseUrl(name: string): string {
+  return `${serverUrl}/${name}`;
+}
+
+function ensurePostgres(): void {
+  const ready = () => {
+    try {
+      execFileSync('pg_isready', ['-h', '127.0.0.1', '-q']);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (ready()) return;
+  const [version] = readdirSync('/etc/postgresql');
+  if (!version) throw new Error('Postgres is not running and no cluster is installed');
+  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], { stdio: 'inherit' });
+  if (!ready()) throw new Error('Postgres did not start');
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.ceil((p / 100) * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
+}
+
+interface BatchOutcome {
+  ms: number;
+  status: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  error?: string;
+}
+
+async function send(url: string, key: string, batch: Batch): Promise<BatchOutcome> {
+  const body = JSON.stringify({ events: batch.events });
+  const started = performance.now();
+  const response = await fetch(`${url}/api/ingest/${batch.department}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body,
+  });
+  const text = await response.text();
+  const ms = performance.now() - started;
+  try {
+    const result = JSON.parse(text) as { accepted?: number; duplicates?: number; rejected?: unknown[]; error?: string };
+    return {
+      ms,
+      status: response.status,
+      accepted: result.accepted ?? 0,
+      duplicates: result.duplicates ?? 0,
+      rejected: result.rejected?.length ?? 0,
+      error: result.error ?? (result.rejected?.length ? JSON.stringify(result.rejected.slice(0, 2)) : undefined),
+    };
+  } catch {
+    return { ms, status: response.status, accepted: 0, duplicates: 0, rejected: 0, error: text.slice(0, 300) };
+  }
+}
+
+/** Sends the batches with at most `inFlight` requests open at once. */
+async function sendAll(url: string, keys: Record<Department, string>, batches: Batch[], inFlight: number): Promise<BatchOutcome[]> {
+  const outcomes: BatchOutcome[] = new Array(batches.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      const index = next++;
+      const batch = batches[index]!;
+      try {
+        outcomes[index] = await send(url, keys[batch.department], batch);
+      } catch (error) {
+        outcomes[index] = { ms: 0, status: 0, accepted: 0, duplicates: 0, rejected: 0, error: String(error) };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return outcomes;
+}
+
+async function main(): Promise<void> {
+  ensurePostgres();
+  const stamp = `${Date.now().toString(36)}_${process.pid}`;
+  const ingestDb = `bench_ingest_${stamp}`;
+  const copyDb = `bench_copy_${stamp}`;
+  const admin = postgres(databaseUrl('postgres'), { max: 1, onnotice: () => {} });
+  let server: RunningServer | null = null;
+  let memory: ReturnType<typeof sampleMemory> | null = null;
+
+  const cleanup = async () => {
+    memory?.stop();
+    await server?.stop();
+    server = null;
+    for (const name of [ingestDb, copyDb]) {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`).catch((error: unknown) => {
+        console.error(`could not drop ${name}:`, error);
+      });
+    }
+    await admin.end({ timeout: 5 });
+  };
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\n${signal}: stopping the server and dropping the databases`);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    // 1. Two fresh databases with the schema; API keys for the ingestion one.
+    await admin.unsafe(`create database "${ingestDb}"`);
+    await admin.unsafe(`create database "${copyDb}"`);
+    const keys = {} as Record<Department, string>;
+    const keyIds = {} as Record<Department, number>;
+    {
+      const handle = await openDb({ url: databaseUrl(ingestDb), max: 1 });
+      for (const dept of departments) {
+        const key = await createApiKey(handle.db, { department: dept, name: `bench ${dept}`, ratePerMinute: 1e6 });
+        keys[dept] = key.key;
+        keyIds[dept] = key.id;
+      }
+      await handle.close();
+      await (await openDb({ url: databaseUrl(copyDb), max: 1 })).close();
+    }
+
+    // 2. The traffic: warm-up batches, then the measured ones.
+    const stream = traffic({ seed, batchSize: BATCH_SIZE, prefix: `b${seed}` });
+    const take = (count: number) => Array.from({ length: count }, () => stream.next().value as Batch);
+    const warmup = take(warmupBatches);
+    const measured = take(Math.max(1, Math.round(eventCount / BATCH_SIZE)));
+    const measuredEvents = measured.length * BATCH_SIZE;
+
+    // 3. The production server, built once per source change.
+    if (flags.rebuild || (!flags['skip-build'] && !buildIsCurrent(DIST_DIR))) {
+      console.log(`building the production app into ${DIST_DIR} ...`);
+      await buildApp(DIST_DIR);
+    }
+    const port = await freePort();
+    server = await startServer({ distDir: DIST_DIR, databaseUrl: databaseUrl(ingestDb), port });
+    memory = sampleMemory(server.pid, port);
+    console.log(`server pid ${server.pid} on ${server.url}; warm-up: ${warmup.length} batches`);
+
+    const warmOutcomes = await sendAll(server.url, keys, warmup, 1);
+    const warmFailures = warmOutcomes.filter((o) => o.status !== 200 || o.accepted !== BATCH_SIZE);
+    if (warmFailures.length > 0) {
+      throw new Error(`warm-up batches failed: ${JSON.stringify(warmFailures.slice(0, 3))}\n${server.output()}`);
+    }
+
+    // 4. The measured load.
+    console.log(`sending ${measured.length} batches of ${BATCH_SIZE} events, ${concurrency} in flight ...`);
+    const started = performance.now();
+    const outcomes = await sendAll(server.url, keys, measured, concurrency);
+    const httpSeconds = (performance.now() - started) / 1000;
+    const mem: MemoryReport = memory.stop();
+    memory = null;
+    await server.stop();
+    server = null;
+
+    const accepted = outcomes.reduce((sum, o) => sum + o.accepted, 0);
+    const failures = outcomes.filter((o) => o.status !== 200 || o.accepted !== BATCH_SIZE);
+    const latencies = outcomes.map((o) => o.ms).sort((a, b) => a - b);
+
+    const readModel = await (async () => {
+      const sql = postgres(databaseUrl(ingestDb), { max: 1, onnotice: () => {} });
+      try {
+        const [counts] = await sql<Record<string, number>[]>`
+          select (select count(*) from events)::int as events, (select count(*) from touches)::int as touches,
+                 (select count(*) from leads)::int as leads, (select count(*) from identity_links)::int as identity_links,
+                 (select count(*) from opportunities)::int as opportunities, (select count(*) from tickets)::int as tickets,
+                 (select count(*) from accounts)::int as accounts`;
+        return counts ?? {};
+      } finally {
+        await sql.end({ timeout: 5 });
+      }
+    })();
+
+    // 5. The baseline: the same rows, one COPY stream, into the other database's log.
+    console.log('copying the same rows ...');
+    const lines = copyLines(measured, keyIds);
+    const copy = await timeCopy(databaseUrl(copyDb), lines);
+
+    const httpRate = accepted / httpSeconds;
+    const copyRate = copy.rows / copy.seconds;
+    const ratio = copyRate > 0 ? httpRate / copyRate : null;
+    const rssMb = Math.max(mem.serverPeakMb, mem.treePeakMb);
+    const result = {
+      at: new Date().toISOString(),
+      events: measuredEvents,
+      batchSize: BATCH_SIZE,
+      concurrency,
+      warmupBatches: warmup.length,
+      seed,
+      mix: typeMix(measured),
+      batchesPerDepartment: Object.fromEntries(departments.map((d) => [d, measured.filter((b) => b.department === d).length])),
+      http: {
+        accepted,
+        seconds: round(httpSeconds, 2),
+        eventsPerSecond: Math.round(httpRate),
+        latencyMs: { p50: Math.round(percentile(latencies, 50)), p95: Math.round(percentile(latencies, 95)), max: Math.round(latencies.at(-1) ?? 0) },
+        failedBatches: failures.length,
+        firstFailures: failures.slice(0, 3),
+      },
+      copy: { rows: copy.rows, seconds: round(copy.seconds, 2), eventsPerSecond: Math.round(copyRate) },
+      ratio: ratio === null ? null : round(ratio, 3),
+      memory: {
+        serverPid: mem.serverPid,
+        serverPeakMb: Math.round(mem.serverPeakMb),
+        processTreePeakMb: Math.round(mem.treePeakMb),
+        samples: mem.samples,
+      },
+      readModel,
+      budgets: {
+        ratio: { budget: BUDGET_RATIO, within: ratio !== null && ratio >= BUDGET_RATIO },
+        rssMb: { budget: BUDGET_RSS_MB, within: rssMb <= BUDGET_RSS_MB },
+      },
+    };
+
+    printReport(result, rssMb);
+    const out = path.join(process.cwd(), 'bench', 'results');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, 'ingest.json'), `${JSON.stringify(result, null, 2)}\n`);
+    console.log(`\nwritten to bench/results/ingest.json`);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (!interrupted) await cleanup();
+  }
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+function printReport(
+  r: {
+    events: number;
+    concurrency: number;
+    http: { accepted: number; seconds: number; eventsPerSecond: number; latencyMs: { p50: number; p95: number; max: number }; failedBatches: number; firstFailures: BatchOutcome[] };
+    copy: { rows: number; seconds: number; eventsPerSecond: number };
+    ratio: number | null;
+    memory: { serverPid: number | null; serverPeakMb: number; processTreePeakMb: number };
+    readModel: Record<string, number>;
+    budgets: { ratio: { within: boolean }; rssMb: { within: boolean } };
+  },
+  rssMb: number,
+): void {
+  const verdict = (within: boolean) => (within ? 'within budget' : 'OVER BUDGET');
+  const pad = (s: string) => s.padEnd(26);
+  console.log('\n== ingestion benchmark ==');
+  console.log(`${pad('HTTP ingestion')}${r.http.accepted} events in ${r.http.seconds} s = ${r.http.eventsPerSecond} events/s (${r.concurrency} in flight)`);
+  console.log(`${pad('batch latency')}p50 ${r.http.latencyMs.p50} ms, p95 ${r.http.latencyMs.p95} ms, max ${r.http.latencyMs.max} ms`);
+  console.log(`${pad('plain COPY')}${r.copy.rows} rows in ${r.copy.seconds} s = ${r.copy.eventsPerSecond} events/s`);
+  console.log(`${pad('HTTP / COPY')}${r.ratio ?? 'n/a'} (budget >= ${BUDGET_RATIO}): ${verdict(r.budgets.ratio.within)}`);
+  console.log(
+    `${pad('server peak RSS')}${Math.round(rssMb)} MB (listening process VmHWM ${r.memory.serverPeakMb} MB, tree ${r.memory.processTreePeakMb} MB; budget <= ${BUDGET_RSS_MB}): ${verdict(r.budgets.rssMb.within)}`,
+  );
+  console.log(`${pad('read model after the run')}${Object.entries(r.readModel).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (r.http.failedBatches > 0) {
+    console.log(`${pad('FAILED batches')}${r.http.failedBatches} of ${r.events / BATCH_SIZE}; first: ${JSON.stringify(r.http.firstFailures)}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
