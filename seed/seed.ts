@@ -1,0 +1,87 @@
+// Loads the demo through the ingestion code (validate, store, project), exactly as senders'
+// batches would arrive, with one demo API key per department.
+import { and, eq, isNull } from 'drizzle-orm';
+import { one, sql, type Db } from '~/server/db/client';
+import { apiKeys } from '~/server/db/schema';
+import { departments, type Department } from '~/server/ingest/catalogue';
+import { createApiKey } from '~/server/ingest/apiKeys';
+import { ingestEvents } from '~/server/ingest/ingest';
+import { generateDemo, resolveOptions, type DemoOptions } from './generate';
+
+export function demoKeyName(department: Department): string {
+  return `Demo ${department}`;
+}
+
+/**
+ * The id of each department's demo key, created on first use. The keys' plaintexts are shown once
+ * and not kept: the seed hands batches to the ingestion code with the key id, as the route does.
+ */
+export async function ensureDemoKeys(db: Db): Promise<Record<Department, number>> {
+  const ids = {} as Record<Department, number>;
+  for (const department of departments) {
+    const [existing] = await db
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.name, demoKeyName(department)), eq(apiKeys.department, department), isNull(apiKeys.revokedAt)))
+      .orderBy(apiKeys.id)
+      .limit(1);
+    ids[department] = existing?.id ?? (await createApiKey(db, { department, name: demoKeyName(department) })).id;
+  }
+  return ids;
+}
+
+export interface SeedProgress {
+  batches: number;
+  events: number;
+  elapsedMs: number;
+}
+
+export interface SeedSummary extends SeedProgress {
+  leads: number;
+  seed: number;
+  anchor: string;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  byDepartment: Record<Department, number>;
+}
+
+export async function seedDemo(
+  db: Db,
+  options: DemoOptions = {},
+  onProgress?: (progress: SeedProgress) => void,
+): Promise<SeedSummary> {
+  const resolved = resolveOptions(options);
+  const keys = await ensureDemoKeys(db);
+  const started = performance.now();
+  const summary: SeedSummary = {
+    leads: resolved.leads,
+    seed: resolved.seed,
+    anchor: resolved.anchor.toISOString().slice(0, 10),
+    batches: 0,
+    events: 0,
+    elapsedMs: 0,
+    accepted: 0,
+    duplicates: 0,
+    rejected: 0,
+    byDepartment: { marketing: 0, sales: 0, operations: 0, service: 0 },
+  };
+  for (const batch of generateDemo(resolved)) {
+    const result = await ingestEvents(db, { apiKeyId: keys[batch.department], department: batch.department }, batch.events);
+    summary.batches++;
+    summary.events += batch.events.length;
+    summary.accepted += result.accepted;
+    summary.duplicates += result.duplicates;
+    summary.rejected += result.rejected.length;
+    summary.byDepartment[batch.department] += batch.events.length;
+    summary.elapsedMs = performance.now() - started;
+    onProgress?.(summary);
+  }
+  return summary;
+}
+
+/** True when nothing was ever ingested: the database is new. */
+export async function isEventLogEmpty(db: Db): Promise<boolean> {
+  const row = await one<{ empty: boolean }>(db, sql`select not exists (select 1 from events) as empty`);
+  return row.empty;
+}
