@@ -4,6 +4,7 @@
 import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { headers } from 'next/headers';
+import { redirect } from 'next/navigation';
 import { cache, createElement, type ReactNode } from 'react';
 import { appRouter, createCaller } from '~/server/api/root';
 import { createTRPCContext } from '~/server/api/trpc';
@@ -22,6 +23,13 @@ export async function serverCaller() {
 /** The signed-in user of this request, or null. */
 export async function currentUser() {
   return (await createContext()).user;
+}
+
+/** The signed-in user, or a redirect to sign-in (a stale cookie of a disabled account ends here). */
+export async function requireUser() {
+  const user = await currentUser();
+  if (!user) redirect('/signin');
+  return user;
 }
 
 export function HydrateClient({ children }: { children: ReactNode }) {

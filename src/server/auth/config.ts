@@ -1,0 +1,107 @@
+// next-auth: local accounts (email + password) and, when OIDC_ISSUER, OIDC_CLIENT_ID and
+// OIDC_CLIENT_SECRET are set, the organisation's identity provider. Sessions are signed JWTs in an
+// httpOnly cookie (Secure and __Secure- prefixed when the site is served over https); the server
+// re-reads the user on every call, so disabling an account or changing a role applies at once.
+//
+// Identity-provider sign-ins are matched to an existing user by email and refused when there is
+// none: an admin decides who gets in and with which role.
+import type { AuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import type { OAuthConfig } from 'next-auth/providers/oauth';
+import type { Db } from '~/server/db/client';
+import { audit } from './audit';
+import { clientAddress } from './rateLimit';
+import { getAuthSecret } from './secret';
+import { authenticate, findActiveUserByEmail } from './signIn';
+
+export const sessionMaxAgeSeconds = 8 * 3600;
+
+interface OidcProfile {
+  sub: string;
+  email?: string;
+  name?: string;
+}
+
+function oidcProvider(): OAuthConfig<OidcProfile> | null {
+  const issuer = process.env.OIDC_ISSUER;
+  const clientId = process.env.OIDC_CLIENT_ID;
+  const clientSecret = process.env.OIDC_CLIENT_SECRET;
+  if (!issuer || !clientId || !clientSecret) return null;
+  return {
+    id: 'oidc',
+    name: process.env.OIDC_NAME ?? 'Single sign-on',
+    type: 'oauth',
+    wellKnown: `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
+    authorization: { params: { scope: 'openid email profile' } },
+    idToken: true,
+    checks: ['pkce', 'state'],
+    clientId,
+    clientSecret,
+    profile: (profile) => ({ id: profile.sub, email: profile.email ?? null, name: profile.name ?? null }),
+  };
+}
+
+export function oidcEnabled(): boolean {
+  return oidcProvider() !== null;
+}
+
+/** Whether the site is served over https: NEXTAUTH_URL says so, or else the request does. */
+export function servedOverHttps(requestUrl: string, forwardedProto: string | null): boolean {
+  const configured = process.env.NEXTAUTH_URL;
+  if (configured) return configured.startsWith('https://');
+  if (forwardedProto) return forwardedProto.split(',')[0]?.trim() === 'https';
+  return requestUrl.startsWith('https://');
+}
+
+export async function authOptions(db: Db, secure: boolean): Promise<AuthOptions> {
+  const oidc = oidcProvider();
+  return {
+    secret: await getAuthSecret(db),
+    useSecureCookies: secure,
+    session: { strategy: 'jwt', maxAge: sessionMaxAgeSeconds },
+    pages: { signIn: '/signin', error: '/signin' },
+    providers: [
+      CredentialsProvider({
+        id: 'credentials',
+        name: 'Email and password',
+        credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+        async authorize(credentials, req) {
+          const email = credentials?.email ?? '';
+          const password = credentials?.password ?? '';
+          if (!email || !password) throw new Error('invalid');
+          const result = await authenticate(db, { email, password, address: clientAddress(req.headers ?? {}) });
+          // The message travels to the sign-in page as ?error=<reason>.
+          if (!result.ok) throw new Error(result.reason);
+          return { id: String(result.user.id), email: result.user.email, name: result.user.name };
+        },
+      }),
+      ...(oidc ? [oidc] : []),
+    ],
+    callbacks: {
+      async signIn({ account, user }) {
+        if (account?.provider !== 'oidc') return true;
+        if (!user.email) return '/signin?error=unknown';
+        return (await findActiveUserByEmail(db, user.email)) ? true : '/signin?error=unknown';
+      },
+      async jwt({ token, user, account }) {
+        if (user && account?.provider === 'oidc' && user.email) {
+          // The provider's subject id must never be read as a local user id.
+          const local = await findActiveUserByEmail(db, user.email);
+          token.sub = local ? String(local.id) : undefined;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        return { ...session, user: { ...session.user, id: token.sub } };
+      },
+    },
+    events: {
+      async signIn({ user, account }) {
+        const id = Number(user.id);
+        if (account?.provider === 'credentials' && Number.isInteger(id)) {
+          await audit(db, { id, email: user.email ?? '' }, 'auth.signIn', { provider: 'credentials' });
+        }
+      },
+    },
+  };
+}
