@@ -4,6 +4,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
 import { isoWeekStart } from '~/lib/isoWeek';
+import { recomputeAttributionForBatch } from '~/server/metrics/attribution';
 import { accountIdOf, type EventData, type EventType, type IngestEvent } from './catalogue';
 
 /** An event as it sits in the log: its primary key plus the validated event. */
@@ -155,6 +156,9 @@ export async function project(tx: Db, events: StoredEvent[]): Promise<void> {
     for (const row of members) contacts.add(row.contact_id);
   }
   if (contacts.size > 0) await recomputeJourneys(tx, contacts);
+
+  // 5. Attribution credits of the won opportunities whose touches or terms changed (needs the journeys).
+  await recomputeAttributionForBatch(tx, events);
 }
 
 function touchRow(e: StoredEvent & { type: 'touch' }) {

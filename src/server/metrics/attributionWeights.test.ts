@@ -129,6 +129,8 @@ describe('attributeOpportunity', () => {
         channel: 'unattributed',
         campaignId: null,
         creditCents: 4200,
+        touchAt: null,
+        touchKind: 'unattributed',
       });
     }
   });

@@ -155,6 +155,9 @@ export interface AttributionCredit {
   channel: string;
   campaignId: string | null;
   creditCents: number;
+  /** epoch milliseconds of the touch; null for 'unattributed' */
+  touchAt: number | null;
+  touchKind: 'touch' | 'lead.created' | 'unattributed';
 }
 
 export interface WonOpportunity {
@@ -176,6 +179,8 @@ export function attributeOpportunity(opportunity: WonOpportunity, touches: reado
       channel: UNATTRIBUTED,
       campaignId: null,
       creditCents: opportunity.amountCents,
+      touchAt: null,
+      touchKind: 'unattributed' as const,
     }));
   }
   const ordered = orderTouches(touches);
@@ -189,7 +194,15 @@ export function attributeOpportunity(opportunity: WonOpportunity, touches: reado
       const existing = byRef.get(t.ref);
       if (existing) existing.creditCents += cents[i]!;
       else {
-        const credit = { model, touchRef: t.ref, channel: t.channel, campaignId: t.campaignId, creditCents: cents[i]! };
+        const credit: AttributionCredit = {
+          model,
+          touchRef: t.ref,
+          channel: t.channel,
+          campaignId: t.campaignId,
+          creditCents: cents[i]!,
+          touchAt: t.at,
+          touchKind: t.leadCreation ? 'lead.created' : 'touch',
+        };
         byRef.set(t.ref, credit);
         credits.push(credit);
       }

@@ -1,0 +1,307 @@
+// Attribution: each won opportunity's credits per model and touch are stored when its touches or
+// the opportunity change (during ingestion), and the reports only sum them.
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Db } from '~/server/db/client';
+import type { IngestEvent } from '~/server/ingest/catalogue';
+import { attributeOpportunity, attributionModels, type AttributionModel, type AttributionTouch } from './attributionWeights';
+import { inRange, metricInput, opportunityFilters, type MetricInput } from './filters';
+
+export const DEFAULT_LOOKBACK_DAYS = 365;
+/** Settings key of the attribution lookback, in days. */
+export const LOOKBACK_SETTING = 'attributionLookbackDays';
+
+/** A set of text keys, usable as `x in ${keySet(keys)}`. */
+function keySet(keys: Iterable<string>): SQL {
+  return sql`(select jsonb_array_elements_text(${JSON.stringify([...new Set(keys)])}::jsonb))`;
+}
+
+const lookbackDays = sql`coalesce((select (value #>> '{}')::float8 from settings where key = ${LOOKBACK_SETTING}), ${DEFAULT_LOOKBACK_DAYS})`;
+const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
+
+/**
+ * Recomputes the stored credits of every won opportunity a projected batch may have changed: the
+ * opportunities it names, and the won opportunities whose leads' touches, links or lead.created
+ * changed (including the accounts those leads left or joined). Runs after the journeys are current.
+ */
+export async function recomputeAttributionForBatch(tx: Db, events: readonly IngestEvent[]): Promise<void> {
+  const contacts = new Set<string>();
+  const touchAnonymousIds = new Set<string>();
+  const leadAnonymousIds = new Set<string>();
+  const opportunityIds = new Set<string>();
+  for (const e of events) {
+    if (e.type === 'touch') {
+      if (e.data.contactId) contacts.add(e.data.contactId);
+      else if (e.data.anonymousId) touchAnonymousIds.add(e.data.anonymousId);
+    } else if (e.type === 'lead.created') {
+      contacts.add(e.data.contactId);
+      if (e.data.anonymousId) leadAnonymousIds.add(e.data.anonymousId);
+    } else if (
+      e.type === 'opportunity.created' ||
+      e.type === 'opportunity.updated' ||
+      e.type === 'opportunity.won' ||
+      e.type === 'opportunity.lost'
+    ) {
+      opportunityIds.add(e.data.opportunityId);
+    }
+  }
+  if (contacts.size + touchAnonymousIds.size + leadAnonymousIds.size + opportunityIds.size === 0) return;
+
+  // Contacts named in any opportunity.created of the batch's opportunities (the one that counts may
+  // have changed), and every contact a batch anonymousId is or was tied to.
+  const affected = await rows<{ opportunity_id: string }>(
+    tx,
+    sql`
+    with c as (
+      select x as contact_id from ${keySet(contacts)} as s(x)
+      union select contact_id from identity_links where anonymous_id in ${keySet(touchAnonymousIds)}
+      union select entity_key from events where type = 'lead.created' and data->>'anonymousId' in ${keySet(leadAnonymousIds)}
+      union select data->>'contactId' from events
+        where type = 'opportunity.created' and entity_key in ${keySet(opportunityIds)} and data->>'contactId' is not null
+    ),
+    a as (
+      select l.account_id from leads l join c on c.contact_id = l.contact_id where l.account_id is not null
+      union select l.journey_account_id from leads l join c on c.contact_id = l.contact_id where l.journey_account_id is not null
+      union select o.account_id from opportunities o join c on c.contact_id = o.contact_id where o.account_id is not null
+      union select data->>'accountId' from events where type = 'opportunity.created' and entity_key in ${keySet(opportunityIds)}
+    )
+    select opportunity_id from opportunities where opportunity_id in ${keySet(opportunityIds)}
+    union select o.opportunity_id from opportunities o join a on a.account_id = o.account_id where o.status = 'won'
+    union select o.opportunity_id from opportunities o join c on c.contact_id = o.contact_id
+      where o.account_id is null and o.status = 'won'`,
+  );
+  await recomputeAttributionCredits(tx, [...opportunityIds, ...affected.map((r) => r.opportunity_id)]);
+}
+
+/** Every won opportunity's credits, e.g. after the lookback setting changed. */
+export async function recomputeAllAttribution(db: Db): Promise<void> {
+  const won = await rows<{ opportunity_id: string }>(db, sql`select opportunity_id from opportunities where status = 'won'`);
+  await db.execute(sql`delete from attribution_credits`);
+  await recomputeAttributionCredits(db, won.map((r) => r.opportunity_id));
+}
+
+interface OpportunityRow {
+  opportunity_id: string;
+  amount: number;
+  created_ms: number | null;
+  won_ms: number;
+}
+
+interface TouchRow {
+  opportunity_id: string;
+  ref: string;
+  at_ms: number;
+  channel: string;
+  campaign_id: string | null;
+  lead_creation: boolean;
+}
+
+/**
+ * Deletes and rewrites the credits of these opportunities (those not won keep none). The touches of
+ * an opportunity: those of every lead of its account (lead account or journey account), or of its
+ * own contact when it has no account, anonymous touches tied to them included, plus each lead's
+ * first lead.created as a touch of the lead's source and campaign, all within [won - lookback, won].
+ */
+export async function recomputeAttributionCredits(tx: Db, opportunityIds: readonly string[]): Promise<void> {
+  const ids = [...new Set(opportunityIds)];
+  if (ids.length === 0) return;
+  await tx.execute(sql`delete from attribution_credits where opportunity_id in ${keySet(ids)}`);
+
+  const opportunities = await rows<OpportunityRow>(
+    tx,
+    sql`select opportunity_id, coalesce(amount_cents, 0)::float8 as amount,
+      ${epochMs('created_at')} as created_ms, ${epochMs('won_at')} as won_ms
+    from opportunities
+    where opportunity_id in ${keySet(ids)} and status = 'won' and won_at is not null`,
+  );
+  if (opportunities.length === 0) return;
+
+  const touches = await rows<TouchRow>(
+    tx,
+    sql`
+    with o as (
+      select opportunity_id, account_id, contact_id, won_at, won_at - make_interval(secs => ${lookbackDays} * 86400) as since
+      from opportunities
+      where opportunity_id in ${keySet(opportunities.map((r) => r.opportunity_id))}
+    ),
+    ol as (
+      select o.opportunity_id, l.contact_id, l.source, l.campaign_id from o join leads l on l.account_id = o.account_id
+      union select o.opportunity_id, l.contact_id, l.source, l.campaign_id from o join leads l on l.journey_account_id = o.account_id
+      union select o.opportunity_id, l.contact_id, l.source, l.campaign_id from o join leads l on l.contact_id = o.contact_id
+        where o.account_id is null
+    )
+    select ol.opportunity_id, t.event_id as ref, ${epochMs('t.occurred_at')} as at_ms, t.channel, t.campaign_id, false as lead_creation
+    from ol
+    join o on o.opportunity_id = ol.opportunity_id
+    join touches t on t.resolved_contact_id = ol.contact_id and t.occurred_at >= o.since and t.occurred_at <= o.won_at
+    union all
+    select ol.opportunity_id, lc.event_id, ${epochMs('lc.occurred_at')}, ol.source, ol.campaign_id, true
+    from ol
+    join o on o.opportunity_id = ol.opportunity_id
+    join lateral (
+      select e.event_id, e.occurred_at from events e
+      where e.type = 'lead.created' and e.entity_key = ol.contact_id
+      order by e.occurred_at, e.event_id, e.api_key_id limit 1
+    ) lc on lc.occurred_at >= o.since and lc.occurred_at <= o.won_at`,
+  );
+
+  const touchesOf = new Map<string, AttributionTouch[]>();
+  for (const t of touches) {
+    const list = touchesOf.get(t.opportunity_id) ?? [];
+    list.push({ ref: t.ref, at: Number(t.at_ms), channel: t.channel, campaignId: t.campaign_id, leadCreation: t.lead_creation });
+    touchesOf.set(t.opportunity_id, list);
+  }
+
+  const credits: object[] = [];
+  for (const o of opportunities) {
+    const opportunity = { amountCents: Number(o.amount), createdAt: o.created_ms === null ? null : Number(o.created_ms), wonAt: Number(o.won_ms) };
+    for (const c of attributeOpportunity(opportunity, touchesOf.get(o.opportunity_id) ?? [])) {
+      credits.push({
+        opportunity_id: o.opportunity_id,
+        model: c.model,
+        touch_ref: c.touchRef,
+        channel: c.channel,
+        campaign_id: c.campaignId,
+        credit_cents: c.creditCents,
+        touch_at: c.touchAt === null ? null : new Date(c.touchAt).toISOString(),
+        touch_kind: c.touchKind,
+      });
+    }
+  }
+  await tx.execute(sql`
+    insert into attribution_credits (opportunity_id, model, touch_ref, channel, campaign_id, won_at, credit_cents, touch_at, touch_kind)
+    select c.opportunity_id, c.model, c.touch_ref, c.channel, c.campaign_id, o.won_at, c.credit_cents, c.touch_at, c.touch_kind
+    from jsonb_to_recordset(${JSON.stringify(credits)}::jsonb)
+      as c(opportunity_id text, model text, touch_ref text, channel text, campaign_id text, credit_cents bigint, touch_at timestamptz, touch_kind text)
+    join opportunities o on o.opportunity_id = c.opportunity_id`);
+}
+
+// ---------------------------------------------------------------- reports
+
+export interface ModelCredit {
+  revenueCents: number;
+  /** won deals with a credit > 0 from this channel or campaign */
+  influencedDeals: number;
+}
+
+export interface AttributionRow {
+  /** the channel, or the campaign id (null: touches without a campaign) */
+  key: string | null;
+  /** the campaign's name where known */
+  name: string | null;
+  models: Record<AttributionModel, ModelCredit>;
+}
+
+export interface AttributionReport {
+  models: readonly AttributionModel[];
+  /** won opportunities with won time in range that pass the filters */
+  deals: number;
+  revenueCents: number;
+  byChannel: AttributionRow[];
+  byCampaign: AttributionRow[];
+}
+
+interface GroupRow {
+  key: string | null;
+  name: string | null;
+  model: AttributionModel;
+  revenue: number;
+  influenced: number;
+}
+
+function pivot(groups: GroupRow[]): AttributionRow[] {
+  const byKey = new Map<string | null, AttributionRow>();
+  for (const g of groups) {
+    let row = byKey.get(g.key);
+    if (!row) {
+      const models = Object.fromEntries(attributionModels.map((m) => [m, { revenueCents: 0, influencedDeals: 0 }])) as Record<AttributionModel, ModelCredit>;
+      row = { key: g.key, name: g.name, models };
+      byKey.set(g.key, row);
+    }
+    row.models[g.model] = { revenueCents: Number(g.revenue), influencedDeals: Number(g.influenced) };
+  }
+  return [...byKey.values()].sort(
+    (a, b) => b.models.linear.revenueCents - a.models.linear.revenueCents || (a.key ?? '').localeCompare(b.key ?? ''),
+  );
+}
+
+/** Revenue credit and influenced deals by channel and by campaign, every model side by side. */
+export async function attributionReport(db: Db, input: MetricInput): Promise<AttributionReport> {
+  const { range, filters } = metricInput.parse(input);
+  const deals = sql`select o.opportunity_id from opportunities o
+    where o.status = 'won' and ${inRange(sql.raw('o.won_at'), range)} and ${opportunityFilters(filters, sql.raw('o'))}`;
+  const credits = sql`select c.* from attribution_credits c
+    where ${inRange(sql.raw('c.won_at'), range)} and c.opportunity_id in (${deals})`;
+
+  const [totals] = await rows<{ deals: number; revenue: number }>(
+    db,
+    sql`select count(*)::int as deals, coalesce(sum(coalesce(o.amount_cents, 0)), 0)::float8 as revenue
+    from opportunities o where o.opportunity_id in (${deals})`,
+  );
+  const byChannel = await rows<GroupRow>(
+    db,
+    sql`select c.channel as key, null::text as name, c.model, sum(c.credit_cents)::float8 as revenue,
+      (count(distinct c.opportunity_id) filter (where c.credit_cents > 0))::int as influenced
+    from (${credits}) c group by c.channel, c.model`,
+  );
+  const byCampaign = await rows<GroupRow>(
+    db,
+    sql`select c.campaign_id as key, max(k.name) as name, c.model, sum(c.credit_cents)::float8 as revenue,
+      (count(distinct c.opportunity_id) filter (where c.credit_cents > 0))::int as influenced
+    from (${credits}) c left join campaigns k on k.campaign_id = c.campaign_id
+    group by c.campaign_id, c.model`,
+  );
+  return {
+    models: attributionModels,
+    deals: Number(totals?.deals ?? 0),
+    revenueCents: Number(totals?.revenue ?? 0),
+    byChannel: pivot(byChannel),
+    byCampaign: pivot(byCampaign),
+  };
+}
+
+export interface DealTouch {
+  ref: string;
+  kind: 'touch' | 'lead.created' | 'unattributed';
+  /** ISO time of the touch; null for 'unattributed' */
+  at: string | null;
+  channel: string;
+  campaignId: string | null;
+  credits: Record<AttributionModel, number>;
+}
+
+export interface AttributionDeal {
+  opportunityId: string;
+  accountId: string | null;
+  amountCents: number;
+  wonAt: string;
+  touches: DealTouch[];
+}
+
+/** The touches behind one won deal, in path order, with each model's credit. Null when not won. */
+export async function attributionDeal(db: Db, opportunityId: string): Promise<AttributionDeal | null> {
+  const [deal] = await rows<{ account_id: string | null; amount: number; won_at: string }>(
+    db,
+    sql`select account_id, coalesce(amount_cents, 0)::float8 as amount,
+      to_char(won_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as won_at
+    from opportunities where opportunity_id = ${opportunityId} and status = 'won'`,
+  );
+  if (!deal) return null;
+  const credits = await rows<{ ref: string; kind: DealTouch['kind']; at: string | null; channel: string; campaign_id: string | null; model: AttributionModel; credit: number }>(
+    db,
+    sql`select touch_ref as ref, touch_kind as kind, channel, campaign_id, model, credit_cents::float8 as credit,
+      to_char(touch_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at
+    from attribution_credits where opportunity_id = ${opportunityId}
+    order by touch_at nulls last, touch_ref`,
+  );
+  const touches = new Map<string, DealTouch>();
+  for (const c of credits) {
+    let touch = touches.get(c.ref);
+    if (!touch) {
+      const zero = Object.fromEntries(attributionModels.map((m) => [m, 0])) as Record<AttributionModel, number>;
+      touch = { ref: c.ref, kind: c.kind, at: c.at, channel: c.channel, campaignId: c.campaign_id, credits: zero };
+      touches.set(c.ref, touch);
+    }
+    touch.credits[c.model] = Number(c.credit);
+  }
+  return { opportunityId, accountId: deal.account_id, amountCents: Number(deal.amount), wonAt: deal.won_at, touches: [...touches.values()] };
+}
