@@ -73,7 +73,7 @@ describe('generateDemo', () => {
     const named = new Set(created.map((e) => e.data.anonymousId).filter((id) => id !== undefined));
     const anonymous = touches.filter((t) => t.data.anonymousId !== undefined);
     expect(anonymous.length).toBeGreaterThan(500);
-    for (const t of anonymous) expect(named.has(t.data.anonymousId)).toBe(true);
+    for (const t of anonymous) expect(named.has(t.data.anonymousId!)).toBe(true);
     expect(touches.filter((t) => t.data.contactId !== undefined).length).toBeGreaterThan(1000);
   });
 
@@ -87,7 +87,10 @@ describe('generateDemo', () => {
     }
     let onTime = 0;
     let late = 0;
-    for (const [contact, at] of first) (at - createdAt.get(contact)! <= 24 * HOUR ? onTime++ : late++);
+    for (const [contact, at] of first) {
+      if (at - createdAt.get(contact)! <= 24 * HOUR) onTime++;
+      else late++;
+    }
     const never = createdAt.size - first.size;
     expect(onTime / createdAt.size).toBeGreaterThan(0.55);
     expect(late / createdAt.size).toBeGreaterThan(0.1);
