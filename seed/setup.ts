@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ensureDemoUsers } from '~/server/auth/demoUsers';
 import { openDb, type Db, type DbHandle } from '~/server/db/client';
 import type { DemoOptions } from './generate';
 import { isEventLogEmpty, seedDemo, type SeedSummary } from './seed';
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
       console.log('events already ingested: demo not loaded');
     }
 
+    await ensureDemoUsers(handle.db);
     // Further first-start steps that need the database go here.
   } finally {
     // PGlite's folder can be opened by one process only: release it before `next start`.
