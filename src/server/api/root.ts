@@ -1,9 +1,11 @@
 // The app router: one sub-router per family. Register a new router here.
+import { adminRouter } from './routers/admin';
 import { authRouter } from './routers/auth';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,69 @@
+// The ingestion log for admins: what each API key delivered and what was rejected, and why.
+import { sql } from 'drizzle-orm';
+import { rows, type Db } from '~/server/db/client';
+
+export interface KeyActivity {
+  id: number;
+  name: string;
+  department: string;
+  prefix: string;
+  ratePerMinute: number;
+  createdAt: string;
+  revokedAt: string | null;
+  accepted: number;
+  lastAcceptedAt: string | null;
+  rejected: number;
+  rejectedOpen: number;
+}
+
+const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`);
+
+/** Every API key with its accepted and rejected counts. */
+export async function keyActivity(db: Db): Promise<KeyActivity[]> {
+  return rows<KeyActivity>(
+    db,
+    sql`select k.id, k.name, k.department, k.prefix, k.rate_per_minute as "ratePerMinute",
+        ${iso('k.created_at')} as "createdAt", ${iso('k.revoked_at')} as "revokedAt",
+        coalesce(e.accepted, 0)::int as accepted, ${iso('e.last_at')} as "lastAcceptedAt",
+        coalesce(r.rejected, 0)::int as rejected, coalesce(r.open, 0)::int as "rejectedOpen"
+      from api_keys k
+      left join (select api_key_id, count(*) as accepted, max(received_at) as last_at from events group by api_key_id) e on e.api_key_id = k.id
+      left join (select api_key_id, count(*) as rejected, count(*) filter (where replayed_at is null) as open
+                 from rejected_events group by api_key_id) r on r.api_key_id = k.id
+      order by k.id`,
+  );
+}
+
+export interface RejectedRow {
+  id: number;
+  apiKeyId: number | null;
+  department: string;
+  batchIndex: number | null;
+  eventId: string | null;
+  type: string | null;
+  raw: unknown;
+  rawText: string | null;
+  status: number;
+  errors: unknown;
+  receivedAt: string;
+  replayedAt: string | null;
+  replayedEventPk: number | null;
+}
+
+export async function rejectedEventsList(
+  db: Db,
+  filter: { apiKeyId?: number; includeReplayed: boolean; limit: number; beforeId?: number },
+): Promise<RejectedRow[]> {
+  const where = [sql`true`];
+  if (filter.apiKeyId !== undefined) where.push(sql`api_key_id = ${filter.apiKeyId}`);
+  if (!filter.includeReplayed) where.push(sql`replayed_at is null`);
+  if (filter.beforeId !== undefined) where.push(sql`id < ${filter.beforeId}`);
+  return rows<RejectedRow>(
+    db,
+    sql`select id::int as id, api_key_id as "apiKeyId", department, batch_index as "batchIndex", event_id as "eventId", type,
+        raw, left(raw_text, 2000) as "rawText", status::int as status, errors,
+        ${iso('received_at')} as "receivedAt", ${iso('replayed_at')} as "replayedAt", replayed_event_pk::float8 as "replayedEventPk"
+      from rejected_events where ${sql.join(where, sql` and `)}
+      order by id desc limit ${filter.limit}`,
+  );
+}
