@@ -4,7 +4,10 @@
 // not fail when a budget is missed.
 //
 //   npm run bench:ingest -- [--events 100000] [--concurrency 2] [--warmup 5] [--seed 1]
-//                           [--rebuild | --skip-build]
+//                           [--rebuild | --skip-build] [--profile]
+//                           [--explain 100]
+// --profile logs every statement of the bench database and prints the costliest ones; --explain N
+// also has auto_explain write the analysed plans of statements over N ms to the Postgres log.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +18,7 @@ import { createApiKey } from '~/server/ingest/apiKeys';
 import { departments, type Department } from '~/server/ingest/catalogue';
 import { copyLines, timeCopy } from './copy';
 import { traffic, typeMix, type Batch } from './events';
+import { enableStatementLog, logSize, statementCosts, type StatementCost } from './profile';
 import { buildApp, buildIsCurrent, freePort, sampleMemory, startServer, type MemoryReport, type RunningServer } from './server';
 
 const BUDGET_RATIO = 0.5;
@@ -29,6 +33,8 @@ const { values: flags } = parseArgs({
     seed: { type: 'string', default: '1' },
     rebuild: { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    explain: { type: 'string' },
   },
 });
 const BATCH_SIZE = 1000;
@@ -163,6 +169,9 @@ async function main(): Promise<void> {
       await handle.close();
       await (await openDb({ url: databaseUrl(copyDb), max: 1 })).close();
     }
+    if (flags.profile || flags.explain) {
+      await enableStatementLog(admin, ingestDb, flags.explain === undefined ? undefined : Number(flags.explain));
+    }
 
     // 2. The traffic: warm-up batches, then the measured ones.
     const stream = traffic({ seed, batchSize: BATCH_SIZE, prefix: `b${seed}` });
@@ -189,6 +198,7 @@ async function main(): Promise<void> {
 
     // 4. The measured load.
     console.log(`sending ${measured.length} batches of ${BATCH_SIZE} events, ${concurrency} in flight ...`);
+    const logOffset = logSize();
     const started = performance.now();
     const outcomes = await sendAll(server.url, keys, measured, concurrency);
     const httpSeconds = (performance.now() - started) / 1000;
@@ -197,6 +207,7 @@ async function main(): Promise<void> {
     await server.stop();
     server = null;
 
+    const profile = flags.profile || flags.explain ? statementCosts(ingestDb, logOffset) : null;
     const accepted = outcomes.reduce((sum, o) => sum + o.accepted, 0);
     const failures = outcomes.filter((o) => o.status !== 200 || o.accepted !== BATCH_SIZE);
     const latencies = outcomes.map((o) => o.ms).sort((a, b) => a - b);
@@ -250,6 +261,7 @@ async function main(): Promise<void> {
         samples: mem.samples,
       },
       readModel,
+      postgres: profile && { statementMs: profile.totalMs, top: profile.statements.slice(0, 25) },
       budgets: {
         ratio: { budget: BUDGET_RATIO, within: ratio !== null && ratio >= BUDGET_RATIO },
         rssMb: { budget: BUDGET_RSS_MB, within: rssMb <= BUDGET_RSS_MB },
@@ -257,6 +269,7 @@ async function main(): Promise<void> {
     };
 
     printReport(result, rssMb);
+    if (profile) printProfile(profile, httpSeconds);
     const out = path.join(process.cwd(), 'bench', 'results');
     mkdirSync(out, { recursive: true });
     writeFileSync(path.join(out, 'ingest.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -299,6 +312,15 @@ function printReport(
   console.log(`${pad('read model after the run')}${Object.entries(r.readModel).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   if (r.http.failedBatches > 0) {
     console.log(`${pad('FAILED batches')}${r.http.failedBatches} of ${r.events / BATCH_SIZE}; first: ${JSON.stringify(r.http.firstFailures)}`);
+  }
+}
+
+function printProfile(profile: { totalMs: number; statements: StatementCost[] }, httpSeconds: number): void {
+  console.log(`\n== where Postgres spent the measured load: ${Math.round(profile.totalMs / 1000)} s of statement time in ${round(httpSeconds, 1)} s ==`);
+  for (const s of profile.statements.slice(0, 15)) {
+    console.log(
+      `${String(Math.round(s.share * 100)).padStart(3)}%  ${String(s.totalMs).padStart(7)} ms  ${String(s.calls).padStart(5)} calls  mean ${String(s.meanMs).padStart(6)} ms  ${s.statement}`,
+    );
   }
 }
 
