@@ -1,0 +1,340 @@
+// KPI targets (QQTR + RACI) and how each stands: actual so far in its month or quarter, the
+// linear run-rate projection to period end, and on-track / at-risk / off-track. Targets are data
+// in kpi_targets; the metrics they name are the product's own, computed here over the read model.
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { ratio } from '~/lib/stats';
+import { one, type Db } from '~/server/db/client';
+import { kpiTargets } from '~/server/db/schema';
+import { department, type Department } from '~/server/ingest/catalogue';
+import { jsonParam } from '~/server/ingest/projection';
+import {
+  accountFilters,
+  inRange,
+  journeyFilters,
+  metricFilters,
+  opportunityFilters,
+  toDate,
+  type DateRange,
+  type MetricFilters,
+} from './filters';
+import {
+  elapsedFraction,
+  isPeriodStart,
+  overallStatus,
+  periodKinds,
+  periodOf,
+  projectRunRate,
+  qualityMet,
+  quantityStatus,
+  type KpiStatus,
+  type MetricShape,
+  type PeriodKind,
+} from './runRate';
+import { leadToCloseTotal } from './sources';
+
+/** Hours a lead may wait for its first sales follow-up (the handoff SLA's default). */
+export const FOLLOW_UP_SLA_HOURS = 24;
+/** Hours a ticket may stay open (the handoff SLA's default). */
+export const TICKET_SLA_HOURS = 48;
+
+interface KpiMetricInfo {
+  label: string;
+  shape: MetricShape;
+  /** count, cents, or a fraction 0..1 */
+  unit: 'count' | 'cents' | 'fraction';
+}
+
+/** The metrics a target may name. */
+export const kpiMetricInfo = {
+  leads: { label: 'Leads (inquiries)', shape: 'additive', unit: 'count' },
+  qualified_leads: { label: 'Qualified leads', shape: 'additive', unit: 'count' },
+  won_deals: { label: 'Won deals', shape: 'additive', unit: 'count' },
+  won_revenue: { label: 'Won revenue', shape: 'additive', unit: 'cents' },
+  qualification_rate: { label: 'Qualification rate', shape: 'ratio', unit: 'fraction' },
+  win_rate: { label: 'Win rate', shape: 'ratio', unit: 'fraction' },
+  onboarding_starts: { label: 'Onboarding starts', shape: 'additive', unit: 'count' },
+  follow_up_within_sla: { label: 'Leads followed up within SLA', shape: 'ratio', unit: 'fraction' },
+  renewal_revenue: { label: 'Renewal revenue', shape: 'additive', unit: 'cents' },
+  expansion_revenue: { label: 'Expansion revenue', shape: 'additive', unit: 'cents' },
+  tickets_resolved_within_sla: { label: 'Tickets resolved within SLA', shape: 'ratio', unit: 'fraction' },
+} as const satisfies Record<string, KpiMetricInfo>;
+
+export type KpiMetric = keyof typeof kpiMetricInfo;
+export const kpiMetrics = Object.keys(kpiMetricInfo) as [KpiMetric, ...KpiMetric[]];
+export const kpiMetric = z.enum(kpiMetrics);
+/** The rate metrics, which a quality standard may name. */
+export const qualityMetrics = kpiMetrics.filter((m) => kpiMetricInfo[m].shape === 'ratio') as [KpiMetric, ...KpiMetric[]];
+
+const departmentList = z.array(department).max(4).default([]);
+
+export const kpiTargetInput = z
+  .object({
+    name: z.string().trim().min(1, 'must not be empty').max(200),
+    metric: kpiMetric,
+    filters: metricFilters.default({}),
+    periodKind: z.enum(periodKinds),
+    /** first day of the month or quarter, YYYY-MM-DD */
+    periodStart: z.iso.date('must be a date, YYYY-MM-DD'),
+    /** counts, cents for revenue, a fraction 0..1 for rates */
+    targetValue: z.number().min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER),
+    qualityMetric: z.enum(qualityMetrics).nullable().default(null),
+    qualityMin: z.number().min(0).max(1, 'is a fraction from 0 to 1').nullable().default(null),
+    budgetCents: z.number().int('must be a whole number of cents').min(0).max(Number.MAX_SAFE_INTEGER).nullable().default(null),
+    accountable: department,
+    responsible: departmentList,
+    consulted: departmentList,
+    informed: departmentList,
+  })
+  .superRefine((t, ctx) => {
+    if (!isPeriodStart(t.periodKind, t.periodStart))
+      ctx.addIssue({ code: 'custom', path: ['periodStart'], message: `must be the first day of a ${t.periodKind}` });
+    if (kpiMetricInfo[t.metric].unit === 'fraction' && t.targetValue > 1)
+      ctx.addIssue({ code: 'custom', path: ['targetValue'], message: 'is a fraction from 0 to 1 for a rate' });
+    if ((t.qualityMetric === null) !== (t.qualityMin === null))
+      ctx.addIssue({ code: 'custom', path: ['qualityMin'], message: 'a quality standard needs both a metric and a minimum' });
+    const seen = new Set<string>([t.accountable]);
+    for (const role of ['responsible', 'consulted', 'informed'] as const) {
+      t[role].forEach((d, i) => {
+        if (seen.has(d)) ctx.addIssue({ code: 'custom', path: [role, i], message: `${d} already has a role in this target` });
+        seen.add(d);
+      });
+    }
+  });
+export type KpiTargetInput = z.input<typeof kpiTargetInput>;
+
+export interface KpiTarget {
+  id: number;
+  name: string;
+  metric: KpiMetric;
+  filters: MetricFilters;
+  periodKind: PeriodKind;
+  periodStart: string;
+  targetValue: number;
+  qualityMetric: KpiMetric | null;
+  qualityMin: number | null;
+  budgetCents: number | null;
+  accountable: Department;
+  responsible: Department[];
+  consulted: Department[];
+  informed: Department[];
+  createdBy: number | null;
+  updatedBy: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+function toTarget(row: typeof kpiTargets.$inferSelect): KpiTarget {
+  return {
+    ...row,
+    metric: row.metric as KpiMetric,
+    qualityMetric: row.qualityMetric as KpiMetric | null,
+    periodKind: row.periodKind as PeriodKind,
+    accountable: row.accountable as Department,
+    responsible: row.responsible as Department[],
+    consulted: row.consulted as Department[],
+    informed: row.informed as Department[],
+  };
+}
+
+// ---------------------------------------------------------------- create, edit, delete
+
+export async function createKpiTarget(db: Db, input: KpiTargetInput, byUserId: number | null): Promise<KpiTarget> {
+  const values = kpiTargetInput.parse(input);
+  const [row] = await db
+    .insert(kpiTargets)
+    .values({ ...values, createdBy: byUserId, updatedBy: byUserId })
+    .returning();
+  if (!row) throw new Error('kpi target was not created');
+  return toTarget(row);
+}
+
+/** Replaces a target's definition; null when there is no such target. */
+export async function updateKpiTarget(db: Db, id: number, input: KpiTargetInput, byUserId: number | null): Promise<KpiTarget | null> {
+  const values = kpiTargetInput.parse(input);
+  const [row] = await db
+    .update(kpiTargets)
+    .set({ ...values, updatedBy: byUserId, updatedAt: sql`clock_timestamp()` })
+    .where(eq(kpiTargets.id, id))
+    .returning();
+  return row ? toTarget(row) : null;
+}
+
+/** True when a target was deleted. */
+export async function deleteKpiTarget(db: Db, id: number): Promise<boolean> {
+  const deleted = await db.delete(kpiTargets).where(eq(kpiTargets.id, id)).returning({ id: kpiTargets.id });
+  return deleted.length > 0;
+}
+
+export async function getKpiTarget(db: Db, id: number): Promise<KpiTarget | null> {
+  const [row] = await db.select().from(kpiTargets).where(eq(kpiTargets.id, id));
+  return row ? toTarget(row) : null;
+}
+
+export interface KpiTargetQuery {
+  /** targets in which the department holds any RACI role */
+  department?: Department;
+  /** targets of the period starting that day */
+  periodStart?: string;
+}
+
+/** Targets, latest period first, then by name. */
+export async function listKpiTargets(db: Db, query: KpiTargetQuery = {}): Promise<KpiTarget[]> {
+  const where: SQL[] = [];
+  if (query.department !== undefined) {
+    const d = query.department;
+    const listed = jsonParam([d]);
+    where.push(sql`(${kpiTargets.accountable} = ${d} or ${kpiTargets.responsible} @> ${listed}
+      or ${kpiTargets.consulted} @> ${listed} or ${kpiTargets.informed} @> ${listed})`);
+  }
+  if (query.periodStart !== undefined) where.push(eq(kpiTargets.periodStart, query.periodStart));
+  const found = await db
+    .select()
+    .from(kpiTargets)
+    .where(and(...where))
+    .orderBy(desc(kpiTargets.periodStart), asc(kpiTargets.name), asc(kpiTargets.id));
+  return found.map(toTarget);
+}
+
+// ---------------------------------------------------------------- actuals and status
+
+/**
+ * A metric over [from, to) with filters, as the read model knows it. Leads, qualified leads and
+ * the two rates are the Sources page's lead-to-close figures for the cohort whose inquiry falls
+ * in the range; won deals and revenue are the opportunities won in the range; the rest count
+ * what happened in the range.
+ */
+export async function kpiActual(db: Db, metric: KpiMetric, range: DateRange, filters: MetricFilters): Promise<number | null> {
+  switch (metric) {
+    case 'leads':
+    case 'qualified_leads':
+    case 'qualification_rate':
+    case 'win_rate': {
+      const figures = await leadToCloseTotal(db, { range, filters });
+      if (metric === 'leads') return figures.leads;
+      if (metric === 'qualified_leads') return figures.qualified;
+      if (metric === 'qualification_rate') return figures.qualificationRate;
+      return figures.winRate;
+    }
+    case 'won_deals':
+    case 'won_revenue': {
+      const row = await one<{ deals: number; revenue: number | string }>(
+        db,
+        sql`select count(*)::int as deals, coalesce(sum(o.amount_cents), 0)::float8 as revenue
+        from opportunities o where o.status = 'won' and ${inRange(sql`o.won_at`, range)} and ${opportunityFilters(filters)}`,
+      );
+      return metric === 'won_deals' ? Number(row.deals) : Number(row.revenue);
+    }
+    case 'onboarding_starts': {
+      const row = await one<{ starts: number }>(
+        db,
+        sql`select count(*)::int as starts from onboardings b
+        left join opportunities o on o.opportunity_id = b.opportunity_id
+        where ${inRange(sql`b.started_at`, range)} and ${opportunityFilters(filters)}`,
+      );
+      return Number(row.starts);
+    }
+    case 'follow_up_within_sla': {
+      // A lead counts once its outcome is known: followed up, or its SLA ran out before the range end.
+      const sla = sql`interval '1 hour' * ${FOLLOW_UP_SLA_HOURS}`;
+      const end = sql`${toDate(range.to).toISOString()}::timestamptz`;
+      const row = await one<{ within: number; decided: number }>(
+        db,
+        sql`select
+          count(*) filter (where l.first_follow_up_at < ${end} and l.first_follow_up_at <= l.inquiry_at + ${sla})::int as within,
+          count(*) filter (where (l.first_follow_up_at < ${end}) or l.inquiry_at + ${sla} < ${end})::int as decided
+        from leads l where ${inRange(sql`l.inquiry_at`, range)} and ${journeyFilters(filters)}`,
+      );
+      return ratio(Number(row.within), Number(row.decided));
+    }
+    case 'tickets_resolved_within_sla': {
+      const sla = sql`interval '1 hour' * ${TICKET_SLA_HOURS}`;
+      const end = sql`${toDate(range.to).toISOString()}::timestamptz`;
+      const row = await one<{ within: number; decided: number }>(
+        db,
+        sql`select
+          count(*) filter (where t.resolved_at < ${end} and t.resolved_at <= t.opened_at + ${sla})::int as within,
+          count(*) filter (where t.resolved_at < ${end} or t.opened_at + ${sla} < ${end})::int as decided
+        from tickets t where ${inRange(sql`t.opened_at`, range)} and ${accountFilters(filters, sql.raw('t.account_id'))}`,
+      );
+      return ratio(Number(row.within), Number(row.decided));
+    }
+    case 'renewal_revenue':
+    case 'expansion_revenue': {
+      const kind = metric === 'renewal_revenue' ? 'renewed' : 'expanded';
+      const row = await one<{ revenue: number | string }>(
+        db,
+        sql`select coalesce(sum(e.amount_cents), 0)::float8 as revenue from account_events e
+        where e.kind = ${kind} and ${inRange(sql`e.occurred_at`, range)} and ${accountFilters(filters, sql.raw('e.account_id'))}`,
+      );
+      return Number(row.revenue);
+    }
+  }
+}
+
+export interface KpiTargetStatus {
+  target: KpiTarget;
+  periodEnd: string;
+  /** share of the period elapsed at asOf, 0..1 */
+  elapsed: number;
+  /** the metric from period start to asOf (or period end when over); null before it begins */
+  actual: number | null;
+  /** run-rate projection to period end */
+  projection: number | null;
+  /** actual / target; null for a zero target or no actual */
+  attainment: number | null;
+  quantityStatus: KpiStatus;
+  qualityActual: number | null;
+  qualityMet: boolean | null;
+  /** the quantity status, one step worse when the quality standard is missed */
+  status: KpiStatus;
+}
+
+/** How a target stands at `asOf`. */
+export async function kpiTargetStatus(db: Db, target: KpiTarget, asOf: Date): Promise<KpiTargetStatus> {
+  const period = periodOf(target.periodKind, target.periodStart);
+  const elapsed = elapsedFraction(period, asOf);
+  const periodEnd = period.end.toISOString();
+  if (elapsed <= 0) {
+    return {
+      target,
+      periodEnd,
+      elapsed,
+      actual: null,
+      projection: null,
+      attainment: null,
+      quantityStatus: 'not_started',
+      qualityActual: null,
+      qualityMet: null,
+      status: 'not_started',
+    };
+  }
+  const range: DateRange = {
+    from: period.start.toISOString(),
+    to: (elapsed >= 1 ? period.end : asOf).toISOString(),
+  };
+  const actual = await kpiActual(db, target.metric, range, target.filters);
+  const projection = projectRunRate(actual, elapsed, kpiMetricInfo[target.metric].shape);
+  const quantity = quantityStatus(projection, target.targetValue, elapsed);
+  const qualityActual = target.qualityMetric ? await kpiActual(db, target.qualityMetric, range, target.filters) : null;
+  const quality = qualityMet(qualityActual, target.qualityMin);
+  return {
+    target,
+    periodEnd,
+    elapsed,
+    actual,
+    projection,
+    attainment: actual === null ? null : ratio(actual, target.targetValue),
+    quantityStatus: quantity,
+    qualityActual,
+    qualityMet: quality,
+    status: overallStatus(quantity, quality),
+  };
+}
+
+export async function kpiTargetStatuses(db: Db, query: KpiTargetQuery & { asOf: Date }): Promise<KpiTargetStatus[]> {
+  const targets = await listKpiTargets(db, query);
+  const statuses: KpiTargetStatus[] = [];
+  for (const target of targets) statuses.push(await kpiTargetStatus(db, target, query.asOf));
+  return statuses;
+}
