@@ -1,6 +1,6 @@
 // One code path for both databases: PGlite (embedded, data in a local folder) when DATABASE_URL is
 // unset, postgres.js against a real server when it is set. Migrations run once per process.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
@@ -56,11 +56,58 @@ async function openPglite(dataDir: string | undefined): Promise<DbHandle> {
     client = new PGlite();
   } else {
     mkdirSync(path.dirname(dir), { recursive: true });
+    takePgliteLock(dir);
     client = new PGlite(dir);
   }
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
-  return { db, kind: 'pglite', close: () => client.close() };
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      await client.close();
+      if (dir !== 'memory') releasePgliteLock(dir);
+    },
+  };
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same folder would corrupt it.
+ * A lock file with the owner's pid turns that into a clear error.
+ */
+function takePgliteLock(dir: string): void {
+  const lockFile = `${dir}.lock`;
+  try {
+    writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+  } catch {
+    const owner = Number(readFileSync(lockFile, 'utf8'));
+    if (owner && owner !== process.pid && isAlive(owner)) {
+      throw new Error(
+        `the embedded database ${dir} is in use by process ${owner} (the running app?). ` +
+          'Stop it first, or use a Postgres server through DATABASE_URL.',
+      );
+    }
+    writeFileSync(lockFile, String(process.pid));
+  }
+  process.once('exit', () => releasePgliteLock(dir));
+}
+
+function releasePgliteLock(dir: string): void {
+  const lockFile = `${dir}.lock`;
+  try {
+    if (Number(readFileSync(lockFile, 'utf8')) === process.pid) unlinkSync(lockFile);
+  } catch {
+    // already gone
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Applies the committed migrations; on a shared server, one process at a time. */

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { openDb, type DbHandle } from './client';
 
+export type { DbHandle };
+
 export async function createTestDb(): Promise<DbHandle> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) return openDb({ dataDir: 'memory' });
