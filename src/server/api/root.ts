@@ -1,8 +1,11 @@
 // The app router: one sub-router per family. Register a new router here.
+import { accountsRouter } from './routers/accounts';
 import { adminRouter } from './routers/admin';
 import { attributionRouter } from './routers/attribution';
 import { authRouter } from './routers/auth';
+import { customersRouter } from './routers/customers';
 import { forecastRouter } from './routers/forecast';
+import { kpisRouter } from './routers/kpis';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
@@ -10,6 +13,9 @@ export const appRouter = createTRPCRouter({
   admin: adminRouter,
   attribution: attributionRouter,
   forecast: forecastRouter,
+  accounts: accountsRouter,
+  customers: customersRouter,
+  kpis: kpisRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,40 @@
+// Accounts: the searchable list and one account's timeline across departments. Contact details
+// and money are masked, not dropped, for roles without 'seeContacts' or 'seeMoney'.
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { accountTimeline, getAccount, listAccounts } from '~/server/metrics/accounts';
+import { commonFieldKinds, maskFields } from '../masking';
+import { authedProcedure, createTRPCRouter } from '../trpc';
+
+const view = authedProcedure.need('viewDashboards');
+const accountFieldKinds = { ...commonFieldKinds, lifetimeValueCents: 'money' } as const;
+const accountId = z.string().trim().min(1).max(200);
+
+export const accountsRouter = createTRPCRouter({
+  list: view
+    .input(
+      z.object({
+        search: z.string().trim().max(200).optional(),
+        openTicketWithOpenDeal: z.boolean().default(false),
+        page: z.number().int().min(1).default(1),
+        pageSize: z.number().int().min(1).max(200).default(50),
+      }),
+    )
+    .query(async ({ ctx, input }) => maskFields(ctx.rights, await listAccounts(ctx.db, input), accountFieldKinds)),
+
+  get: view.input(z.object({ accountId })).query(async ({ ctx, input }) => {
+    const account = await getAccount(ctx.db, input.accountId);
+    if (!account) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such account.' });
+    return maskFields(ctx.rights, account, accountFieldKinds);
+  }),
+
+  timeline: view
+    .input(
+      z.object({
+        accountId,
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(1000).default(500),
+      }),
+    )
+    .query(async ({ ctx, input }) => maskFields(ctx.rights, await accountTimeline(ctx.db, input), accountFieldKinds)),
+});

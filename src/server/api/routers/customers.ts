@@ -1,0 +1,41 @@
+// Customer value: lifetime value per account and net revenue retention by quarter. Revenue is
+// money: masked for roles without 'seeMoney'.
+import { z } from 'zod';
+import { customerValues, netRevenueRetention } from '~/server/metrics/customers';
+import { dateRange, metricFilters } from '~/server/metrics/filters';
+import { commonFieldKinds, maskFields } from '../masking';
+import { authedProcedure, createTRPCRouter } from '../trpc';
+
+const view = authedProcedure.need('viewDashboards');
+const customerFieldKinds = {
+  ...commonFieldKinds,
+  wonCents: 'money',
+  renewalCents: 'money',
+  expansionCents: 'money',
+  lifetimeValueCents: 'money',
+  startingCents: 'money',
+  churnedCents: 'money',
+  endingCents: 'money',
+} as const;
+
+export const customersRouter = createTRPCRouter({
+  values: view
+    .input(
+      z.object({
+        filters: metricFilters.default({}),
+        page: z.number().int().min(1).default(1),
+        pageSize: z.number().int().min(1).max(200).default(50),
+      }),
+    )
+    .query(async ({ ctx, input }) =>
+      maskFields(
+        ctx.rights,
+        await customerValues(ctx.db, { filters: input.filters, limit: input.pageSize, offset: (input.page - 1) * input.pageSize }),
+        customerFieldKinds,
+      ),
+    ),
+
+  retention: view
+    .input(z.object({ range: dateRange, filters: metricFilters.default({}) }))
+    .query(async ({ ctx, input }) => maskFields(ctx.rights, await netRevenueRetention(ctx.db, input), customerFieldKinds)),
+});

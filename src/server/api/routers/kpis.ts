@@ -1,0 +1,98 @@
+// KPI targets: each with its actual, run-rate projection and status, and their editing. Editing
+// needs 'editOwnKpiTargets' and, unless executive or admin, to be the accountable department.
+// Targets, actuals and projections of revenue metrics are money; budgets are spend.
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import type { Right } from '~/server/auth/rights';
+import { canEditTarget } from '~/server/auth/kpiTargets';
+import type { SessionUser } from '~/server/auth/users';
+import { department } from '~/server/ingest/catalogue';
+import {
+  createKpiTarget,
+  deleteKpiTarget,
+  getKpiTarget,
+  kpiMetricInfo,
+  kpiMetrics,
+  kpiTargetInput,
+  kpiTargetStatuses,
+  updateKpiTarget,
+  type KpiTarget,
+  type KpiTargetStatus,
+} from '~/server/metrics/kpis';
+import { maskValue } from '../masking';
+import { authedProcedure, createTRPCRouter } from '../trpc';
+
+const view = authedProcedure.need('viewDashboards');
+const edit = authedProcedure.need('editOwnKpiTargets');
+const id = z.number().int().positive();
+
+function maskTarget(rights: ReadonlySet<Right>, target: KpiTarget) {
+  const money = kpiMetricInfo[target.metric].unit === 'cents';
+  return {
+    ...target,
+    targetValue: money ? maskValue(rights, 'money', target.targetValue) : target.targetValue,
+    budgetCents: maskValue(rights, 'spend', target.budgetCents),
+  };
+}
+
+function maskStatus(rights: ReadonlySet<Right>, status: KpiTargetStatus) {
+  const money = kpiMetricInfo[status.target.metric].unit === 'cents';
+  const moneyValue = (value: number | null) => (money ? maskValue(rights, 'money', value) : value);
+  return {
+    ...status,
+    target: maskTarget(rights, status.target),
+    actual: moneyValue(status.actual),
+    projection: moneyValue(status.projection),
+  };
+}
+
+function assertCanEdit(user: SessionUser, target: { accountable: string }): void {
+  if (!canEditTarget(user, target)) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: `Only ${target.accountable}, executives and admins may edit this target.` });
+  }
+}
+
+export const kpisRouter = createTRPCRouter({
+  metrics: view.query(() => kpiMetrics.map((metric) => ({ metric, ...kpiMetricInfo[metric] }))),
+
+  list: view
+    .input(
+      z.object({
+        department: department.optional(),
+        periodStart: z.iso.date().optional(),
+        /** defaults to now */
+        asOf: z.iso.datetime({ offset: true }).optional(),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const statuses = await kpiTargetStatuses(ctx.db, {
+        department: input.department,
+        periodStart: input.periodStart,
+        asOf: input.asOf ? new Date(input.asOf) : new Date(),
+      });
+      return statuses.map((status) => maskStatus(ctx.rights, status));
+    }),
+
+  create: edit.input(kpiTargetInput).mutation(async ({ ctx, input }) => {
+    assertCanEdit(ctx.user, input);
+    return maskTarget(ctx.rights, await createKpiTarget(ctx.db, input, ctx.user.id));
+  }),
+
+  update: edit.input(z.object({ id, target: kpiTargetInput })).mutation(async ({ ctx, input }) => {
+    const existing = await getKpiTarget(ctx.db, input.id);
+    if (!existing) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such target.' });
+    assertCanEdit(ctx.user, existing);
+    assertCanEdit(ctx.user, input.target);
+    const updated = await updateKpiTarget(ctx.db, input.id, input.target, ctx.user.id);
+    if (!updated) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such target.' });
+    return maskTarget(ctx.rights, updated);
+  }),
+
+  delete: edit.input(z.object({ id })).mutation(async ({ ctx, input }) => {
+    const existing = await getKpiTarget(ctx.db, input.id);
+    if (!existing) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such target.' });
+    assertCanEdit(ctx.user, existing);
+    await deleteKpiTarget(ctx.db, input.id);
+    return { id: input.id };
+  }),
+});
