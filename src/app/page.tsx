@@ -2,6 +2,7 @@
 import { stageCounts, type Stage } from '~/server/metrics/funnel';
 import { getDb } from '~/server/db/client';
 import { ratio } from '~/lib/stats';
+import { requireUser } from '~/trpc/server';
 
 export const dynamic = 'force-dynamic';
 
@@ -23,6 +24,8 @@ function formatShare(value: number | null): string {
 }
 
 export default async function HomePage() {
+  // Every role may see the aggregated funnel; a signed-in, active account is all it takes.
+  await requireUser();
   const counts = await stageCounts(await getDb());
   const top = counts[0]?.journeys ?? 0;
 
