@@ -10,9 +10,9 @@ export const DEFAULT_LOOKBACK_DAYS = 365;
 /** Settings key of the attribution lookback, in days. */
 export const LOOKBACK_SETTING = 'attributionLookbackDays';
 
-/** A set of text keys, usable as `x in ${keySet(keys)}`. */
-function keySet(keys: Iterable<string>): SQL {
-  return sql`(select jsonb_array_elements_text(${JSON.stringify([...new Set(keys)])}::jsonb))`;
+/** A set of text keys as one array parameter, for `x = any(${keyArray(keys)})` (index-friendly). */
+function keyArray(keys: Iterable<string>): SQL {
+  return sql`array(select jsonb_array_elements_text(${JSON.stringify([...new Set(keys)])}::jsonb))`;
 }
 
 const lookbackDays = sql`coalesce((select (value #>> '{}')::float8 from settings where key = ${LOOKBACK_SETTING}), ${DEFAULT_LOOKBACK_DAYS})`;
@@ -52,19 +52,19 @@ export async function recomputeAttributionForBatch(tx: Db, events: readonly Inge
     tx,
     sql`
     with c as (
-      select x as contact_id from ${keySet(contacts)} as s(x)
-      union select contact_id from identity_links where anonymous_id in ${keySet(touchAnonymousIds)}
-      union select entity_key from events where type = 'lead.created' and data->>'anonymousId' in ${keySet(leadAnonymousIds)}
+      select unnest(${keyArray(contacts)}) as contact_id
+      union select contact_id from identity_links where anonymous_id = any(${keyArray(touchAnonymousIds)})
+      union select entity_key from events where type = 'lead.created' and data->>'anonymousId' = any(${keyArray(leadAnonymousIds)})
       union select data->>'contactId' from events
-        where type = 'opportunity.created' and entity_key in ${keySet(opportunityIds)} and data->>'contactId' is not null
+        where type = 'opportunity.created' and entity_key = any(${keyArray(opportunityIds)}) and data->>'contactId' is not null
     ),
     a as (
       select l.account_id from leads l join c on c.contact_id = l.contact_id where l.account_id is not null
       union select l.journey_account_id from leads l join c on c.contact_id = l.contact_id where l.journey_account_id is not null
       union select o.account_id from opportunities o join c on c.contact_id = o.contact_id where o.account_id is not null
-      union select data->>'accountId' from events where type = 'opportunity.created' and entity_key in ${keySet(opportunityIds)}
+      union select data->>'accountId' from events where type = 'opportunity.created' and entity_key = any(${keyArray(opportunityIds)})
     )
-    select opportunity_id from opportunities where opportunity_id in ${keySet(opportunityIds)}
+    select opportunity_id from opportunities where opportunity_id = any(${keyArray(opportunityIds)})
     union select o.opportunity_id from opportunities o join a on a.account_id = o.account_id where o.status = 'won'
     union select o.opportunity_id from opportunities o join c on c.contact_id = o.contact_id
       where o.account_id is null and o.status = 'won'`,
@@ -104,14 +104,14 @@ interface TouchRow {
 export async function recomputeAttributionCredits(tx: Db, opportunityIds: readonly string[]): Promise<void> {
   const ids = [...new Set(opportunityIds)];
   if (ids.length === 0) return;
-  await tx.execute(sql`delete from attribution_credits where opportunity_id in ${keySet(ids)}`);
+  await tx.execute(sql`delete from attribution_credits where opportunity_id = any(${keyArray(ids)})`);
 
   const opportunities = await rows<OpportunityRow>(
     tx,
     sql`select opportunity_id, coalesce(amount_cents, 0)::float8 as amount,
       ${epochMs('created_at')} as created_ms, ${epochMs('won_at')} as won_ms
     from opportunities
-    where opportunity_id in ${keySet(ids)} and status = 'won' and won_at is not null`,
+    where opportunity_id = any(${keyArray(ids)}) and status = 'won' and won_at is not null`,
   );
   if (opportunities.length === 0) return;
 
@@ -121,7 +121,7 @@ export async function recomputeAttributionCredits(tx: Db, opportunityIds: readon
     with o as (
       select opportunity_id, account_id, contact_id, won_at, won_at - make_interval(secs => ${lookbackDays} * 86400) as since
       from opportunities
-      where opportunity_id in ${keySet(opportunities.map((r) => r.opportunity_id))}
+      where opportunity_id = any(${keyArray(opportunities.map((r) => r.opportunity_id))})
     ),
     ol as (
       select o.opportunity_id, l.contact_id, l.source, l.campaign_id from o join leads l on l.account_id = o.account_id
