@@ -5,9 +5,10 @@
 //
 //   npm run bench:ingest -- [--events 100000] [--concurrency 2] [--warmup 5] [--seed 1]
 //                           [--rebuild | --skip-build] [--profile]
-//                           [--explain 100]
+//                           [--explain 100] [--keep]
 // --profile logs every statement of the bench database and prints the costliest ones; --explain N
-// also has auto_explain write the analysed plans of statements over N ms to the Postgres log.
+// also has auto_explain write the analysed plans of statements over N ms to the Postgres log;
+// --keep leaves the ingested database in place (its name is printed) to study its plans.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -35,6 +36,7 @@ const { values: flags } = parseArgs({
     'skip-build': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     explain: { type: 'string' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const BATCH_SIZE = 1000;
@@ -136,7 +138,8 @@ async function main(): Promise<void> {
     memory?.stop();
     await server?.stop();
     server = null;
-    for (const name of [ingestDb, copyDb]) {
+    if (flags.keep) console.log(`kept ${databaseUrl(ingestDb)} (drop it with: dropdb -h 127.0.0.1 -U postgres ${ingestDb})`);
+    for (const name of flags.keep ? [copyDb] : [ingestDb, copyDb]) {
       await admin.unsafe(`drop database if exists "${name}" with (force)`).catch((error: unknown) => {
         console.error(`could not drop ${name}:`, error);
       });
