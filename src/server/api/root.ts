@@ -5,7 +5,11 @@ import { attributionRouter } from './routers/attribution';
 import { authRouter } from './routers/auth';
 import { customersRouter } from './routers/customers';
 import { forecastRouter } from './routers/forecast';
+import { funnelRouter } from './routers/funnel';
+import { handoffsRouter } from './routers/handoffs';
 import { kpisRouter } from './routers/kpis';
+import { leadQualityRouter } from './routers/leadQuality';
+import { sourcesRouter } from './routers/sources';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
@@ -16,6 +20,10 @@ export const appRouter = createTRPCRouter({
   accounts: accountsRouter,
   customers: customersRouter,
   kpis: kpisRouter,
+  funnel: funnelRouter,
+  sources: sourcesRouter,
+  leadQuality: leadQualityRouter,
+  handoffs: handoffsRouter,
 });
 
 export type AppRouter = typeof appRouter;

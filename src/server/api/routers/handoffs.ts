@@ -1,0 +1,33 @@
+// Handoffs between departments and their black-hole lists (contact details masked without
+// 'seeContacts'); the SLAs are settings that only 'manage' may change.
+import { z } from 'zod';
+import { metricInput } from '~/server/metrics/filters';
+import { handoffs } from '~/server/metrics/handoffs';
+import { getSetting, setSetting, slaSettings } from '~/server/settings';
+import { commonFieldKinds, maskFields } from '../masking';
+import { authedProcedure, createTRPCRouter } from '../trpc';
+
+const view = authedProcedure.need('viewDashboards');
+
+export const handoffsInput = metricInput.extend({
+  /** the instant open items are judged at; default now */
+  asOf: z.iso.datetime({ offset: true }).optional(),
+  blackHoleLimit: z.number().int().min(1).max(1000).default(200),
+});
+
+export const handoffsRouter = createTRPCRouter({
+  report: view.input(handoffsInput).query(async ({ ctx, input }) =>
+    maskFields(
+      ctx.rights,
+      await handoffs(ctx.db, { ...input, asOf: input.asOf === undefined ? undefined : new Date(input.asOf) }),
+      commonFieldKinds,
+    ),
+  ),
+
+  slas: view.query(({ ctx }) => getSetting(ctx.db, 'slas')),
+
+  setSlas: authedProcedure
+    .need('manage')
+    .input(slaSettings)
+    .mutation(({ ctx, input }) => setSetting(ctx.db, 'slas', input)),
+});

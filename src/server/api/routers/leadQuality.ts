@@ -1,0 +1,11 @@
+// Lead quality feedback: qualified and disqualified leads and the reasons sales gave, by source
+// and campaign. Counts and reasons only: nothing to mask.
+import { metricInput } from '~/server/metrics/filters';
+import { leadQuality } from '~/server/metrics/leadQuality';
+import { authedProcedure, createTRPCRouter } from '../trpc';
+
+const view = authedProcedure.need('viewDashboards');
+
+export const leadQualityRouter = createTRPCRouter({
+  report: view.input(metricInput).query(({ ctx, input }) => leadQuality(ctx.db, input)),
+});

@@ -1,0 +1,15 @@
+// Lead-to-close by source and campaign. Won revenue is money ('seeMoney'); spend, CAC and ROI are
+// spend ('seeSpend'); both are masked, not dropped, for roles without the right.
+import { metricInput } from '~/server/metrics/filters';
+import { sourcesReport } from '~/server/metrics/sources';
+import { commonFieldKinds, maskFields } from '../masking';
+import { authedProcedure, createTRPCRouter } from '../trpc';
+
+const view = authedProcedure.need('viewDashboards');
+const sourcesFieldKinds = { ...commonFieldKinds, wonRevenueCents: 'money' } as const;
+
+export const sourcesRouter = createTRPCRouter({
+  report: view
+    .input(metricInput)
+    .query(async ({ ctx, input }) => maskFields(ctx.rights, await sourcesReport(ctx.db, input), sourcesFieldKinds)),
+});
