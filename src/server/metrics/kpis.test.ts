@@ -90,6 +90,8 @@ describe('KPI actuals', () => {
     expect(await actual('onboarding_starts')).toBe(1);
     // c1 (10 h) and c3 (2 h) in time; c2 (48 h) late; c4 never, its 24 h over on Feb 11.
     expect(await actual('follow_up_within_sla')).toBe(0.5);
+    // O1: won Jan 25, onboarding Feb 1, exactly 7 days; O3 won Feb 12, still within its 7 days.
+    expect(await actual('onboarding_within_sla')).toBe(1);
     // T1 in time, T2 late, T3 still within its 48 h at the range end: undecided.
     expect(await actual('tickets_resolved_within_sla')).toBe(0.5);
     expect(await actual('expansion_revenue')).toBe(2000);

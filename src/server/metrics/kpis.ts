@@ -31,12 +31,8 @@ import {
   type MetricShape,
   type PeriodKind,
 } from './runRate';
+import { handoffs, type HandoffKind } from './handoffs';
 import { leadToCloseTotal } from './sources';
-
-/** Hours a lead may wait for its first sales follow-up (the handoff SLA's default). */
-export const FOLLOW_UP_SLA_HOURS = 24;
-/** Hours a ticket may stay open (the handoff SLA's default). */
-export const TICKET_SLA_HOURS = 48;
 
 interface KpiMetricInfo {
   label: string;
@@ -55,6 +51,7 @@ export const kpiMetricInfo = {
   win_rate: { label: 'Win rate', shape: 'ratio', unit: 'fraction' },
   onboarding_starts: { label: 'Onboarding starts', shape: 'additive', unit: 'count' },
   follow_up_within_sla: { label: 'Leads followed up within SLA', shape: 'ratio', unit: 'fraction' },
+  onboarding_within_sla: { label: 'Onboardings started within SLA', shape: 'ratio', unit: 'fraction' },
   renewal_revenue: { label: 'Renewal revenue', shape: 'additive', unit: 'cents' },
   expansion_revenue: { label: 'Expansion revenue', shape: 'additive', unit: 'cents' },
   tickets_resolved_within_sla: { label: 'Tickets resolved within SLA', shape: 'ratio', unit: 'fraction' },
@@ -201,8 +198,8 @@ export async function listKpiTargets(db: Db, query: KpiTargetQuery = {}): Promis
 /**
  * A metric over [from, to) with filters, as the read model knows it. Leads, qualified leads and
  * the two rates are the Sources page's lead-to-close figures for the cohort whose inquiry falls
- * in the range; won deals and revenue are the opportunities won in the range; the rest count
- * what happened in the range.
+ * in the range; won deals and revenue are the opportunities won in the range; the SLA shares are
+ * the Handoffs page's for items started in the range; the rest count what happened in the range.
  */
 export async function kpiActual(db: Db, metric: KpiMetric, range: DateRange, filters: MetricFilters): Promise<number | null> {
   switch (metric) {
@@ -234,30 +231,13 @@ export async function kpiActual(db: Db, metric: KpiMetric, range: DateRange, fil
       );
       return Number(row.starts);
     }
-    case 'follow_up_within_sla': {
-      // A lead counts once its outcome is known: followed up, or its SLA ran out before the range end.
-      const sla = sql`interval '1 hour' * ${FOLLOW_UP_SLA_HOURS}`;
-      const end = sql`${toDate(range.to).toISOString()}::timestamptz`;
-      const row = await one<{ within: number; decided: number }>(
-        db,
-        sql`select
-          count(*) filter (where l.first_follow_up_at < ${end} and l.first_follow_up_at <= l.inquiry_at + ${sla})::int as within,
-          count(*) filter (where (l.first_follow_up_at < ${end}) or l.inquiry_at + ${sla} < ${end})::int as decided
-        from leads l where ${inRange(sql`l.inquiry_at`, range)} and ${journeyFilters(filters)}`,
-      );
-      return ratio(Number(row.within), Number(row.decided));
-    }
+    case 'follow_up_within_sla':
+    case 'onboarding_within_sla':
     case 'tickets_resolved_within_sla': {
-      const sla = sql`interval '1 hour' * ${TICKET_SLA_HOURS}`;
-      const end = sql`${toDate(range.to).toISOString()}::timestamptz`;
-      const row = await one<{ within: number; decided: number }>(
-        db,
-        sql`select
-          count(*) filter (where t.resolved_at < ${end} and t.resolved_at <= t.opened_at + ${sla})::int as within,
-          count(*) filter (where t.resolved_at < ${end} or t.opened_at + ${sla} < ${end})::int as decided
-        from tickets t where ${inRange(sql`t.opened_at`, range)} and ${accountFilters(filters, sql.raw('t.account_id'))}`,
-      );
-      return ratio(Number(row.within), Number(row.decided));
+      // The Handoffs page's share, judged at the range end: open items within their SLA are undecided.
+      const kind = handoffOf[metric];
+      const report = await handoffs(db, { range, filters, asOf: toDate(range.to), blackHoleLimit: 0 });
+      return report.handoffs.find((h) => h.handoff === kind)?.withinSlaShare ?? null;
     }
     case 'renewal_revenue':
     case 'expansion_revenue': {
@@ -289,6 +269,12 @@ export interface KpiTargetStatus {
   /** the quantity status, one step worse when the quality standard is missed */
   status: KpiStatus;
 }
+
+const handoffOf = {
+  follow_up_within_sla: 'leadFollowUp',
+  onboarding_within_sla: 'onboardingStart',
+  tickets_resolved_within_sla: 'ticketResolution',
+} as const satisfies Partial<Record<KpiMetric, HandoffKind>>;
 
 /** How a target stands at `asOf`. */
 export async function kpiTargetStatus(db: Db, target: KpiTarget, asOf: Date): Promise<KpiTargetStatus> {
