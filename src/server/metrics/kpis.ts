@@ -11,7 +11,6 @@ import { jsonParam } from '~/server/ingest/projection';
 import {
   accountFilters,
   inRange,
-  journeyFilters,
   metricFilters,
   opportunityFilters,
   toDate,
