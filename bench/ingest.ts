@@ -5,10 +5,11 @@
 //
 //   npm run bench:ingest -- [--events 100000] [--concurrency 2] [--warmup 5] [--seed 1]
 //                           [--rebuild | --skip-build] [--profile]
-//                           [--explain 100] [--keep]
+//                           [--explain 100] [--keep] [--analyze]
 // --profile logs every statement of the bench database and prints the costliest ones; --explain N
 // also has auto_explain write the analysed plans of statements over N ms to the Postgres log;
-// --keep leaves the ingested database in place (its name is printed) to study its plans.
+// --keep leaves the ingested database in place (its name is printed) to study its plans;
+// --analyze refreshes the planner statistics after the warm-up, as autovacuum would on a live server.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -37,6 +38,7 @@ const { values: flags } = parseArgs({
     profile: { type: 'boolean', default: false },
     explain: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    analyze: { type: 'boolean', default: false },
   },
 });
 const BATCH_SIZE = 1000;
@@ -199,6 +201,11 @@ async function main(): Promise<void> {
       throw new Error(`warm-up batches failed: ${JSON.stringify(warmFailures.slice(0, 3))}\n${server.output()}`);
     }
 
+    if (flags.analyze) {
+      const sql = postgres(databaseUrl(ingestDb), { max: 1, onnotice: () => {} });
+      await sql`analyze`.finally(() => sql.end({ timeout: 5 }));
+    }
+
     // 4. The measured load.
     console.log(`sending ${measured.length} batches of ${BATCH_SIZE} events, ${concurrency} in flight ...`);
     const logOffset = logSize();
@@ -244,6 +251,7 @@ async function main(): Promise<void> {
       batchSize: BATCH_SIZE,
       concurrency,
       warmupBatches: warmup.length,
+      analyzedAfterWarmup: flags.analyze,
       seed,
       mix: typeMix(measured),
       batchesPerDepartment: Object.fromEntries(departments.map((d) => [d, measured.filter((b) => b.department === d).length])),
