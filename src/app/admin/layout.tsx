@@ -1,0 +1,49 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { requireUser, serverCaller } from '~/trpc/server';
+import { TRPCReactProvider } from '~/trpc/react';
+import { SignOutButton } from '../signin/SignOutButton';
+import styles from './admin.module.css';
+
+export const metadata: Metadata = { title: 'Admin · Revenue funnel' };
+export const dynamic = 'force-dynamic';
+
+const sections = [
+  { href: '/admin/users', label: 'Users' },
+  { href: '/admin/permissions', label: 'Permissions' },
+  { href: '/admin/api-keys', label: 'API keys' },
+  { href: '/admin/ingestion', label: 'Ingestion log' },
+  { href: '/admin/audit', label: 'Audit log' },
+];
+
+export default async function AdminLayout({ children }: { children: ReactNode }) {
+  await requireUser();
+  const me = await (await serverCaller()).auth.me();
+  if (!me?.rights.includes('manage')) {
+    return (
+      <section aria-labelledby="admin-refused">
+        <h1 id="admin-refused">Not allowed</h1>
+        <p className="lead">Administration needs the manage right, which your role ({me?.role}) does not have.</p>
+        <Link href="/">Back to the dashboards</Link>
+      </section>
+    );
+  }
+  return (
+    <TRPCReactProvider>
+      <div className={styles.bar}>
+        <nav aria-label="Administration" className={styles.nav}>
+          {sections.map((s) => (
+            <Link key={s.href} href={s.href}>
+              {s.label}
+            </Link>
+          ))}
+        </nav>
+        <span className={styles.me}>
+          {me.email} <SignOutButton />
+        </span>
+      </div>
+      {children}
+    </TRPCReactProvider>
+  );
+}
