@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { ensureDemoUsers } from '~/server/auth/demoUsers';
 import { openDb, type Db, type DbHandle } from '~/server/db/client';
 import type { DemoOptions } from './generate';
+import { seedKpiTargets } from './kpiTargets';
 import { isEventLogEmpty, seedDemo, type SeedSummary } from './seed';
 
 /** Opens the configured database (DATABASE_URL, else the PGlite folder) and applies migrations. */
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
         `seeded the demo: ${seeded.leads.toLocaleString('en-US')} leads, ${seeded.events.toLocaleString('en-US')} events ` +
           `up to ${seeded.anchor}, in ${(seeded.elapsedMs / 1000).toFixed(1)} s (API keys "Demo <department>")`,
       );
+      const targets = await seedKpiTargets(handle.db, new Date(`${seeded.anchor}T12:00:00Z`));
+      console.log(`created ${targets} demo KPI targets`);
     } else {
       console.log('events already ingested: demo not loaded');
     }
