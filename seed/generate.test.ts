@@ -193,8 +193,13 @@ describe('generateDemo', () => {
     const campaigns = ofType(events, 'campaign.upserted');
     expect(new Set(campaigns.map((c) => c.data.channel)).size).toBeGreaterThanOrEqual(7);
     expect(campaigns.every((c) => (c.data.budgetCents ?? 0) > 0)).toBe(true);
-    const spendMonths = new Set(ofType(events, 'campaign.spend').map((e) => e.data.date.slice(0, 7)));
+    const spend = ofType(events, 'campaign.spend');
+    const spendMonths = new Set(spend.map((e) => e.data.date.slice(0, 7)));
     expect(spendMonths.size).toBe(20);
+    // No campaign spends before it exists.
+    const upsertedAt = new Map<string, string>();
+    for (const c of campaigns) if (!(c.occurredAt >= (upsertedAt.get(c.data.campaignId) ?? '9'))) upsertedAt.set(c.data.campaignId, c.occurredAt);
+    for (const e of spend) expect(e.occurredAt >= upsertedAt.get(e.data.campaignId)!, e.id).toBe(true);
   });
 
   it('refuses fewer than 18 months', () => {

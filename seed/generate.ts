@@ -273,7 +273,9 @@ function* generateCampaigns(out: Batcher, rng: Random, start: number, end: numbe
       const weeks = (Math.min(campaignEnd, end) - campaignStart) / (7 * DAY);
       const theme = alwaysOn ? 'Always on' : `${rng.pick(themes)} ${new Date(campaignStart).getUTCFullYear()}`;
       const name = `${channel.replace('_', ' ')}: ${theme}`;
-      out.emit(eventId(), 'campaign.upserted', campaignStart, {
+      // Trade shows are booked a month ahead; their booth fee is paid before they open.
+      const plannedAt = channel === 'events' ? Math.max(start, campaignStart - 30 * DAY) : campaignStart;
+      out.emit(eventId(), 'campaign.upserted', plannedAt, {
         campaignId: id, name, channel, budgetCents: Math.round(weekly * Math.max(1, weeks) * 1.1),
       });
       if (rng.chance(0.3)) {
