@@ -13,9 +13,10 @@ export interface WireEvent<T extends EventType = EventType> {
   data: EventData<T>;
 }
 
+/** What the benchmark sends: this file's traffic or the demo generator's batches. */
 export interface Batch {
   department: Department;
-  events: WireEvent[];
+  events: readonly { id: string; type: EventType; occurredAt: string; data: object }[];
 }
 
 /** mulberry32: small, fast and good enough for demo traffic. */

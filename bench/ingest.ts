@@ -5,7 +5,9 @@
 //
 //   npm run bench:ingest -- [--events 100000] [--concurrency 2] [--warmup 5] [--seed 1]
 //                           [--rebuild | --skip-build] [--profile]
-//                           [--explain 100] [--keep] [--analyze]
+//                           [--explain 100] [--keep] [--analyze] [--source bench|seed]
+// --source seed sends the demo generator's batches (seed/generate.ts) instead of bench/events.ts;
+// its campaign and capacity prelude (everything before the first sales batch) joins the warm-up.
 // --profile logs every statement of the bench database and prints the costliest ones; --explain N
 // also has auto_explain write the analysed plans of statements over N ms to the Postgres log;
 // --keep leaves the ingested database in place (its name is printed) to study its plans;
@@ -18,6 +20,7 @@ import postgres from 'postgres';
 import { openDb } from '~/server/db/client';
 import { createApiKey } from '~/server/ingest/apiKeys';
 import { departments, type Department } from '~/server/ingest/catalogue';
+import { generateDemo } from '../seed/generate';
 import { copyLines, timeCopy } from './copy';
 import { traffic, typeMix, type Batch } from './events';
 import { enableStatementLog, logSize, statementCosts, type StatementCost } from './profile';
@@ -39,6 +42,7 @@ const { values: flags } = parseArgs({
     explain: { type: 'string' },
     keep: { type: 'boolean', default: false },
     analyze: { type: 'boolean', default: false },
+    source: { type: 'string', default: 'bench' },
   },
 });
 const BATCH_SIZE = 1000;
@@ -179,10 +183,30 @@ async function main(): Promise<void> {
     }
 
     // 2. The traffic: warm-up batches, then the measured ones.
-    const stream = traffic({ seed, batchSize: BATCH_SIZE, prefix: `b${seed}` });
-    const take = (count: number) => Array.from({ length: count }, () => stream.next().value as Batch);
-    const warmup = take(warmupBatches);
-    const measured = take(Math.max(1, Math.round(eventCount / BATCH_SIZE)));
+    const measuredBatches = Math.max(1, Math.round(eventCount / BATCH_SIZE));
+    const stream: Iterator<Batch> =
+      flags.source === 'seed'
+        ? generateDemo({ leads: Math.max(5000, measuredBatches * 120), seed })
+        : traffic({ seed, batchSize: BATCH_SIZE, prefix: `b${seed}` });
+    const take = (count: number) => {
+      const batches: Batch[] = [];
+      while (batches.length < count) {
+        const next = stream.next();
+        if (next.done) break;
+        batches.push(next.value);
+      }
+      return batches;
+    };
+    const warmup: Batch[] = [];
+    if (flags.source === 'seed') {
+      for (let next = stream.next(); !next.done; next = stream.next()) {
+        warmup.push(next.value);
+        if (next.value.department === 'sales') break;
+      }
+    }
+    warmup.push(...take(warmupBatches));
+    // Full batches only, so that every event of the measured load is counted alike.
+    const measured = take(measuredBatches + 20).filter((b) => b.events.length === BATCH_SIZE).slice(0, measuredBatches);
     const measuredEvents = measured.length * BATCH_SIZE;
 
     // 3. The production server, built once per source change.
@@ -253,6 +277,7 @@ async function main(): Promise<void> {
       warmupBatches: warmup.length,
       analyzedAfterWarmup: flags.analyze,
       seed,
+      source: flags.source,
       mix: typeMix(measured),
       batchesPerDepartment: Object.fromEntries(departments.map((d) => [d, measured.filter((b) => b.department === d).length])),
       http: {
