@@ -48,8 +48,11 @@ interface AccountSqlRow {
   churned: boolean;
 }
 
-const openTicket = sql`exists (select 1 from tickets t where t.account_id = a.account_id and t.resolved_at is null)`;
-const openDeal = sql`exists (select 1 from opportunities o where o.account_id = a.account_id and o.status = 'open')`;
+// Driven from the (few) open tickets rather than probed per account.
+const openTicketWithOpenDeal = sql`a.account_id in (
+  select t.account_id from tickets t where t.resolved_at is null
+  intersect
+  select o.account_id from opportunities o where o.status = 'open')`;
 
 function listWhere(input: AccountListInput): SQL {
   const parts: SQL[] = [sql`true`];
@@ -58,7 +61,7 @@ function listWhere(input: AccountListInput): SQL {
     const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     parts.push(sql`(a.account_id ilike ${pattern} or a.name ilike ${pattern})`);
   }
-  if (input.openTicketWithOpenDeal) parts.push(sql`${openTicket} and ${openDeal}`);
+  if (input.openTicketWithOpenDeal) parts.push(openTicketWithOpenDeal);
   return sql.join(parts, sql` and `);
 }
 
