@@ -186,7 +186,7 @@ async function main(): Promise<void> {
     const measuredBatches = Math.max(1, Math.round(eventCount / BATCH_SIZE));
     const stream: Iterator<Batch> =
       flags.source === 'seed'
-        ? generateDemo({ leads: Math.max(5000, measuredBatches * 120), seed })
+        ? generateDemo({ leads: Math.max(5000, measuredBatches * 200), seed })
         : traffic({ seed, batchSize: BATCH_SIZE, prefix: `b${seed}` });
     const take = (count: number) => {
       const batches: Batch[] = [];
