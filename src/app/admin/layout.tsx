@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { requireUser, serverCaller } from '~/trpc/server';
+import { requireUser } from '~/trpc/server';
 import { TRPCReactProvider } from '~/trpc/react';
 import { SignOutButton } from '../signin/SignOutButton';
 import styles from './admin.module.css';
+import { currentMe } from './adminCaller';
 
 export const metadata: Metadata = { title: 'Admin · Revenue funnel' };
 export const dynamic = 'force-dynamic';
@@ -19,7 +20,7 @@ const sections = [
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   await requireUser();
-  const me = await (await serverCaller()).auth.me();
+  const me = await currentMe();
   if (!me?.rights.includes('manage')) {
     return (
       <section aria-labelledby="admin-refused">

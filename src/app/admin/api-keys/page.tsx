@@ -1,10 +1,12 @@
 import { departments } from '~/server/ingest/catalogue';
-import { serverCaller } from '~/trpc/server';
+import { adminCaller } from '../adminCaller';
 import styles from '../admin.module.css';
 import { CreateKeyForm, RevokeKeyButton } from './KeyControls';
 
 export default async function ApiKeysPage() {
-  const keys = await (await serverCaller()).admin.apiKeys.list();
+  const api = await adminCaller();
+  if (!api) return null;
+  const keys = await api.admin.apiKeys.list();
   return (
     <section aria-labelledby="keys-title">
       <h1 id="keys-title">API keys</h1>

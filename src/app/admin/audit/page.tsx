@@ -1,8 +1,10 @@
-import { serverCaller } from '~/trpc/server';
+import { adminCaller } from '../adminCaller';
 import styles from '../admin.module.css';
 
 export default async function AuditPage() {
-  const entries = await (await serverCaller()).admin.audit.list({ limit: 200 });
+  const api = await adminCaller();
+  if (!api) return null;
+  const entries = await api.admin.audit.list({ limit: 200 });
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Audit log</h1>

@@ -1,4 +1,4 @@
-import { serverCaller } from '~/trpc/server';
+import { adminCaller } from '../adminCaller';
 import styles from '../admin.module.css';
 import { ReplayControl } from './ReplayControl';
 
@@ -7,7 +7,8 @@ export default async function IngestionPage({ searchParams }: { searchParams: Pr
   const keyParam = Number(Array.isArray(params.key) ? params.key[0] : params.key);
   const apiKeyId = Number.isInteger(keyParam) && keyParam > 0 ? keyParam : undefined;
   const includeReplayed = params.all === '1';
-  const api = await serverCaller();
+  const api = await adminCaller();
+  if (!api) return null;
   const [keys, rejected] = await Promise.all([api.admin.apiKeys.list(), api.admin.ingestion.rejected({ apiKeyId, includeReplayed, limit: 100 })]);
   return (
     <section aria-labelledby="ingestion-title">

@@ -1,10 +1,12 @@
 import { rightLabels } from '~/server/auth/rights';
-import { serverCaller } from '~/trpc/server';
+import { adminCaller } from '../adminCaller';
 import styles from '../admin.module.css';
 import { PermissionToggle } from './PermissionToggle';
 
 export default async function PermissionsPage() {
-  const { roles, rights, matrix, fixed } = await (await serverCaller()).admin.permissions.get();
+  const api = await adminCaller();
+  if (!api) return null;
+  const { roles, rights, matrix, fixed } = await api.admin.permissions.get();
   const isFixed = (role: string, right: string) => fixed.some((f) => f.role === role && f.right === right);
   return (
     <section aria-labelledby="permissions-title">

@@ -76,7 +76,7 @@ export function OneTimeSecret({ label, value }: { label: string; value: string }
   );
 }
 
-function RoleEditor({ id, email, role, department, roles }: { id: number; email: string; role: string; department: string; roles: Role[] }) {
+export function RoleEditor({ id, email, role, department, roles }: { id: number; email: string; role: string; department: string; roles: Role[] }) {
   const client = useTRPCClient();
   const { run, error, pending } = useAdminAction();
 
@@ -109,7 +109,7 @@ function RoleEditor({ id, email, role, department, roles }: { id: number; email:
   );
 }
 
-function Buttons({ id, email, disabled }: { id: number; email: string; disabled: boolean }) {
+export function UserButtons({ id, email, disabled }: { id: number; email: string; disabled: boolean }) {
   const client = useTRPCClient();
   const { run, error, pending } = useAdminAction();
   const [password, setPassword] = useState<string | null>(null);
@@ -139,5 +139,3 @@ function Buttons({ id, email, disabled }: { id: number; email: string; disabled:
     </>
   );
 }
-
-export const UserActions = { RoleEditor, Buttons };

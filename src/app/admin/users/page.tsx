@@ -1,9 +1,10 @@
-import { serverCaller } from '~/trpc/server';
+import { adminCaller } from '../adminCaller';
 import styles from '../admin.module.css';
-import { CreateUserForm, UserActions } from './UserControls';
+import { CreateUserForm, RoleEditor, UserButtons } from './UserControls';
 
 export default async function UsersPage() {
-  const api = await serverCaller();
+  const api = await adminCaller();
+  if (!api) return null;
   const [users, permissions] = await Promise.all([api.admin.users.list(), api.admin.permissions.get()]);
   return (
     <section aria-labelledby="users-title">
@@ -26,12 +27,12 @@ export default async function UsersPage() {
             <tr key={u.id}>
               <td>{u.email}</td>
               <td>{u.name}</td>
-              <td colSpan={1}>
-                <UserActions.RoleEditor id={u.id} email={u.email} role={u.role} department={u.department} roles={permissions.roles} />
+              <td>
+                <RoleEditor id={u.id} email={u.email} role={u.role} department={u.department} roles={permissions.roles} />
               </td>
               <td>{u.disabledAt ? `disabled ${u.disabledAt.toISOString().slice(0, 10)}` : 'active'}</td>
               <td>
-                <UserActions.Buttons id={u.id} email={u.email} disabled={u.disabledAt !== null} />
+                <UserButtons id={u.id} email={u.email} disabled={u.disabledAt !== null} />
               </td>
             </tr>
           ))}
