@@ -17,9 +17,12 @@ export function jsonParam(value: unknown): SQL {
   return sql`${text}::jsonb`;
 }
 
-/** A set of text keys, usable as `x in ${keySet(keys)}`. */
-function keySet(keys: Iterable<string>): SQL {
-  return sql`(select jsonb_array_elements_text(${jsonParam([...new Set(keys)])}))`;
+/**
+ * A set of text keys as an array, for `x = any(${keyArray(keys)})`: evaluated once, so the
+ * planner can use the index on x (an `in (select ...)` semi-join may scan the table instead).
+ */
+function keyArray(keys: Iterable<string>): SQL {
+  return sql`array(select jsonb_array_elements_text(${jsonParam([...new Set(keys)])}))`;
 }
 
 // Ties in time are broken by the sender's id, then the key that sent it: never by arrival.
@@ -80,7 +83,7 @@ export async function project(tx: Db, events: StoredEvent[]): Promise<void> {
     await tx.execute(sql`
       update touches t set resolved_contact_id = l.contact_id
       from identity_links l
-      where l.anonymous_id = t.anonymous_id and t.contact_id is null and t.anonymous_id in ${keySet(anonymousIds)}`);
+      where l.anonymous_id = t.anonymous_id and t.contact_id is null and t.anonymous_id = any(${keyArray(anonymousIds)})`);
   }
 
   // 2. Facts: one row per event.
@@ -151,7 +154,7 @@ export async function project(tx: Db, events: StoredEvent[]): Promise<void> {
   if (accountsWithStages.size > 0) {
     const members = await rows<{ contact_id: string }>(
       tx,
-      sql`select contact_id from leads where journey_account_id in ${keySet(accountsWithStages)}`,
+      sql`select contact_id from leads where journey_account_id = any(${keyArray(accountsWithStages)})`,
     );
     for (const row of members) contacts.add(row.contact_id);
   }
@@ -193,40 +196,40 @@ function accountEventRow(e: StoredEvent & { type: 'account.renewed' | 'account.e
 async function linkedContacts(tx: Db, anonymousIds: Set<string>): Promise<string[]> {
   const found = await rows<{ contact_id: string }>(
     tx,
-    sql`select contact_id from identity_links where anonymous_id in ${keySet(anonymousIds)}`,
+    sql`select contact_id from identity_links where anonymous_id = any(${keyArray(anonymousIds)})`,
   );
   return found.map((r) => r.contact_id);
 }
 
 async function recomputeIdentityLinks(tx: Db, anonymousIds: Set<string>): Promise<void> {
-  await tx.execute(sql`delete from identity_links where anonymous_id in ${keySet(anonymousIds)}`);
+  await tx.execute(sql`delete from identity_links where anonymous_id = any(${keyArray(anonymousIds)})`);
   await tx.execute(sql`
     insert into identity_links (anonymous_id, contact_id, linked_at)
     select distinct on (data->>'anonymousId') data->>'anonymousId', entity_key, occurred_at
     from events
-    where type = 'lead.created' and data->>'anonymousId' in ${keySet(anonymousIds)}
+    where type = 'lead.created' and data->>'anonymousId' = any(${keyArray(anonymousIds)})
     order by data->>'anonymousId', ${eventOrder}`);
 }
 
 async function recomputeCampaigns(tx: Db, ids: Set<string>): Promise<void> {
-  await tx.execute(sql`delete from campaigns where campaign_id in ${keySet(ids)}`);
+  await tx.execute(sql`delete from campaigns where campaign_id = any(${keyArray(ids)})`);
   await tx.execute(sql`
     insert into campaigns (campaign_id, name, channel, budget_cents, updated_at)
     select distinct on (entity_key) entity_key, data->>'name', data->>'channel', (data->>'budgetCents')::bigint, occurred_at
     from events
-    where type = 'campaign.upserted' and entity_key in ${keySet(ids)}
+    where type = 'campaign.upserted' and entity_key = any(${keyArray(ids)})
     order by entity_key, occurred_at desc, event_id desc, api_key_id desc`);
 }
 
 async function recomputeCapacity(tx: Db, weeks: Set<string>): Promise<void> {
-  await tx.execute(sql`delete from capacity where week in ${keySet(weeks)}`);
+  await tx.execute(sql`delete from capacity where week = any(${keyArray(weeks)})`);
   await tx.execute(sql`
     insert into capacity (week, week_start, slots)
     select c.week, w.week_start, c.slots
     from (
       select distinct on (entity_key) entity_key as week, (data->>'slots')::int as slots
       from events
-      where type = 'capacity.set' and entity_key in ${keySet(weeks)}
+      where type = 'capacity.set' and entity_key = any(${keyArray(weeks)})
       order by entity_key, occurred_at desc, event_id desc, api_key_id desc
     ) c
     join jsonb_to_recordset(${jsonParam([...weeks].map((week) => ({ week, week_start: isoWeekStart(week).toISOString().slice(0, 10) })))})
@@ -236,13 +239,13 @@ async function recomputeCapacity(tx: Db, weeks: Set<string>): Promise<void> {
 async function opportunityContacts(tx: Db, ids: Set<string>): Promise<string[]> {
   const found = await rows<{ contact_id: string }>(
     tx,
-    sql`select contact_id from opportunities where opportunity_id in ${keySet(ids)} and contact_id is not null`,
+    sql`select contact_id from opportunities where opportunity_id = any(${keyArray(ids)}) and contact_id is not null`,
   );
   return found.map((r) => r.contact_id);
 }
 
 async function recomputeOpportunities(tx: Db, ids: Set<string>): Promise<void> {
-  await tx.execute(sql`delete from opportunities where opportunity_id in ${keySet(ids)}`);
+  await tx.execute(sql`delete from opportunities where opportunity_id = any(${keyArray(ids)})`);
   // Attributes of the earliest opportunity.created; stage and amount: the latest that set them;
   // the amount of the earliest opportunity.won that names one wins over both.
   await tx.execute(sql`
@@ -270,13 +273,13 @@ async function recomputeOpportunities(tx: Db, ids: Set<string>): Promise<void> {
         min(occurred_at) filter (where type = 'opportunity.lost') as lost_at,
         (array_agg(data->>'reason' order by ${eventOrder}) filter (where type = 'opportunity.lost'))[1] as lost_reason
       from events
-      where entity_key in ${keySet(ids)} and type in ('opportunity.created', 'opportunity.updated', 'opportunity.won', 'opportunity.lost')
+      where entity_key = any(${keyArray(ids)}) and type in ('opportunity.created', 'opportunity.updated', 'opportunity.won', 'opportunity.lost')
       group by entity_key
     ) o`);
 }
 
 async function recomputeOnboardings(tx: Db, ids: Set<string>): Promise<void> {
-  await tx.execute(sql`delete from onboardings where opportunity_id in ${keySet(ids)}`);
+  await tx.execute(sql`delete from onboardings where opportunity_id = any(${keyArray(ids)})`);
   await tx.execute(sql`
     insert into onboardings (opportunity_id, account_id, started_at, completed_at)
     select b.id, coalesce(b.account_id, o.account_id), b.started_at, b.completed_at
@@ -286,14 +289,14 @@ async function recomputeOnboardings(tx: Db, ids: Set<string>): Promise<void> {
         min(occurred_at) filter (where type = 'onboarding.started') as started_at,
         min(occurred_at) filter (where type = 'onboarding.completed') as completed_at
       from events
-      where entity_key in ${keySet(ids)} and type in ('onboarding.started', 'onboarding.completed')
+      where entity_key = any(${keyArray(ids)}) and type in ('onboarding.started', 'onboarding.completed')
       group by entity_key
     ) b
     left join opportunities o on o.opportunity_id = b.id`);
 }
 
 async function recomputeTickets(tx: Db, ids: Set<string>): Promise<void> {
-  await tx.execute(sql`delete from tickets where ticket_id in ${keySet(ids)}`);
+  await tx.execute(sql`delete from tickets where ticket_id = any(${keyArray(ids)})`);
   await tx.execute(sql`
     insert into tickets (ticket_id, account_id, contact_id, category, priority, opened_at, resolved_at, csat)
     select entity_key,
@@ -306,12 +309,12 @@ async function recomputeTickets(tx: Db, ids: Set<string>): Promise<void> {
       (array_agg((data->>'csat')::smallint order by occurred_at desc, event_id desc, api_key_id desc)
         filter (where type = 'ticket.resolved' and data->>'csat' is not null))[1]
     from events
-    where entity_key in ${keySet(ids)} and type in ('ticket.opened', 'ticket.resolved')
+    where entity_key = any(${keyArray(ids)}) and type in ('ticket.opened', 'ticket.resolved')
     group by entity_key`);
 }
 
 async function recomputeAccounts(tx: Db, ids: Set<string>): Promise<void> {
-  await tx.execute(sql`delete from accounts where account_id in ${keySet(ids)}`);
+  await tx.execute(sql`delete from accounts where account_id = any(${keyArray(ids)})`);
   await tx.execute(sql`
     insert into accounts (account_id, name, first_seen_at, churned_at, churn_reason)
     select account_id,
@@ -320,46 +323,73 @@ async function recomputeAccounts(tx: Db, ids: Set<string>): Promise<void> {
       min(occurred_at) filter (where type = 'account.churned'),
       (array_agg(data->>'reason' order by ${eventOrder}) filter (where type = 'account.churned'))[1]
     from events
-    where account_id in ${keySet(ids)}
+    where account_id = any(${keyArray(ids)})
     group by account_id`);
 }
 
 /**
  * Each journey's reach times. Observations per stage, then "reached at least stage k": the reach
- * time of k is the earliest observation of k or of any later stage.
+ * time of k is the earliest observation of k or of any later stage. Stages 5-7 are observed only
+ * at or after the win, so they never move the earlier ones. Rows that did not change are not
+ * written.
  */
 async function recomputeJourneys(tx: Db, contactIds: Set<string>): Promise<void> {
-  const field = (name: string) => sql.raw(`data->>'${name}'`);
-  const first = (name: string) =>
-    sql`(array_agg(${field(name)} order by ${eventOrder}) filter (where type = 'lead.created' and ${field(name)} is not null))[1]`;
-  await tx.execute(sql`delete from leads where contact_id in ${keySet(contactIds)}`);
+  const keys = keyArray(contactIds);
+  const columnList = [
+    'contact_id', 'account_id', 'email', 'name', 'company', 'declared_source', 'campaign_id', 'anonymous_id', 'source',
+    'journey_account_id', 'converted_opportunity_id', 'first_follow_up_at', 'follow_up_owner_id', 'disqualified_at',
+    'disqualified_reason', 'awareness_at', 'inquiry_at', 'qualification_at', 'conversion_at', 'retention_at',
+    'expansion_at', 'advocacy_at', 'stage',
+  ];
+  const columns = sql.raw(columnList.join(', '));
+  const updates = sql.raw(
+    columnList
+      .slice(1)
+      .map((c) => `${c} = excluded.${c}`)
+      .join(', '),
+  );
   await tx.execute(sql`
-    with k as (select distinct c as contact_id from ${keySet(contactIds)} as s(c)),
-    lead_facts as (
+    with k as (select distinct unnest(${keys}) as contact_id),
+    lead_times as (
       select entity_key as contact_id,
-        ${first('accountId')} as account_id,
-        ${first('email')} as email,
-        ${first('name')} as name,
-        ${first('company')} as company,
-        ${first('source')} as declared_source,
-        ${first('campaignId')} as campaign_id,
-        ${first('anonymousId')} as anonymous_id,
         min(occurred_at) filter (where type = 'lead.created') as inquiry_seen,
         min(occurred_at) filter (where type = 'lead.qualified') as qualified_seen,
         min(occurred_at) filter (where type = 'lead.followed_up') as first_follow_up_at,
-        (array_agg(data->>'ownerId' order by ${eventOrder}) filter (where type = 'lead.followed_up'))[1] as follow_up_owner_id,
-        min(occurred_at) filter (where type = 'lead.disqualified') as disqualified_at,
-        (array_agg(data->>'reason' order by ${eventOrder}) filter (where type = 'lead.disqualified'))[1] as disqualified_reason
+        min(occurred_at) filter (where type = 'lead.disqualified') as disqualified_at
       from events
-      where entity_key in (select contact_id from k)
-        and type in ('lead.created', 'lead.followed_up', 'lead.qualified', 'lead.disqualified')
+      where entity_key = any(${keys}) and type in ('lead.created', 'lead.followed_up', 'lead.qualified', 'lead.disqualified')
       group by entity_key
+    ),
+    first_created as (
+      select distinct on (entity_key) entity_key as contact_id, data
+      from events where entity_key = any(${keys}) and type = 'lead.created'
+      order by entity_key, ${eventOrder}
+    ),
+    first_follow_up as (
+      select distinct on (entity_key) entity_key as contact_id, data->>'ownerId' as owner_id
+      from events where entity_key = any(${keys}) and type = 'lead.followed_up'
+      order by entity_key, ${eventOrder}
+    ),
+    first_disqualified as (
+      select distinct on (entity_key) entity_key as contact_id, data->>'reason' as reason
+      from events where entity_key = any(${keys}) and type = 'lead.disqualified'
+      order by entity_key, ${eventOrder}
+    ),
+    lead_facts as (
+      select t.contact_id, t.inquiry_seen, t.qualified_seen, t.first_follow_up_at, t.disqualified_at,
+        c.data->>'accountId' as account_id, c.data->>'email' as email, c.data->>'name' as name,
+        c.data->>'company' as company, c.data->>'source' as declared_source, c.data->>'campaignId' as campaign_id,
+        c.data->>'anonymousId' as anonymous_id, f.owner_id as follow_up_owner_id, d.reason as disqualified_reason
+      from lead_times t
+      left join first_created c on c.contact_id = t.contact_id
+      left join first_follow_up f on f.contact_id = t.contact_id
+      left join first_disqualified d on d.contact_id = t.contact_id
     ),
     touch_facts as (
       select resolved_contact_id as contact_id, min(occurred_at) as first_touch_at,
         (array_agg(channel order by occurred_at, event_id, channel))[1] as first_channel
       from touches
-      where resolved_contact_id in (select contact_id from k)
+      where resolved_contact_id = any(${keys})
       group by resolved_contact_id
     ),
     opportunity_facts as (
@@ -368,62 +398,52 @@ async function recomputeJourneys(tx: Db, contactIds: Set<string>): Promise<void>
         (array_agg(opportunity_id order by won_at, opportunity_id) filter (where won_at is not null))[1] as won_opportunity_id,
         (array_agg(account_id order by won_at, opportunity_id) filter (where won_at is not null))[1] as won_account_id
       from opportunities
-      where contact_id in (select contact_id from k)
+      where contact_id = any(${keys})
       group by contact_id
     ),
-    base as (
+    seen as (
       select k.contact_id, l.account_id, l.email, l.name, l.company, l.declared_source, l.campaign_id, l.anonymous_id,
         l.inquiry_seen, l.qualified_seen, l.first_follow_up_at, l.follow_up_owner_id, l.disqualified_at, l.disqualified_reason,
         t.first_touch_at, t.first_channel, o.opportunity_seen, o.won_at, o.won_opportunity_id, o.won_account_id,
-        (l.contact_id is not null or t.contact_id is not null or o.contact_id is not null) as has_facts
+        a.renewed_seen, a.expanded_seen, a.advocacy_seen
       from k
       left join lead_facts l on l.contact_id = k.contact_id
       left join touch_facts t on t.contact_id = k.contact_id
       left join opportunity_facts o on o.contact_id = k.contact_id
+      left join lateral (
+        select
+          min(e.occurred_at) filter (where e.kind = 'renewed' and e.account_id = o.won_account_id) as renewed_seen,
+          min(e.occurred_at) filter (where e.kind = 'expanded' and e.account_id = o.won_account_id) as expanded_seen,
+          min(e.occurred_at) filter (where e.kind = 'advocacy') as advocacy_seen
+        from account_events e
+        where o.won_at is not null and e.occurred_at >= o.won_at
+          and (e.account_id = o.won_account_id or (e.kind = 'advocacy' and e.contact_id = k.contact_id))
+      ) a on true
+      where l.contact_id is not null or t.contact_id is not null or o.contact_id is not null
     ),
-    after_win as (
-      select b.*,
-        (select min(a.occurred_at) from account_events a
-          where a.account_id = b.won_account_id and a.kind = 'renewed' and a.occurred_at >= b.won_at) as renewed_seen,
-        (select min(a.occurred_at) from account_events a
-          where a.account_id = b.won_account_id and a.kind = 'expanded' and a.occurred_at >= b.won_at) as expanded_seen,
-        (select min(a.occurred_at) from account_events a
-          where a.kind = 'advocacy' and a.occurred_at >= b.won_at
-            and (a.account_id = b.won_account_id or a.contact_id = b.contact_id)) as advocacy_seen
-      from base b
-      where b.has_facts
+    -- A contact left with no facts at all (its only opportunity moved to another contact) is no journey.
+    gone as (
+      delete from leads where contact_id = any(${keys}) and contact_id not in (select contact_id from seen)
     ),
     reach as (
-      select w.*, least(w.expanded_seen, w.advocacy_seen) as expansion_at
-      from after_win w
-    ),
-    reach2 as (
-      select r.*, least(r.renewed_seen, r.expansion_at) as retention_at, r.won_at as conversion_at
-      from reach r
-    ),
-    reach3 as (
-      select r.*, least(r.qualified_seen, r.opportunity_seen, r.conversion_at) as qualification_at
-      from reach2 r
-    ),
-    reach4 as (
-      select r.*, least(r.inquiry_seen, r.qualification_at) as inquiry_at
-      from reach3 r
-    ),
-    reach5 as (
-      select r.*, least(r.first_touch_at, r.inquiry_at) as awareness_at
-      from reach4 r
+      select s.*,
+        least(s.expanded_seen, s.advocacy_seen) as expansion_at,
+        least(s.renewed_seen, s.expanded_seen, s.advocacy_seen) as retention_at,
+        least(s.qualified_seen, s.opportunity_seen, s.won_at) as qualification_at,
+        least(s.inquiry_seen, s.qualified_seen, s.opportunity_seen, s.won_at) as inquiry_at,
+        least(s.first_touch_at, s.inquiry_seen, s.qualified_seen, s.opportunity_seen, s.won_at) as awareness_at
+      from seen s
     )
-    insert into leads (contact_id, account_id, email, name, company, declared_source, campaign_id, anonymous_id, source,
-                       journey_account_id, converted_opportunity_id, first_follow_up_at, follow_up_owner_id,
-                       disqualified_at, disqualified_reason, awareness_at, inquiry_at, qualification_at, conversion_at,
-                       retention_at, expansion_at, advocacy_at, stage)
+    insert into leads as current (${columns})
     select contact_id, account_id, email, name, company, declared_source, campaign_id, anonymous_id,
       coalesce(declared_source, first_channel, 'unknown'),
       coalesce(won_account_id, account_id), won_opportunity_id, first_follow_up_at, follow_up_owner_id,
-      disqualified_at, disqualified_reason, awareness_at, inquiry_at, qualification_at, conversion_at,
+      disqualified_at, disqualified_reason, awareness_at, inquiry_at, qualification_at, won_at,
       retention_at, expansion_at, advocacy_seen,
       case when advocacy_seen is not null then 7 when expansion_at is not null then 6 when retention_at is not null then 5
-           when conversion_at is not null then 4 when qualification_at is not null then 3 when inquiry_at is not null then 2
+           when won_at is not null then 4 when qualification_at is not null then 3 when inquiry_at is not null then 2
            when awareness_at is not null then 1 else 0 end
-    from reach5`);
+    from reach
+    on conflict (contact_id) do update set ${updates}
+    where (current.*) is distinct from (excluded.*)`);
 }
