@@ -384,3 +384,26 @@ export const kpiTargets = pgTable(
   },
   (t) => [index('kpi_targets_period_idx').on(t.periodStart, t.accountable)],
 );
+
+// ---------------------------------------------------------------- saved dashboards
+
+/**
+ * A user's saved dashboard: tile definitions only (kind + filters), never computed data, so a
+ * shared dashboard is always computed with the viewer's rights. `sharedWith` lists roles.
+ */
+export const dashboards = pgTable(
+  'dashboards',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    ownerId: integer('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** [{ kind, title?, range?, filters, model? }] as validated by src/server/dashboards.ts */
+    tiles: jsonb('tiles').$type<unknown[]>().notNull().default([]),
+    sharedWith: jsonb('shared_with').$type<string[]>().notNull().default([]),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('dashboards_owner_idx').on(t.ownerId)],
+);
