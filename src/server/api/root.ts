@@ -4,6 +4,7 @@ import { adminRouter } from './routers/admin';
 import { attributionRouter } from './routers/attribution';
 import { authRouter } from './routers/auth';
 import { customersRouter } from './routers/customers';
+import { dashboardsRouter } from './routers/dashboards';
 import { forecastRouter } from './routers/forecast';
 import { funnelRouter } from './routers/funnel';
 import { handoffsRouter } from './routers/handoffs';
@@ -24,6 +25,7 @@ export const appRouter = createTRPCRouter({
   sources: sourcesRouter,
   leadQuality: leadQualityRouter,
   handoffs: handoffsRouter,
+  dashboards: dashboardsRouter,
 });
 
 export type AppRouter = typeof appRouter;
