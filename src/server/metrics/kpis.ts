@@ -298,10 +298,12 @@ export async function kpiTargetStatus(db: Db, target: KpiTarget, asOf: Date): Pr
     from: period.start.toISOString(),
     to: (elapsed >= 1 ? period.end : asOf).toISOString(),
   };
-  const actual = await kpiActual(db, target.metric, range, target.filters);
+  const [actual, qualityActual] = await Promise.all([
+    kpiActual(db, target.metric, range, target.filters),
+    target.qualityMetric ? kpiActual(db, target.qualityMetric, range, target.filters) : null,
+  ]);
   const projection = projectRunRate(actual, elapsed, kpiMetricInfo[target.metric].shape);
   const quantity = quantityStatus(projection, target.targetValue, elapsed);
-  const qualityActual = target.qualityMetric ? await kpiActual(db, target.qualityMetric, range, target.filters) : null;
   const quality = qualityMet(qualityActual, target.qualityMin);
   return {
     target,
@@ -319,7 +321,5 @@ export async function kpiTargetStatus(db: Db, target: KpiTarget, asOf: Date): Pr
 
 export async function kpiTargetStatuses(db: Db, query: KpiTargetQuery & { asOf: Date }): Promise<KpiTargetStatus[]> {
   const targets = await listKpiTargets(db, query);
-  const statuses: KpiTargetStatus[] = [];
-  for (const target of targets) statuses.push(await kpiTargetStatus(db, target, query.asOf));
-  return statuses;
+  return Promise.all(targets.map((target) => kpiTargetStatus(db, target, query.asOf)));
 }
