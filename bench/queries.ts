@@ -1,0 +1,324 @@
+// Query benchmark: every query procedure of the metric routers, called through the tRPC caller as
+// an executive, at 1M journeys / ~10M touches on the real Postgres. Budget (ARCHITECTURE.md): p95
+// <= 100 ms per procedure. The funnel and attribution reports are also computed straight from the
+// raw `events` log, to show what the read model saves. It reports; it does not fail over budget.
+//
+//   npm run bench:queries -- [--reuse] [--drop] [--leads 1000000] [--reps 20] [--only funnel,attribution]
+//
+// The data lives in its own database (rf_bench_queries on BENCH_PG_URL, default 127.0.0.1:5432).
+// Without --reuse it is dropped, created and loaded (bench/loadQueries.ts); --reuse keeps a loaded
+// one (pending migrations, e.g. new indexes, are applied) to iterate on queries; --drop drops it.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import postgres from 'postgres';
+import { createTestUser, callerAs } from '~/server/api/testing';
+import { one, openDb, type Db } from '~/server/db/client';
+import { sql } from 'drizzle-orm';
+import { seedKpiTargets } from '../seed/kpiTargets';
+import { DATA_END, loadQueryData, type LoadFigures } from './loadQueries';
+import { rawAttributionLinearByChannel, rawFunnelCounts } from './rawQueries';
+
+const BUDGET_P95_MS = 100;
+const DB_NAME = 'rf_bench_queries';
+const RESULTS = path.join('bench', 'results');
+const LOAD_FILE = path.join(RESULTS, 'queries-load.json');
+
+const { values: flags } = parseArgs({
+  options: {
+    reuse: { type: 'boolean', default: false },
+    drop: { type: 'boolean', default: false },
+    leads: { type: 'string', default: '1000000' },
+    reps: { type: 'string', default: '20' },
+    'raw-reps': { type: 'string', default: '3' },
+    only: { type: 'string' },
+  },
+});
+
+const serverUrl = (process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres').replace(/\/[^/]*$/, '');
+const url = `${serverUrl}/${DB_NAME}`;
+const leads = Number(flags.leads);
+const reps = Number(flags.reps);
+
+async function databaseIsLoaded(): Promise<boolean> {
+  const admin = postgres(`${serverUrl}/postgres`, { max: 1, onnotice: () => {} });
+  try {
+    const [found] = await admin`select 1 from pg_database where datname = ${DB_NAME}`;
+    if (!found) return false;
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  const db = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await db`select to_regclass('public.leads') is not null as has`;
+    if (!row?.has) return false;
+    const [count] = await db`select exists (select 1 from leads) as loaded`;
+    return Boolean(count?.loaded);
+  } finally {
+    await db.end({ timeout: 5 });
+  }
+}
+
+async function recreateDatabase(): Promise<void> {
+  const admin = postgres(`${serverUrl}/postgres`, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`drop database if exists ${DB_NAME} with (force)`);
+    if (!flags.drop) await admin.unsafe(`create database ${DB_NAME}`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+}
+
+// ---------------------------------------------------------------- inputs
+
+const end = new Date(DATA_END);
+const daysBefore = (days: number) => new Date(end.getTime() - days * 86_400_000).toISOString();
+/** Last month, last quarter, last year, the whole two years. */
+const ranges = [
+  { from: daysBefore(30), to: DATA_END },
+  { from: daysBefore(91), to: DATA_END },
+  { from: daysBefore(365), to: DATA_END },
+  { from: daysBefore(730), to: DATA_END },
+];
+const filterSets: Record<string, string>[] = [
+  {},
+  { source: 'paid_search' },
+  { campaign: 'email-2' },
+  { segment: 'new_business' },
+  { dealType: 'partner' },
+];
+/** Rep k: range k mod 4, filters k mod 5: every pair once in 20 reps. */
+const metricInputAt = (k: number) => ({ range: ranges[k % ranges.length]!, filters: filterSets[k % filterSets.length]! });
+
+interface Samples {
+  accountIds: string[];
+  wonOpportunityIds: string[];
+}
+
+type Caller = ReturnType<typeof callerAs>;
+
+interface Procedure {
+  name: string;
+  call: (caller: Caller, k: number, samples: Samples) => Promise<unknown>;
+}
+
+const pick = <T>(list: T[], k: number): T => list[(k * 7919) % list.length]!;
+
+const procedures: Procedure[] = [
+  { name: 'funnel.report', call: (c, k) => c.funnel.report({ ...metricInputAt(k), cohortBy: k % 3 === 2 ? 'awareness' : 'inquiry' }) },
+  { name: 'funnel.trend', call: (c, k) => c.funnel.trend({ ...metricInputAt(k), cohortBy: 'inquiry' }) },
+  {
+    name: 'funnel.journeys',
+    call: (c, k) =>
+      c.funnel.journeys({
+        ...metricInputAt(k),
+        stage: (['inquiry', 'qualification', 'conversion', 'retention'] as const)[k % 4]!,
+        list: k % 2 === 0 ? 'reached' : 'dropped',
+        page: 1 + (k % 3),
+        pageSize: 50,
+      }),
+  },
+  { name: 'sources.report', call: (c, k) => c.sources.report(metricInputAt(k)) },
+  { name: 'leadQuality.report', call: (c, k) => c.leadQuality.report(metricInputAt(k)) },
+  { name: 'handoffs.report', call: (c, k) => c.handoffs.report({ ...metricInputAt(k), asOf: DATA_END, blackHoleLimit: 200 }) },
+  { name: 'handoffs.slas', call: (c) => c.handoffs.slas() },
+  { name: 'attribution.report', call: (c, k) => c.attribution.report(metricInputAt(k)) },
+  { name: 'attribution.deal', call: (c, k, s) => c.attribution.deal({ opportunityId: pick(s.wonOpportunityIds, k) }) },
+  {
+    name: 'forecast.onboarding',
+    call: (c, k) => c.forecast.onboarding({ asOf: new Date(end.getTime() - (k % 4) * 7 * 86_400_000).toISOString() }),
+  },
+  {
+    name: 'customers.values',
+    call: (c, k) => c.customers.values({ filters: filterSets[k % filterSets.length]!, page: 1 + (k % 3), pageSize: 50 }),
+  },
+  { name: 'customers.retention', call: (c, k) => c.customers.retention(metricInputAt(k)) },
+  {
+    name: 'accounts.list',
+    call: (c, k) =>
+      c.accounts.list({
+        search: k % 4 === 1 ? `${10 + (k % 90)}` : k % 4 === 3 ? 'company 12' : undefined,
+        openTicketWithOpenDeal: k % 4 === 2,
+        page: 1 + (k % 3),
+        pageSize: 50,
+      }),
+  },
+  { name: 'accounts.get', call: (c, k, s) => c.accounts.get({ accountId: pick(s.accountIds, k) }) },
+  { name: 'accounts.timeline', call: (c, k, s) => c.accounts.timeline({ accountId: pick(s.accountIds, k), limit: 500 }) },
+  { name: 'kpis.metrics', call: (c) => c.kpis.metrics() },
+  { name: 'kpis.list', call: (c, k) => c.kpis.list({ asOf: new Date(end.getTime() - (k % 3) * 86_400_000).toISOString() }) },
+];
+
+// ---------------------------------------------------------------- measuring
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const position = (sorted.length - 1) * q;
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * (position - lower);
+}
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+}
+
+interface ProcedureResult {
+  procedure: string;
+  calls: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+  withinBudget: boolean;
+}
+
+interface RawComparison {
+  report: string;
+  /** what the raw query computes */
+  computes: string;
+  readModelP50Ms: number;
+  rawEventsMedianMs: number;
+  /** raw / read model: how many times faster the read model answers */
+  speedup: number;
+}
+
+async function samples(db: Db): Promise<Samples> {
+  const accounts = await db.execute(sql`select account_id from opportunities where status = 'won' order by opportunity_id limit 200`);
+  const won = await db.execute(sql`select opportunity_id from opportunities where status = 'won' order by opportunity_id limit 200`);
+  const list = (result: unknown, key: string) =>
+    (Array.isArray(result) ? result : (result as { rows: Record<string, string>[] }).rows).map((r: Record<string, string>) => String(r[key]));
+  return { accountIds: list(accounts, 'account_id'), wonOpportunityIds: list(won, 'opportunity_id') };
+}
+
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+
+async function main(): Promise<void> {
+  if (flags.drop) {
+    await recreateDatabase();
+    console.log(`dropped ${DB_NAME}`);
+    return;
+  }
+  mkdirSync(RESULTS, { recursive: true });
+  let load: (LoadFigures & { leads: number; at: string }) | null = null;
+  if (flags.reuse && (await databaseIsLoaded())) {
+    console.log(`reusing ${DB_NAME}`);
+    if (existsSync(LOAD_FILE)) load = JSON.parse(readFileSync(LOAD_FILE, 'utf8')) as LoadFigures & { leads: number; at: string };
+  } else {
+    await recreateDatabase();
+    const migrating = await openDb({ url, max: 1 });
+    await migrating.close();
+    console.log(`loading ${leads.toLocaleString('en')} leads into ${DB_NAME}`);
+    const figures = await loadQueryData(url, {
+      leads,
+      accounts: Math.round(leads / 5),
+      tickets: Math.round(leads * 0.4),
+      log: (line) => console.log(line),
+    });
+    load = { ...figures, leads, at: new Date().toISOString() };
+    writeFileSync(LOAD_FILE, `${JSON.stringify(load, null, 2)}\n`);
+    console.log(`loaded in ${figures.seconds.toFixed(1)} s: ${JSON.stringify(figures.rows)}`);
+  }
+
+  // Pending migrations (new indexes) apply here; the pool is the app's size.
+  const handle = await openDb({ url, max: 10 });
+  const db = handle.db;
+  try {
+    await db.execute(sql`delete from users where email like 'bench-%@bench.local'`);
+    const user = await createTestUser(db, { role: 'executive', email: `bench-${Date.now()}@bench.local` });
+    await seedKpiTargets(db, new Date(end.getTime() - 7 * 86_400_000));
+    const caller = callerAs(db, user);
+    const sample = await samples(db);
+    const only = flags.only?.split(',').map((s) => s.trim());
+    const selected = procedures.filter((p) => !only || only.some((o) => p.name === o || p.name.startsWith(`${o}.`)));
+
+    const results: ProcedureResult[] = [];
+    console.log(`\n${'procedure'.padEnd(22)} ${'p50'.padStart(10)} ${'p95'.padStart(10)} ${'max'.padStart(10)}  budget`);
+    for (const procedure of selected) {
+      await procedure.call(caller, reps, sample); // warm-up, not counted
+      const times: number[] = [];
+      for (let k = 0; k < reps; k++) times.push(await timed(() => procedure.call(caller, k, sample)));
+      times.sort((a, b) => a - b);
+      const result: ProcedureResult = {
+        procedure: procedure.name,
+        calls: reps,
+        p50Ms: quantile(times, 0.5),
+        p95Ms: quantile(times, 0.95),
+        maxMs: times[times.length - 1]!,
+        withinBudget: quantile(times, 0.95) <= BUDGET_P95_MS,
+      };
+      results.push(result);
+      console.log(
+        `${procedure.name.padEnd(22)} ${fmt(result.p50Ms).padStart(10)} ${fmt(result.p95Ms).padStart(10)} ${fmt(result.maxMs).padStart(10)}  ${result.withinBudget ? 'ok' : 'OVER'}`,
+      );
+    }
+
+    const raw: RawComparison[] = [];
+    const rawReps = Number(flags['raw-reps']);
+    if (rawReps > 0) {
+      const input = { range: ranges[2]!, filters: {} };
+      const comparisons = [
+        {
+          report: 'funnel.report',
+          computes: 'stage counts of the last year\'s inquiry cohort, reach times from the raw events',
+          readModel: () => caller.funnel.report({ ...input, cohortBy: 'inquiry' }),
+          fromRaw: () => rawFunnelCounts(db, input.range),
+        },
+        {
+          report: 'attribution.report',
+          computes: 'linear revenue credit by channel of the last year\'s won deals, from the raw events',
+          readModel: () => caller.attribution.report(input),
+          fromRaw: () => rawAttributionLinearByChannel(db, input.range),
+        },
+      ].filter((c) => selected.some((p) => p.name === c.report));
+      for (const comparison of comparisons) {
+        await comparison.readModel();
+        const modelTimes: number[] = [];
+        for (let k = 0; k < Math.max(5, rawReps); k++) modelTimes.push(await timed(comparison.readModel));
+        const rawTimes: number[] = [];
+        for (let k = 0; k < rawReps; k++) rawTimes.push(await timed(comparison.fromRaw));
+        modelTimes.sort((a, b) => a - b);
+        rawTimes.sort((a, b) => a - b);
+        const entry: RawComparison = {
+          report: comparison.report,
+          computes: comparison.computes,
+          readModelP50Ms: quantile(modelTimes, 0.5),
+          rawEventsMedianMs: quantile(rawTimes, 0.5),
+          speedup: quantile(rawTimes, 0.5) / quantile(modelTimes, 0.5),
+        };
+        raw.push(entry);
+        console.log(
+          `raw events vs read model, ${entry.report}: ${fmt(entry.rawEventsMedianMs)} vs ${fmt(entry.readModelP50Ms)} (${entry.speedup.toFixed(0)}x)`,
+        );
+      }
+    }
+
+    const counts = await one<Record<string, number>>(
+      db,
+      sql`select (select count(*) from leads)::float8 as leads, (select count(*) from touches)::float8 as touches,
+        (select count(*) from events)::float8 as events, (select count(*) from opportunities)::float8 as opportunities,
+        (select count(*) from attribution_credits)::float8 as attribution_credits`,
+    );
+    const over = results.filter((r) => !r.withinBudget).map((r) => r.procedure);
+    console.log(over.length === 0 ? '\nevery procedure within budget' : `\nover budget: ${over.join(', ')}`);
+    const output = {
+      at: new Date().toISOString(),
+      database: DB_NAME,
+      budgetP95Ms: BUDGET_P95_MS,
+      reps,
+      rows: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)])),
+      load: load && { seconds: load.seconds, leads: load.leads, at: load.at, steps: load.steps },
+      procedures: results,
+      overBudget: over,
+      rawEvents: raw,
+    };
+    const file = path.join(RESULTS, only ? `queries-${only.join('-')}.json` : 'queries.json');
+    writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
+    console.log(`wrote ${file}`);
+  } finally {
+    await handle.close();
+  }
+}
+
+await main();
