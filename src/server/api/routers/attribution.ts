@@ -1,7 +1,7 @@
 // Attribution: revenue credit by channel and campaign under every model, and the path of one deal.
 // Credits are money: masked for roles without 'seeMoney'.
 import { z } from 'zod';
-import { attributionDeal, attributionReport } from '~/server/metrics/attribution';
+import { attributionDeal, attributionReport, attributionWonDeals } from '~/server/metrics/attribution';
 import { metricInput } from '~/server/metrics/filters';
 import { commonFieldKinds, maskFields } from '../masking';
 import { authedProcedure, createTRPCRouter } from '../trpc';
@@ -13,6 +13,13 @@ export const attributionRouter = createTRPCRouter({
   report: view
     .input(metricInput)
     .query(async ({ ctx, input }) => maskFields(ctx.rights, await attributionReport(ctx.db, input), attributionFieldKinds)),
+
+  /** the won deals behind the report, to pick one and open its path */
+  wonDeals: view
+    .input(metricInput.extend({ limit: z.number().int().min(1).max(500).default(200) }))
+    .query(async ({ ctx, input }) =>
+      maskFields(ctx.rights, await attributionWonDeals(ctx.db, input, input.limit), attributionFieldKinds),
+    ),
 
   deal: view
     .input(z.object({ opportunityId: z.string().trim().min(1).max(200) }))

@@ -1,0 +1,58 @@
+// The won deals behind the attribution report, to pick one and open its path: won time in range,
+// filters applied, latest win first, amounts masked without 'seeMoney'.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { masked } from '~/lib/masked';
+import type { DbHandle } from '~/server/db/client';
+import { createTestDb } from '~/server/db/testing';
+import { createApiKey } from '~/server/ingest/apiKeys';
+import { ingestEvents } from '~/server/ingest/ingest';
+import { callerAs, createTestUser } from '../testing';
+
+let handle: DbHandle;
+const range = { from: '2026-01-01', to: '2026-02-01' };
+
+beforeAll(async () => {
+  handle = await createTestDb();
+  const sales = await createApiKey(handle.db, { department: 'sales', name: 'sales' });
+  const opened = (id: string, account: string, amountCents: number, dealType: string, day: string) => ({
+    id: `c-${id}`,
+    type: 'opportunity.created',
+    occurredAt: `2025-12-${day}T00:00:00Z`,
+    data: { opportunityId: id, accountId: account, amountCents, dealType },
+  });
+  const won = (id: string, at: string) => ({ id: `w-${id}`, type: 'opportunity.won', occurredAt: at, data: { opportunityId: id } });
+  await ingestEvents(handle.db, { apiKeyId: sales.id, department: 'sales' }, [
+    opened('o1', 'a1', 1000, 'new', '01'),
+    opened('o2', 'a2', 2500, 'renewal', '02'),
+    opened('o3', 'a3', 4000, 'new', '03'),
+    opened('o4', 'a4', 800, 'new', '04'),
+    won('o1', '2026-01-05T00:00:00Z'),
+    won('o2', '2026-01-20T00:00:00Z'),
+    // outside the range: won on the first instant after it, and before it
+    won('o3', '2026-02-01T00:00:00Z'),
+    won('o4', '2025-12-31T23:59:59Z'),
+  ]);
+});
+afterAll(() => handle.close());
+
+describe('attribution.wonDeals', () => {
+  it('lists the deals won in range, latest first, with their amounts', async () => {
+    const caller = callerAs(handle.db, await createTestUser(handle.db, { role: 'sales' }));
+    const deals = await caller.attribution.wonDeals({ range });
+    expect(deals.map((d) => [d.opportunityId, d.accountId, d.dealType, d.amountCents, d.wonAt])).toEqual([
+      ['o2', 'a2', 'renewal', 2500, '2026-01-20T00:00:00.000Z'],
+      ['o1', 'a1', 'new', 1000, '2026-01-05T00:00:00.000Z'],
+    ]);
+    expect((await caller.attribution.wonDeals({ range, filters: { dealType: 'New' } })).map((d) => d.opportunityId)).toEqual(['o1']);
+    expect((await caller.attribution.wonDeals({ range, limit: 1 })).map((d) => d.opportunityId)).toEqual(['o2']);
+  });
+
+  it('masks the amounts for a role without seeMoney', async () => {
+    const caller = callerAs(handle.db, await createTestUser(handle.db, { role: 'service' }));
+    const deals = await caller.attribution.wonDeals({ range });
+    expect(deals.map((d) => [d.opportunityId, d.amountCents])).toEqual([
+      ['o2', masked],
+      ['o1', masked],
+    ]);
+  });
+});
