@@ -27,12 +27,21 @@ export interface Sender {
   department: Department;
 }
 
-export async function ingestEvents(db: Db, sender: Sender, batch: unknown[]): Promise<IngestResult> {
+/**
+ * Turns what a sender posted into an event of our wire format before validation (the Segment
+ * endpoint maps its calls this way); a rejected item is kept as it was posted.
+ */
+export type Translate = (raw: unknown) => { ok: true; event: unknown } | { ok: false; id: string | null; errors: FieldError[] };
+
+export async function ingestEvents(db: Db, sender: Sender, batch: unknown[], translate?: Translate): Promise<IngestResult> {
   const valid: IngestEvent[] = [];
   const rejected: Rejection[] = [];
   const rejectedRows: (typeof rejectedEvents.$inferInsert)[] = [];
   batch.forEach((raw, index) => {
-    const result = validateEvent(raw, sender.department);
+    const translated = translate ? translate(raw) : { ok: true as const, event: raw };
+    const result = translated.ok
+      ? validateEvent(translated.event, sender.department)
+      : { ok: false as const, status: 422 as const, id: translated.id, type: null, errors: translated.errors };
     if (result.ok) {
       valid.push(result.event);
       return;

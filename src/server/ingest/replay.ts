@@ -5,6 +5,7 @@ import type { Db } from '~/server/db/client';
 import { apiKeys, rejectedEvents } from '~/server/db/schema';
 import type { Department } from './catalogue';
 import { storeEvents } from './ingest';
+import { fromSegment, isSegmentCall } from './segment';
 import { project } from './projection';
 import { validateEvent, type FieldError } from './validate';
 
@@ -22,7 +23,10 @@ export async function replayRejected(db: Db, rejectedId: number, corrected?: unk
 
   const [key] = await db.select({ id: apiKeys.id, department: apiKeys.department }).from(apiKeys).where(eq(apiKeys.id, row.apiKeyId));
   if (!key) return { status: 'no_event' };
-  const check = validateEvent(candidate, key.department as Department);
+  // A call kept from the Segment endpoint is mapped the way it would have been.
+  const translated = corrected === undefined && isSegmentCall(candidate) ? fromSegment(candidate) : { ok: true as const, event: candidate };
+  if (!translated.ok) return { status: 'invalid', errors: translated.errors };
+  const check = validateEvent(translated.event, key.department as Department);
   if (!check.ok) return { status: 'invalid', errors: check.errors };
 
   return db.transaction(async (tx) => {
