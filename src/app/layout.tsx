@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { TopNav } from '~/components/TopNav';
+import { TRPCReactProvider } from '~/trpc/react';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -12,12 +13,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <header className="site-header">
-          <Link href="/" className="brand">
-            Revenue funnel
-          </Link>
-        </header>
-        <main className="page">{children}</main>
+        <TopNav />
+        <TRPCReactProvider>
+          <main className="page">{children}</main>
+        </TRPCReactProvider>
       </body>
     </html>
   );

@@ -1,0 +1,132 @@
+'use client';
+// A table of plain rows with a format per column, an empty state and "Export CSV" of exactly the
+// rows shown (masked cells written as "masked"). Export is offered only to roles with 'exportCsv';
+// the page passes what the server says the viewer may do.
+import { useCallback, useState, type ReactNode } from 'react';
+import { toCsv } from '~/lib/csv';
+import type { CellValue, FormatKind } from '~/lib/format';
+import { isMasked } from '~/lib/masked';
+import { EmptyState } from './States';
+import styles from './ui.module.css';
+import { Value } from './Value';
+
+export interface Column {
+  key: string;
+  header: string;
+  format: FormatKind;
+  /** a short explanation shown as the header's title */
+  help?: string;
+}
+
+export type Row = Readonly<Record<string, CellValue>>;
+
+export interface DataTableProps {
+  caption: string;
+  columns: readonly Column[];
+  rows: readonly Row[];
+  /** the column whose value identifies a row */
+  rowKey: string;
+  canExport: boolean;
+  /** the CSV file name, without .csv */
+  exportName: string;
+  empty?: ReactNode;
+  /** makes rows selectable (client callers only); the label names the action for screen readers */
+  onSelect?: (row: Row) => void;
+  selectLabel?: (row: Row) => string;
+  selectedKey?: string | null;
+  /** shown under the table, e.g. a pager */
+  footer?: ReactNode;
+}
+
+const numeric = new Set<FormatKind>(['cents', 'percent', 'days', 'count']);
+
+function rawValue(value: CellValue | undefined): string {
+  if (isMasked(value)) return 'masked';
+  return value === null || value === undefined ? '' : String(value);
+}
+
+export function downloadCsv(fileName: string, csv: string): void {
+  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `${fileName}.csv`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1_000);
+}
+
+export function DataTable({ caption, columns, rows, rowKey, canExport, exportName, empty, onSelect, selectLabel, selectedKey, footer }: DataTableProps) {
+  const [exported, setExported] = useState<string | null>(null);
+  const exportRows = useCallback(() => {
+    downloadCsv(exportName, toCsv(columns, rows));
+    setExported(`${rows.length} ${rows.length === 1 ? 'row' : 'rows'} exported`);
+  }, [columns, rows, exportName]);
+
+  return (
+    <div className={styles.tableBlock}>
+      {canExport ? (
+        <div className={styles.tableTools}>
+          <button type="button" className={styles.button} onClick={exportRows} disabled={rows.length === 0} aria-label={`Export CSV: ${caption}`}>
+            Export CSV
+          </button>
+          <span role="status" className={styles.muted}>
+            {exported}
+          </span>
+        </div>
+      ) : null}
+      <div className={styles.tableScroll}>
+        <table className={styles.table} data-table={exportName}>
+          <caption>{caption}</caption>
+          <thead>
+            <tr>
+              {columns.map((column) => (
+                <th key={column.key} scope="col" className={numeric.has(column.format) ? styles.num : undefined} title={column.help}>
+                  {column.header}
+                </th>
+              ))}
+              {onSelect ? (
+                <th scope="col">
+                  <span className="visually-hidden">Details</span>
+                </th>
+              ) : null}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => {
+              const key = rawValue(row[rowKey]);
+              return (
+                <tr key={key} data-row={key} aria-selected={onSelect ? selectedKey === key : undefined} className={selectedKey === key ? styles.selected : undefined}>
+                  {columns.map((column, index) => {
+                    const cell = (
+                      <Value kind={column.format} value={row[column.key]} />
+                    );
+                    const props = { 'data-col': column.key, 'data-value': rawValue(row[column.key]), className: numeric.has(column.format) ? styles.num : undefined };
+                    return index === 0 ? (
+                      <th key={column.key} scope="row" {...props}>
+                        {cell}
+                      </th>
+                    ) : (
+                      <td key={column.key} {...props}>
+                        {cell}
+                      </td>
+                    );
+                  })}
+                  {onSelect ? (
+                    <td>
+                      <button type="button" className={styles.linkButton} onClick={() => onSelect(row)} aria-label={selectLabel ? selectLabel(row) : `Open ${key}`}>
+                        Open
+                      </button>
+                    </td>
+                  ) : null}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {rows.length === 0 ? <EmptyState>{empty}</EmptyState> : null}
+      {footer}
+    </div>
+  );
+}

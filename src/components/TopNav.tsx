@@ -1,0 +1,44 @@
+// The top navigation: the dashboard pages, and who is signed in (name, role) with sign-out.
+// Signed out (the sign-in page) it shows the product name alone.
+import Link from 'next/link';
+import { Suspense } from 'react';
+import { SignOutButton } from '~/app/signin/SignOutButton';
+import { currentUser } from '~/trpc/server';
+import { NavLinks, type NavItem } from './NavLinks';
+import styles from './nav.module.css';
+
+export const dashboardPages: readonly NavItem[] = [
+  { href: '/', label: 'Overview' },
+  { href: '/funnel', label: 'Funnel' },
+  { href: '/sources', label: 'Sources' },
+  { href: '/attribution', label: 'Attribution' },
+  { href: '/forecast', label: 'Forecast' },
+  { href: '/accountability', label: 'Accountability' },
+  { href: '/accounts', label: 'Accounts' },
+  { href: '/dashboards', label: 'Saved dashboards' },
+];
+
+export async function TopNav() {
+  const user = await currentUser();
+  const items = user?.role === 'admin' ? [...dashboardPages, { href: '/admin', label: 'Admin' }] : dashboardPages;
+  return (
+    <header className={styles.header}>
+      <Link href="/" className={styles.brand}>
+        Revenue funnel
+      </Link>
+      {user ? (
+        <>
+          <Suspense fallback={<NavLinks items={items} keepFilters={false} />}>
+            <NavLinks items={items} />
+          </Suspense>
+          <div className={styles.user} data-user-role={user.role}>
+            <span>
+              <span className={styles.userName}>{user.name}</span> <span className={styles.role}>{user.role}</span>
+            </span>
+            <SignOutButton />
+          </div>
+        </>
+      ) : null}
+    </header>
+  );
+}
