@@ -1,0 +1,175 @@
+// Attribution: the seven models side by side by channel and by campaign, a chart of one model, and
+// the touches behind one won deal with each model's credit. Filters, model and deal live in the URL.
+import { CategoryBars } from '~/components/charts/CategoryBars';
+import { DataTable, type Column, type Row } from '~/components/DataTable';
+import { FilterBar } from '~/components/FilterBar';
+import { PageHeader, Panel, Stat } from '~/components/Panel';
+import { ParamSelect } from '~/components/ParamSelect';
+import { RefreshControl } from '~/components/RefreshControl';
+import { Value } from '~/components/Value';
+import { isMasked } from '~/lib/masked';
+import { describeRange, parseFilters, readParam, toMetricInput } from '~/lib/urlFilters';
+import { attributionModels, type AttributionModel } from '~/server/metrics/attributionWeights';
+import { requireUser, serverCaller } from '~/trpc/server';
+import { modelLabels } from './labels';
+import { WonDealsTable } from './WonDealsTable';
+
+
+const touchKindLabels = { touch: 'Touch', 'lead.created': 'Lead created', unattributed: 'Unattributed' } as const;
+
+function parseModel(value: string | undefined): AttributionModel {
+  return (attributionModels as readonly string[]).includes(value ?? '') ? (value as AttributionModel) : 'linear';
+}
+
+/** One column pair per model: revenue credit and influenced deals. */
+const modelColumns: Column[] = attributionModels.flatMap((m) => [
+  { key: `${m}.revenue`, header: `${modelLabels[m]} credit`, format: 'cents' as const },
+  { key: `${m}.deals`, header: `${modelLabels[m]} deals`, format: 'count' as const, help: 'Won deals this row earned any credit from' },
+]);
+
+export default async function AttributionPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireUser();
+  const params = await searchParams;
+  const input = toMetricInput(parseFilters(params), new Date());
+  const model = parseModel(readParam(params, 'model'));
+  const dealId = readParam(params, 'deal');
+  const api = await serverCaller();
+  const [me, report, wonDeals, deal] = await Promise.all([
+    api.auth.me(),
+    api.attribution.report(input),
+    api.attribution.wonDeals({ ...input, limit: 200 }),
+    dealId ? api.attribution.deal({ opportunityId: dealId }) : Promise.resolve(null),
+  ]);
+  const canExport = me?.rights.includes('exportCsv') ?? false;
+
+  const pivotRows = (rows: typeof report.byChannel, label: (key: string | null, name: string | null) => string): Row[] =>
+    rows.map((r) => {
+      const row: Record<string, Row[string]> = { key: r.key ?? '(none)', label: label(r.key, r.name) };
+      for (const m of attributionModels) {
+        row[`${m}.revenue`] = r.models[m].revenueCents;
+        row[`${m}.deals`] = r.models[m].influencedDeals;
+      }
+      return row;
+    });
+  const channelRows = pivotRows(report.byChannel, (key) => key ?? '(none)');
+  const campaignRows = pivotRows(report.byCampaign, (key, name) => (key === null ? 'No campaign' : name ? `${name} (${key})` : key));
+
+  const dealRows: Row[] = wonDeals.map((d) => ({
+    opportunityId: d.opportunityId,
+    account: d.accountName ?? d.accountId ?? 'n/a',
+    dealType: d.dealType,
+    amountCents: d.amountCents,
+    wonAt: d.wonAt,
+  }));
+
+  const pathRows: Row[] = (deal?.touches ?? []).map((t, index) => {
+    const row: Record<string, Row[string]> = {
+      step: index + 1,
+      at: t.at === null ? null : `${t.at.slice(0, 16).replace('T', ' ')}`,
+      kind: touchKindLabels[t.kind],
+      channel: t.channel,
+      campaign: t.campaignId,
+    };
+    for (const m of attributionModels) row[m] = isMasked(t.credits) ? t.credits : t.credits[m];
+    return row;
+  });
+
+  return (
+    <>
+      <PageHeader title="Attribution" subtitle={`Deals won ${describeRange(input.range)} (UTC); which touches earned the revenue.`}>
+        <RefreshControl />
+      </PageHeader>
+      <FilterBar />
+
+      <Panel id="totals" title="Won deals in range">
+        <div style={{ display: 'flex', gap: '2rem', flexWrap: 'wrap' }}>
+          <Stat label="Won deals" testId="deals">
+            <span data-value={report.deals}>
+              <Value kind="count" value={report.deals} />
+            </span>
+          </Stat>
+          <Stat label="Won revenue" testId="revenue" hint="Every model shares out exactly this amount">
+            <Value kind="cents" value={report.revenueCents} />
+          </Stat>
+        </div>
+      </Panel>
+
+      <Panel
+        id="chart"
+        title={`Revenue credit by channel: ${modelLabels[model]}`}
+        description="Pick the model the chart shows; the tables below show all seven side by side."
+        actions={
+          <ParamSelect id="attribution-model" label="Model" param="model" defaultValue="linear" options={attributionModels.map((m) => ({ value: m, label: modelLabels[m] }))} />
+        }
+      >
+        <CategoryBars
+          ariaLabel={`Revenue credit by channel under the ${modelLabels[model]} model`}
+          caption={`Revenue credit by channel, ${modelLabels[model]} model`}
+          data={channelRows}
+          categoryKey="label"
+          categoryLabel="Channel"
+          series={[{ key: `${model}.revenue`, label: 'Revenue credit' }]}
+          tableOnly={[{ key: `${model}.deals`, label: 'Influenced deals', format: 'count' }]}
+          valueFormat="cents"
+          layout="horizontal"
+          showValues
+        />
+      </Panel>
+
+      <Panel id="by-channel" title="By channel, every model" description="Revenue credit and influenced deals (won deals with any credit from the channel).">
+        <DataTable
+          caption="Attribution by channel"
+          columns={[{ key: 'label', header: 'Channel', format: 'text' }, ...modelColumns]}
+          rows={channelRows}
+          rowKey="key"
+          canExport={canExport}
+          exportName="attribution-by-channel"
+          empty="No deals won in this range."
+        />
+      </Panel>
+
+      <Panel id="by-campaign" title="By campaign, every model">
+        <DataTable
+          caption="Attribution by campaign"
+          columns={[{ key: 'label', header: 'Campaign', format: 'text' }, ...modelColumns]}
+          rows={campaignRows}
+          rowKey="key"
+          canExport={canExport}
+          exportName="attribution-by-campaign"
+          empty="No deals won in this range."
+        />
+      </Panel>
+
+      <Panel id="deals" title="The touches behind one deal" description="Open a won deal to see its path and what each model credits to every touch.">
+        <WonDealsTable rows={dealRows} selected={dealId ?? null} canExport={canExport} />
+        {dealId ? (
+          deal ? (
+            <section aria-labelledby="deal-path-title" data-deal={deal.opportunityId}>
+              <h3 id="deal-path-title">
+                Path of {deal.opportunityId}: <Value kind="cents" value={deal.amountCents} /> won {deal.wonAt.slice(0, 10)}
+              </h3>
+              <DataTable
+                caption={`Touches of ${deal.opportunityId} with each model's credit`}
+                columns={[
+                  { key: 'step', header: '#', format: 'count' },
+                  { key: 'at', header: 'When (UTC)', format: 'text' },
+                  { key: 'kind', header: 'Kind', format: 'text' },
+                  { key: 'channel', header: 'Channel', format: 'text' },
+                  { key: 'campaign', header: 'Campaign', format: 'text' },
+                  ...attributionModels.map((m) => ({ key: m, header: modelLabels[m], format: 'cents' as const })),
+                ]}
+                rows={pathRows}
+                rowKey="step"
+                canExport={canExport}
+                exportName={`attribution-deal-${deal.opportunityId}`}
+                empty="No touches recorded for this deal."
+              />
+            </section>
+          ) : (
+            <p role="alert">Deal {dealId} is not a won deal.</p>
+          )
+        ) : null}
+      </Panel>
+    </>
+  );
+}
