@@ -66,6 +66,18 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** The first index from `from` on where `test` holds, in a list sorted so that it holds from some point on. */
+function firstIndex(sorted: readonly number[], from: number, test: (value: number) => boolean): number {
+  let lo = from;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (test(sorted[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 /** An opportunity as known at `asOf`: null when not yet created. */
 function asKnownAt(o: OpportunityFact, asOf: number): { status: 'open' | 'won' | 'lost'; closedAt: number | null } | null {
   if (o.createdAt >= asOf) return null;
@@ -100,7 +112,9 @@ export function forecastOnboarding(input: ForecastInput): Forecast {
     if (o.status !== 'won') continue;
     const days = (o.closedAt! - o.createdAt) / DAY_MS;
     allDurations.push(days);
-    durations.set(o.dealType, [...(durations.get(o.dealType) ?? []), days]);
+    const list = durations.get(o.dealType);
+    if (list) list.push(days);
+    else durations.set(o.dealType, [days]);
   }
 
   const lags: number[] = [];
@@ -122,6 +136,28 @@ export function forecastOnboarding(input: ForecastInput): Forecast {
     if (index >= 0 && index < series.length) series[index]! += p;
   };
 
+  /**
+   * Adds `share` to each week for every cycle from index `first` on whose close time falls in it;
+   * the cycles are sorted, so each week's count is two binary searches.
+   */
+  const spread = (series: number[], cycle: readonly number[], first: number, closeAt: (d: number) => number, share: number) => {
+    let from = firstIndex(cycle, first, (d) => closeAt(d) >= horizonStart);
+    for (let i = 0; i < series.length && from < cycle.length; i++) {
+      const to = firstIndex(cycle, from, (d) => closeAt(d) >= horizonStart + (i + 1) * WEEK_MS);
+      series[i]! += share * (to - from);
+      from = to;
+    }
+  };
+  const sortedCycles = new Map<string | null, number[]>();
+  const sortedCycle = (dealType: string | null): number[] => {
+    let cycle = sortedCycles.get(dealType);
+    if (!cycle) {
+      cycle = [...(durations.get(dealType) ?? allDurations)].sort((a, b) => a - b);
+      sortedCycles.set(dealType, cycle);
+    }
+    return cycle;
+  };
+
   const open = known.filter((o) => o.status === 'open');
   const probabilities = new Map<string | null, WinProbability>();
   for (const o of open) {
@@ -139,17 +175,21 @@ export function forecastOnboarding(input: ForecastInput): Forecast {
     p.openOpportunities++;
     if (p.probability === 0) continue;
 
-    const cycle = durations.get(o.dealType) ?? allDurations;
+    const cycle = sortedCycle(o.dealType);
     if (cycle.length === 0) continue;
     const age = (asOf - o.createdAt) / DAY_MS;
-    const longer = cycle.filter((d) => d > age);
-    // Older than every known cycle: expect it to take the type's median from now.
-    const closes = longer.length > 0 ? longer.map((d) => o.createdAt + d * DAY_MS) : [asOf + median(cycle)! * DAY_MS];
-    for (const at of closes) {
-      const share = p.probability / closes.length;
-      bucket(wins, at, share);
-      bucket(starts, at + (lagDays ?? 0) * DAY_MS, share);
+    // The close times it may have: created + each known cycle longer than its age, equally likely.
+    const first = firstIndex(cycle, 0, (d) => d > age);
+    if (first === cycle.length) {
+      // Older than every known cycle: expect it to take the type's median from now.
+      const at = asOf + median(cycle)! * DAY_MS;
+      bucket(wins, at, p.probability);
+      bucket(starts, at + (lagDays ?? 0) * DAY_MS, p.probability);
+      continue;
     }
+    const share = p.probability / (cycle.length - first);
+    spread(wins, cycle, first, (d) => o.createdAt + d * DAY_MS, share);
+    spread(starts, cycle, first, (d) => o.createdAt + d * DAY_MS + (lagDays ?? 0) * DAY_MS, share);
   }
   for (const p of probabilities.values()) {
     if (p.basis === 'none')
