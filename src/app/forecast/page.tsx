@@ -1,0 +1,154 @@
+// The onboarding forecast (operations): expected wins and onboarding starts per ISO week against
+// capacity, and how far the same forecast made 4, 8 and 12 weeks ago was off (MAPE).
+import { TrendChart } from '~/components/charts/TrendChart';
+import { DataTable, type Row } from '~/components/DataTable';
+import { PageHeader, Panel, Stat } from '~/components/Panel';
+import { RefreshControl } from '~/components/RefreshControl';
+import { Value } from '~/components/Value';
+import { requireUser, serverCaller } from '~/trpc/server';
+
+/** Expected counts are fractional; two decimals are all a week's plan needs. */
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+const basisLabels = { deal_type: 'this deal type', all_types: 'all deal types (too few closed of this type)', none: 'no closed deals: 0' } as const;
+
+export default async function ForecastPage() {
+  await requireUser();
+  const api = await serverCaller();
+  const [me, forecast] = await Promise.all([api.auth.me(), api.forecast.onboarding({})]);
+  const canExport = me?.rights.includes('exportCsv') ?? false;
+
+  const weekRows: Row[] = forecast.weeks.map((w) => ({
+    week: w.week,
+    weekStart: w.weekStart,
+    expectedWins: round2(w.expectedWins),
+    expectedStarts: round2(w.expectedStarts),
+    capacity: w.capacity ?? 'not set',
+    utilisation: w.utilisation,
+  }));
+  const chartRows: Row[] = forecast.weeks.map((w) => ({
+    week: w.week,
+    expectedWins: round2(w.expectedWins),
+    expectedStarts: round2(w.expectedStarts),
+    capacity: w.capacity,
+  }));
+  const backtestRows: Row[] = forecast.backtests.map((b) => ({
+    weeksAgo: `${b.weeksAgo} weeks ago`,
+    madeAt: b.madeAt,
+    weeks: b.weeks.length,
+    winsMape: b.winsMape,
+    startsMape: b.startsMape,
+  }));
+  const probabilityRows: Row[] = forecast.winProbabilities.map((p) => ({
+    dealType: p.dealType ?? '(none)',
+    probability: p.probability,
+    basis: basisLabels[p.basis],
+    openOpportunities: p.openOpportunities,
+  }));
+  const overCapacity = forecast.weeks.filter((w) => w.capacity !== null && w.expectedStarts > w.capacity).length;
+
+  return (
+    <>
+      <PageHeader title="Onboarding forecast" subtitle={`Next ${forecast.weeks.length} ISO weeks from ${forecast.asOf.slice(0, 10)} (UTC), from the open deals of every type.`}>
+        <RefreshControl />
+      </PageHeader>
+
+      {forecast.warnings.length > 0 ? (
+        <div role="note" className="lead">
+          {forecast.warnings.map((w) => (
+            <p key={w}>{w}</p>
+          ))}
+        </div>
+      ) : null}
+
+      <Panel id="summary" title="At a glance">
+        <div style={{ display: 'flex', gap: '2rem', flexWrap: 'wrap' }}>
+          <Stat label="Open deals" testId="open">
+            <Value kind="count" value={forecast.openOpportunities} />
+          </Stat>
+          <Stat label="Expected wins" testId="wins" hint={`over ${forecast.weeks.length} weeks`}>
+            {round2(forecast.weeks.reduce((s, w) => s + w.expectedWins, 0))}
+          </Stat>
+          <Stat label="Won to onboarding start" testId="lag" hint="median lag">
+            <Value kind="days" value={forecast.onboardingLagDays} />
+          </Stat>
+          <Stat label="Weeks over capacity" testId="over">
+            <Value kind="count" value={overCapacity} />
+          </Stat>
+        </div>
+      </Panel>
+
+      <Panel id="weeks-chart" title="Expected onboarding starts against capacity" description="A gap in the capacity line is a week without capacity set.">
+        <TrendChart
+          ariaLabel="Expected wins and onboarding starts per ISO week against capacity"
+          caption="Expected wins, expected onboarding starts and capacity per ISO week"
+          data={chartRows}
+          xKey="week"
+          xLabel="ISO week"
+          xFormat="text"
+          series={[
+            { key: 'expectedWins', label: 'Expected wins', format: 'text' },
+            { key: 'expectedStarts', label: 'Expected starts', format: 'text' },
+            { key: 'capacity', label: 'Capacity (slots)', format: 'count' },
+          ]}
+          valueFormat="count"
+        />
+      </Panel>
+
+      <Panel id="weeks" title="Per week">
+        <DataTable
+          caption="Forecast per ISO week"
+          columns={[
+            { key: 'week', header: 'ISO week', format: 'text' },
+            { key: 'weekStart', header: 'Monday', format: 'text' },
+            { key: 'expectedWins', header: 'Expected wins', format: 'text' },
+            { key: 'expectedStarts', header: 'Expected starts', format: 'text' },
+            { key: 'capacity', header: 'Capacity', format: 'count', help: 'Onboarding slots set for the week' },
+            { key: 'utilisation', header: 'Use of capacity', format: 'percent', help: 'Expected starts / capacity' },
+          ]}
+          rows={weekRows}
+          rowKey="week"
+          canExport={canExport}
+          exportName="forecast-weeks"
+        />
+      </Panel>
+
+      <Panel
+        id="backtest"
+        title="How accurate has it been?"
+        description="MAPE: the forecast made 4, 8 and 12 weeks ago against what happened since, the mean of |forecast - actual| / actual over the weeks with any actual (lower is better; n/a: nothing happened yet)."
+      >
+        <DataTable
+          caption="Backtest error (MAPE)"
+          columns={[
+            { key: 'weeksAgo', header: 'Forecast made', format: 'text' },
+            { key: 'madeAt', header: 'On', format: 'date' },
+            { key: 'weeks', header: 'Weeks compared', format: 'count' },
+            { key: 'winsMape', header: 'Wins error (MAPE)', format: 'percent' },
+            { key: 'startsMape', header: 'Starts error (MAPE)', format: 'percent' },
+          ]}
+          rows={backtestRows}
+          rowKey="weeksAgo"
+          canExport={canExport}
+          exportName="forecast-backtest"
+        />
+      </Panel>
+
+      <Panel id="probabilities" title="Chance of winning by deal type" description="Won / (won + lost) of the deals of the type closed in the last 365 days.">
+        <DataTable
+          caption="Win probability by deal type"
+          columns={[
+            { key: 'dealType', header: 'Deal type', format: 'text' },
+            { key: 'probability', header: 'P(win)', format: 'percent' },
+            { key: 'basis', header: 'From', format: 'text' },
+            { key: 'openOpportunities', header: 'Open deals', format: 'count' },
+          ]}
+          rows={probabilityRows}
+          rowKey="dealType"
+          canExport={canExport}
+          exportName="forecast-win-probability"
+        />
+      </Panel>
+    </>
+  );
+}
