@@ -10,6 +10,7 @@ import { funnelRouter } from './routers/funnel';
 import { handoffsRouter } from './routers/handoffs';
 import { kpisRouter } from './routers/kpis';
 import { leadQualityRouter } from './routers/leadQuality';
+import { revenueRouter } from './routers/revenue';
 import { sourcesRouter } from './routers/sources';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   sources: sourcesRouter,
   leadQuality: leadQualityRouter,
   handoffs: handoffsRouter,
+  revenue: revenueRouter,
   dashboards: dashboardsRouter,
 });
 

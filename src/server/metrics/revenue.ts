@@ -1,0 +1,31 @@
+// Revenue and pipeline for the Overview: revenue won in the range (opportunities whose win falls in
+// it) and the open pipeline (opportunities open now, created before the range ends).
+import { sql } from 'drizzle-orm';
+import { one, type Db } from '~/server/db/client';
+import { inRange, opportunityFilters, toDate, type DateRange, type MetricFilters } from './filters';
+
+export interface RevenueSummary {
+  wonDeals: number;
+  wonRevenueCents: number;
+  openDeals: number;
+  openPipelineCents: number;
+}
+
+export async function revenueSummary(db: Db, input: { range: DateRange; filters?: MetricFilters }): Promise<RevenueSummary> {
+  const filters = opportunityFilters(input.filters ?? {});
+  const row = await one<{ won_deals: number; won_revenue: number; open_deals: number; open_pipeline: number }>(
+    db,
+    sql`select
+      count(*) filter (where o.status = 'won' and ${inRange(sql`o.won_at`, input.range)})::int as won_deals,
+      coalesce(sum(o.amount_cents) filter (where o.status = 'won' and ${inRange(sql`o.won_at`, input.range)}), 0)::float8 as won_revenue,
+      count(*) filter (where o.status = 'open' and o.created_at < ${toDate(input.range.to).toISOString()}::timestamptz)::int as open_deals,
+      coalesce(sum(o.amount_cents) filter (where o.status = 'open' and o.created_at < ${toDate(input.range.to).toISOString()}::timestamptz), 0)::float8 as open_pipeline
+    from opportunities o where ${filters}`,
+  );
+  return {
+    wonDeals: Number(row.won_deals),
+    wonRevenueCents: Number(row.won_revenue),
+    openDeals: Number(row.open_deals),
+    openPipelineCents: Number(row.open_pipeline),
+  };
+}
