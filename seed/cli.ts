@@ -6,6 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openDb } from '~/server/db/client';
 import { generateDemo, type DemoOptions } from './generate';
+import { importOlist } from './olist';
 import { seedDemo } from './seed';
 
 const usage = `usage: npm run seed -- [--leads N] [--seed S] [--anchor YYYY-MM-DD] [--out file.ndjson]
@@ -76,11 +77,24 @@ async function writeNdjson(file: string, options: DemoOptions): Promise<void> {
 
 async function main(): Promise<void> {
   const { demo, out, olist } = parseOptions();
-  if (olist) fail('--olist: the Olist importer (seed/olist.ts) is not part of this build yet');
+  if (olist && (out || demo.leads !== undefined || demo.seed !== undefined || demo.anchor !== undefined)) {
+    fail('--olist takes no other option');
+  }
   if (out) return writeNdjson(out, demo);
 
   const handle = await openDb({ url: process.env.DATABASE_URL || undefined });
   try {
+    if (olist) {
+      const started = performance.now();
+      const summary = await importOlist(handle.db);
+      const ms = performance.now() - started;
+      console.log(
+        `imported Olist into ${handle.kind}: ${summary.leads.toLocaleString('en-US')} leads, ${summary.deals.toLocaleString('en-US')} deals, ` +
+          `${summary.events.toLocaleString('en-US')} events in ${(ms / 1000).toFixed(1)} s (${rate(summary.events, ms)}); ` +
+          `accepted ${summary.accepted}, duplicates ${summary.duplicates}, rejected ${summary.rejected}`,
+      );
+      return;
+    }
     let lastReport = 0;
     const summary = await seedDemo(handle.db, demo, (progress) => {
       if (progress.elapsedMs - lastReport < 5000) return;
