@@ -58,25 +58,33 @@ export interface IngestDeps {
   db: () => Promise<Db>;
 }
 
-export async function handleIngest(request: Request, departmentParam: string, deps: IngestDeps): Promise<Response> {
-  const parsedDepartment = departmentSchema.safeParse(departmentParam);
-  if (!parsedDepartment.success) {
-    return problem(404, `no ingestion endpoint for '${departmentParam}'; use marketing, sales, operations or service`);
-  }
-  const dept: Department = parsedDepartment.data;
+interface Endpoint {
+  /** the key from the request, or null when none was sent */
+  key: string | null;
+  /** the WWW-Authenticate challenge for a 401 */
+  challenge: string;
+  missingKey: string;
+  /** when set, the key must belong to this department */
+  department?: Department;
+  maxBytes: number;
+  /** the list of events (or calls) in the parsed body, or why it has none */
+  items: (body: unknown) => { items: unknown[] } | { errors: FieldError[] };
+  ingest: (db: Db, sender: Sender, items: unknown[]) => Promise<Response>;
+}
 
-  const plaintext = bearer(request);
-  if (!plaintext) {
-    return problem(401, 'missing API key: send Authorization: Bearer <key>', undefined, { 'www-authenticate': 'Bearer' });
-  }
+type Sender = { apiKeyId: number; department: Department };
 
+/**
+ * What every ingestion endpoint does before its own work: key, department, rate, size, JSON and
+ * shape, in that order; errors of the database are 503 (unreachable) or 500, never half-written.
+ */
+async function receive(request: Request, endpoint: Endpoint, deps: IngestDeps): Promise<Response> {
+  if (!endpoint.key) return problem(401, endpoint.missingKey, undefined, { 'www-authenticate': endpoint.challenge });
   try {
     const db = await deps.db();
-    const check = await checkKey(db, plaintext);
-    if (check.status === 'unknown') {
-      return problem(401, 'unknown or revoked API key', undefined, { 'www-authenticate': 'Bearer error="invalid_token"' });
-    }
-    if (check.key.department !== dept) {
+    const check = await checkKey(db, endpoint.key);
+    if (check.status === 'unknown') return problem(401, 'unknown or revoked API key', undefined, { 'www-authenticate': endpoint.challenge });
+    if (endpoint.department && check.key.department !== endpoint.department) {
       return problem(403, `this key belongs to ${check.key.department}; send to /api/ingest/${check.key.department}`);
     }
     if (check.status === 'limited') {
@@ -84,16 +92,15 @@ export async function handleIngest(request: Request, departmentParam: string, de
         'retry-after': String(check.retryAfterSeconds),
       });
     }
-    const sender = { apiKeyId: check.key.id, department: dept };
+    const sender: Sender = { apiKeyId: check.key.id, department: check.key.department };
 
     let text: string;
     try {
-      text = await readBody(request, MAX_BODY_BYTES);
+      text = await readBody(request, endpoint.maxBytes);
     } catch (error) {
-      if (error instanceof BodyTooLarge) return problem(413, `body over the limit of ${MAX_BODY_BYTES} bytes; send smaller batches`);
+      if (error instanceof BodyTooLarge) return problem(413, `body over the limit of ${endpoint.maxBytes} bytes; send smaller batches`);
       throw error;
     }
-
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -102,21 +109,18 @@ export async function handleIngest(request: Request, departmentParam: string, de
       await keepRejectedBody(db, sender, text, 400, [{ path: '(body)', message }]);
       return problem(400, message, [{ path: '(body)', message }]);
     }
-
-    const batch = (body as { events?: unknown } | null)?.events;
-    if (typeof body !== 'object' || body === null || Array.isArray(body) || !Array.isArray(batch)) {
-      const errors = [{ path: 'events', message: 'the body must be an object with an "events" array' }];
-      await keepRejectedBody(db, sender, text, 400, errors);
-      return problem(400, 'the body must be {"events": [...]}', errors);
+    const found = endpoint.items(body);
+    if ('errors' in found) {
+      await keepRejectedBody(db, sender, text, 400, found.errors);
+      return problem(400, found.errors.map((e) => `${e.path}: ${e.message}`).join('; '), found.errors);
     }
-    if (batch.length > MAX_EVENTS_PER_BATCH) {
-      return problem(413, `${batch.length} events in one batch; at most ${MAX_EVENTS_PER_BATCH}`, [
+    const { items } = found;
+    if (items.length > MAX_EVENTS_PER_BATCH) {
+      return problem(413, `${items.length} events in one batch; at most ${MAX_EVENTS_PER_BATCH}`, [
         { path: 'events', message: `at most ${MAX_EVENTS_PER_BATCH} events a batch` },
       ]);
     }
-
-    const result = await ingestEvents(db, sender, batch);
-    return json(statusOf(result), result);
+    return await endpoint.ingest(db, sender, items);
   } catch (error) {
     if (isUnreachable(error)) {
       return problem(503, 'the database is unreachable; nothing was written, retry later', undefined, {
@@ -126,6 +130,38 @@ export async function handleIngest(request: Request, departmentParam: string, de
     console.error('ingestion failed', error);
     return problem(500, 'internal error; nothing was written');
   }
+}
+
+function shapeError(path: string, message: string): { errors: FieldError[] } {
+  return { errors: [{ path, message }] };
+}
+
+export async function handleIngest(request: Request, departmentParam: string, deps: IngestDeps): Promise<Response> {
+  const parsedDepartment = departmentSchema.safeParse(departmentParam);
+  if (!parsedDepartment.success) {
+    return problem(404, `no ingestion endpoint for '${departmentParam}'; use marketing, sales, operations or service`);
+  }
+  return receive(
+    request,
+    {
+      key: bearer(request),
+      challenge: 'Bearer',
+      missingKey: 'missing API key: send Authorization: Bearer <key>',
+      department: parsedDepartment.data,
+      maxBytes: MAX_BODY_BYTES,
+      items: (body) => {
+        const events = (body as { events?: unknown } | null)?.events;
+        return typeof body === 'object' && body !== null && !Array.isArray(body) && Array.isArray(events)
+          ? { items: events }
+          : shapeError('events', 'the body must be an object with an "events" array');
+      },
+      ingest: async (db, sender, events) => {
+        const result = await ingestEvents(db, sender, events);
+        return json(statusOf(result), result);
+      },
+    },
+    deps,
+  );
 }
 
 /**
@@ -139,7 +175,7 @@ export function statusOf(result: IngestResult): number {
 
 async function keepRejectedBody(
   db: Db,
-  sender: { apiKeyId: number; department: Department },
+  sender: Sender,
   text: string,
   status: number,
   errors: FieldError[],
@@ -171,58 +207,28 @@ export async function handleSegment(request: Request, callParam: string, deps: I
   if (!isBatch && !(segmentCalls as readonly string[]).includes(callParam)) {
     return problem(404, `no Segment endpoint '${callParam}'; use track, identify, page, screen or batch`);
   }
-  const plaintext = basicUser(request);
-  if (!plaintext) {
-    return problem(401, 'missing write key: send it as the Basic auth user with an empty password', undefined, {
-      'www-authenticate': 'Basic realm="ingest"',
-    });
-  }
-  try {
-    const db = await deps.db();
-    const check = await checkKey(db, plaintext);
-    if (check.status === 'unknown') return problem(401, 'unknown or revoked write key', undefined, { 'www-authenticate': 'Basic realm="ingest"' });
-    if (check.status === 'limited') {
-      return problem(429, 'too many requests for this key; retry after the given seconds', undefined, {
-        'retry-after': String(check.retryAfterSeconds),
-      });
-    }
-    const sender = { apiKeyId: check.key.id, department: check.key.department };
-
-    let text: string;
-    try {
-      text = await readBody(request, SEGMENT_MAX_BATCH_BYTES);
-    } catch (error) {
-      if (error instanceof BodyTooLarge) return problem(413, `body over Segment's limit of ${SEGMENT_MAX_BATCH_BYTES} bytes`);
-      throw error;
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (error) {
-      const message = `malformed JSON: ${error instanceof Error ? error.message : 'cannot parse'}`;
-      await keepRejectedBody(db, sender, text, 400, [{ path: '(body)', message }]);
-      return problem(400, message, [{ path: '(body)', message }]);
-    }
-    // A single call's type is its endpoint; kept with it, a rejected call can be replayed as it came.
-    const single = body !== null && typeof body === 'object' && !Array.isArray(body) ? { type: callParam, ...body } : body;
-    const calls = isBatch ? (body as { batch?: unknown } | null)?.batch : [single];
-    if (!Array.isArray(calls)) {
-      const errors = [{ path: 'batch', message: 'a batch body must be an object with a "batch" array' }];
-      await keepRejectedBody(db, sender, text, 400, errors);
-      return problem(400, 'the body must be {"batch": [...]}', errors);
-    }
-    if (calls.length > MAX_EVENTS_PER_BATCH) {
-      return problem(413, `${calls.length} calls in one batch; at most ${MAX_EVENTS_PER_BATCH}`);
-    }
-    const result = await ingestEvents(db, sender, calls, (call) => fromSegment(call));
-    return json(statusOf(result), { success: true, ...result });
-  } catch (error) {
-    if (isUnreachable(error)) {
-      return problem(503, 'the database is unreachable; nothing was written, retry later', undefined, {
-        'retry-after': String(RETRY_AFTER_UNREACHABLE_SECONDS),
-      });
-    }
-    console.error('Segment ingestion failed', error);
-    return problem(500, 'internal error; nothing was written');
-  }
+  return receive(
+    request,
+    {
+      key: basicUser(request),
+      challenge: 'Basic realm="ingest"',
+      missingKey: 'missing write key: send it as the Basic auth user with an empty password',
+      maxBytes: SEGMENT_MAX_BATCH_BYTES,
+      items: (body) => {
+        if (isBatch) {
+          const batch = (body as { batch?: unknown } | null)?.batch;
+          return Array.isArray(batch) ? { items: batch } : shapeError('batch', 'a batch body must be an object with a "batch" array');
+        }
+        // A single call's type is its endpoint; kept with it, a rejected call replays as it came.
+        return body !== null && typeof body === 'object' && !Array.isArray(body)
+          ? { items: [{ type: callParam, ...body }] }
+          : shapeError('(body)', 'a call must be a JSON object');
+      },
+      ingest: async (db, sender, calls) => {
+        const result = await ingestEvents(db, sender, calls, (call) => fromSegment(call));
+        return json(statusOf(result), { success: true, ...result });
+      },
+    },
+    deps,
+  );
 }
