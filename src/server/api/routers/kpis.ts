@@ -83,7 +83,9 @@ export const kpisRouter = createTRPCRouter({
     if (!existing) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such target.' });
     assertCanEdit(ctx.user, existing);
     assertCanEdit(ctx.user, input.target);
-    const updated = await updateKpiTarget(ctx.db, input.id, input.target, ctx.user.id);
+    // A role that sees the budget as masked cannot have meant to change it: keep the stored one.
+    const target = ctx.rights.has('seeSpend') ? input.target : { ...input.target, budgetCents: existing.budgetCents };
+    const updated = await updateKpiTarget(ctx.db, input.id, target, ctx.user.id);
     if (!updated) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such target.' });
     return maskTarget(ctx.rights, updated);
   }),
