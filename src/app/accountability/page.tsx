@@ -1,0 +1,205 @@
+// Accountability: KPI targets (QQTR with RACI) against their actuals and run-rate projections, and
+// the three handoffs with their SLAs and black-hole lists, each owned by one department.
+import { DataTable, type Row } from '~/components/DataTable';
+import { FilterBar } from '~/components/FilterBar';
+import { PageHeader, Panel, Stat } from '~/components/Panel';
+import { ParamSelect } from '~/components/ParamSelect';
+import { RefreshControl } from '~/components/RefreshControl';
+import { Value } from '~/components/Value';
+import { formatValue, type CellValue, type FormatKind } from '~/lib/format';
+import { isMasked, type MaybeMasked } from '~/lib/masked';
+import { describeRange, parseFilters, readParam, toMetricInput } from '~/lib/urlFilters';
+import { canEditTarget } from '~/server/auth/kpiTargets';
+import { departments, type Department } from '~/server/ingest/catalogue';
+import { requireUser, serverCaller } from '~/trpc/server';
+import { KpiControls, type EditableTarget } from './KpiControls';
+
+const unitFormat: Record<'count' | 'cents' | 'fraction', FormatKind> = { count: 'count', cents: 'cents', fraction: 'percent' };
+
+const statusLabels = { on_track: 'On track', at_risk: 'At risk', off_track: 'Off track', not_started: 'Not started', no_data: 'No data' } as const;
+
+const handoffLabels = {
+  leadFollowUp: 'Lead to first sales follow-up',
+  onboardingStart: 'Won to onboarding started',
+  ticketResolution: 'Ticket opened to resolved',
+} as const;
+
+/** A value in its metric's unit as text; masked stays masked (tables show the badge, CSV "masked"). */
+function inUnit(kind: FormatKind, value: MaybeMasked<number | null>): CellValue {
+  return isMasked(value) ? value : value === null ? null : formatValue(kind, value);
+}
+
+function parseDepartment(value: string | undefined): Department | undefined {
+  return (departments as readonly string[]).includes(value ?? '') ? (value as Department) : undefined;
+}
+
+export default async function AccountabilityPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requireUser();
+  const params = await searchParams;
+  const input = toMetricInput(parseFilters(params), new Date());
+  const department = parseDepartment(readParam(params, 'department'));
+  const api = await serverCaller();
+  const [me, metrics, statuses, handoffs] = await Promise.all([
+    api.auth.me(),
+    api.kpis.metrics(),
+    api.kpis.list({ department }),
+    api.handoffs.report(input),
+  ]);
+  const rights = me?.rights ?? [];
+  const canExport = rights.includes('exportCsv');
+  const mayEdit = rights.includes('editOwnKpiTargets');
+  const metricInfo = new Map(metrics.map((m) => [m.metric, m]));
+
+  const targetRows: Row[] = statuses.map((s) => {
+    const info = metricInfo.get(s.target.metric);
+    const kind = unitFormat[info?.unit ?? 'count'];
+    const quality = s.target.qualityMetric
+      ? `${metricInfo.get(s.target.qualityMetric)?.label ?? s.target.qualityMetric} at least ${formatValue('percent', s.target.qualityMin)}`
+      : null;
+    return {
+      id: s.target.id,
+      name: s.target.name,
+      metric: info?.label ?? s.target.metric,
+      period: `${s.target.periodKind === 'month' ? 'Month' : 'Quarter'} from ${s.target.periodStart}`,
+      target: inUnit(kind, s.target.targetValue),
+      actual: inUnit(kind, s.actual),
+      projection: inUnit(kind, s.projection),
+      attainment: s.attainment,
+      quality: quality === null ? null : `${quality}${s.qualityMet === null ? '' : s.qualityMet ? ' (met)' : ' (missed)'}`,
+      budget: s.target.budgetCents,
+      accountable: s.target.accountable,
+      responsible: s.target.responsible.join(', '),
+      consulted: s.target.consulted.join(', '),
+      informed: s.target.informed.join(', '),
+      status: statusLabels[s.status],
+    };
+  });
+
+  const editable: EditableTarget[] = statuses
+    .filter((s) => mayEdit && canEditTarget(user, s.target))
+    .map((s) => ({
+      id: s.target.id,
+      name: s.target.name,
+      metric: s.target.metric,
+      periodKind: s.target.periodKind,
+      periodStart: s.target.periodStart,
+      targetValue: isMasked(s.target.targetValue) ? null : s.target.targetValue,
+      qualityMetric: s.target.qualityMetric,
+      qualityMin: s.target.qualityMin,
+      budgetCents: isMasked(s.target.budgetCents) ? null : s.target.budgetCents,
+      budgetMasked: isMasked(s.target.budgetCents),
+      accountable: s.target.accountable,
+      responsible: s.target.responsible,
+      consulted: s.target.consulted,
+      informed: s.target.informed,
+      filters: s.target.filters,
+    }));
+  const ownDepartments: Department[] =
+    user.role === 'admin' || user.role === 'executive' ? [...departments] : departments.filter((d) => d === user.department);
+
+  return (
+    <>
+      <PageHeader title="Accountability" subtitle="Who owns which number, how it is going, and where work waits between departments.">
+        <RefreshControl />
+      </PageHeader>
+
+      <Panel
+        id="targets"
+        title="KPI targets"
+        description="Quantity, quality standard, timeframe and budget, with the accountable department and the others responsible, consulted or informed. Projection: the run rate so far carried to the period end."
+        actions={
+          <ParamSelect
+            id="kpi-department"
+            label="Department"
+            param="department"
+            defaultValue="all"
+            options={[{ value: 'all', label: 'Every department' }, ...departments.map((d) => ({ value: d, label: d }))]}
+          />
+        }
+      >
+        <DataTable
+          caption="KPI targets: actual against target"
+          columns={[
+            { key: 'name', header: 'Target', format: 'text' },
+            { key: 'metric', header: 'Metric', format: 'text' },
+            { key: 'period', header: 'Timeframe', format: 'text' },
+            { key: 'target', header: 'Target', format: 'text' },
+            { key: 'actual', header: 'Actual', format: 'text' },
+            { key: 'projection', header: 'Projection', format: 'text', help: 'Linear run rate to the period end' },
+            { key: 'attainment', header: 'Attained', format: 'percent', help: 'Actual / target' },
+            { key: 'status', header: 'Status', format: 'text' },
+            { key: 'quality', header: 'Quality standard', format: 'text' },
+            { key: 'budget', header: 'Budget', format: 'cents' },
+            { key: 'accountable', header: 'Accountable', format: 'text' },
+            { key: 'responsible', header: 'Responsible', format: 'text' },
+            { key: 'consulted', header: 'Consulted', format: 'text' },
+            { key: 'informed', header: 'Informed', format: 'text' },
+          ]}
+          rows={targetRows}
+          rowKey="id"
+          canExport={canExport}
+          exportName="kpi-targets"
+          empty="No KPI targets yet."
+        />
+        {mayEdit ? (
+          <KpiControls
+            metrics={metrics.map((m) => ({ metric: m.metric, label: m.label, unit: m.unit, shape: m.shape }))}
+            departments={[...departments]}
+            ownDepartments={ownDepartments}
+            editable={editable}
+          />
+        ) : (
+          <p className="muted">Your role may not edit KPI targets.</p>
+        )}
+      </Panel>
+
+      <h2>Handoffs</h2>
+      <p>Items whose handoff started {describeRange(input.range)} (UTC); open items judged at {handoffs.asOf.slice(0, 16).replace('T', ' ')} UTC.</p>
+      <FilterBar />
+      {handoffs.handoffs.map((h) => (
+        <Panel
+          key={h.handoff}
+          id={`handoff-${h.handoff}`}
+          title={handoffLabels[h.handoff]}
+          description={`Owned by ${h.department}. SLA ${formatValue('count', h.slaHours)} hours. Within SLA: handed off in time / (handed off + open past SLA).`}
+        >
+          <div style={{ display: 'flex', gap: '2rem', flexWrap: 'wrap' }} data-handoff={h.handoff}>
+            <Stat label="Started" testId={`${h.handoff}-items`}>
+              <Value kind="count" value={h.items} />
+            </Stat>
+            <Stat label="Handed off" testId={`${h.handoff}-done`}>
+              <Value kind="count" value={h.done} />
+            </Stat>
+            <Stat label="Median time" testId={`${h.handoff}-median`}>
+              {h.medianHours === null ? 'n/a' : `${formatValue('days', h.medianHours / 24)}`}
+            </Stat>
+            <Stat label="Within SLA" testId={`${h.handoff}-share`}>
+              <Value kind="percent" value={h.withinSlaShare} />
+            </Stat>
+            <Stat label="Open past SLA" testId={`${h.handoff}-past`}>
+              <Value kind="count" value={h.openPastSla} />
+            </Stat>
+          </div>
+          <DataTable
+            caption={`Black hole: ${handoffLabels[h.handoff].toLowerCase()}, open past SLA`}
+            columns={[
+              { key: 'itemId', header: 'Item', format: 'text' },
+              { key: 'owner', header: 'Owner', format: 'text' },
+              { key: 'startedAt', header: 'Started', format: 'date' },
+              { key: 'dueAt', header: 'Due', format: 'date' },
+              { key: 'hoursOverdue', header: 'Hours overdue', format: 'count' },
+              { key: 'accountId', header: 'Account', format: 'text' },
+              { key: 'contactName', header: 'Contact', format: 'text' },
+              { key: 'email', header: 'Email', format: 'text' },
+            ]}
+            rows={h.blackHole.map((b) => ({ ...b }))}
+            rowKey="itemId"
+            canExport={canExport}
+            exportName={`black-hole-${h.handoff}`}
+            empty="Nothing waiting past its SLA."
+          />
+        </Panel>
+      ))}
+    </>
+  );
+}
