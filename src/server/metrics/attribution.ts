@@ -24,16 +24,24 @@ const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 10
  * changed (including the accounts those leads left or joined). Runs after the journeys are current.
  */
 export async function recomputeAttributionForBatch(tx: Db, events: readonly IngestEvent[]): Promise<void> {
-  const contacts = new Set<string>();
-  const touchAnonymousIds = new Set<string>();
+  // A new touch can only change deals won at or after it: keep the earliest touch time per contact
+  // (or anonymousId) and skip won deals that closed before it.
+  const touchedContacts = new Map<string, string>();
+  const touchedAnonymousIds = new Map<string, string>();
+  const leadContacts = new Set<string>();
   const leadAnonymousIds = new Set<string>();
   const opportunityIds = new Set<string>();
+  const earliest = (map: Map<string, string>, key: string, at: Date) => {
+    const iso = at.toISOString();
+    const seen = map.get(key);
+    if (seen === undefined || iso < seen) map.set(key, iso);
+  };
   for (const e of events) {
     if (e.type === 'touch') {
-      if (e.data.contactId) contacts.add(e.data.contactId);
-      else if (e.data.anonymousId) touchAnonymousIds.add(e.data.anonymousId);
+      if (e.data.contactId) earliest(touchedContacts, e.data.contactId, e.occurredAt);
+      else if (e.data.anonymousId) earliest(touchedAnonymousIds, e.data.anonymousId, e.occurredAt);
     } else if (e.type === 'lead.created') {
-      contacts.add(e.data.contactId);
+      leadContacts.add(e.data.contactId);
       if (e.data.anonymousId) leadAnonymousIds.add(e.data.anonymousId);
     } else if (
       e.type === 'opportunity.created' ||
@@ -44,30 +52,39 @@ export async function recomputeAttributionForBatch(tx: Db, events: readonly Inge
       opportunityIds.add(e.data.opportunityId);
     }
   }
-  if (contacts.size + touchAnonymousIds.size + leadAnonymousIds.size + opportunityIds.size === 0) return;
+  if (touchedContacts.size + touchedAnonymousIds.size + leadContacts.size + leadAnonymousIds.size + opportunityIds.size === 0) return;
 
-  // Contacts named in any opportunity.created of the batch's opportunities (the one that counts may
-  // have changed), and every contact a batch anonymousId is or was tied to.
+  // Contacts whose touches changed (with the earliest new touch), and, from any time, the contacts
+  // of new leads, of re-tied anonymousIds, and of the batch's opportunities (the one that counts may
+  // have changed); then their accounts, including the accounts those leads left or joined.
   const affected = await rows<{ opportunity_id: string }>(
     tx,
     sql`
     with c as (
-      select unnest(${keyArray(contacts)}) as contact_id
-      union select contact_id from identity_links where anonymous_id = any(${keyArray(touchAnonymousIds)})
-      union select entity_key from events where type = 'lead.created' and data->>'anonymousId' = any(${keyArray(leadAnonymousIds)})
-      union select data->>'contactId' from events
+      select key as contact_id, value::timestamptz as since from jsonb_each_text(${JSON.stringify(Object.fromEntries(touchedContacts))}::jsonb)
+      union all
+      select l.contact_id, x.value::timestamptz from jsonb_each_text(${JSON.stringify(Object.fromEntries(touchedAnonymousIds))}::jsonb) x
+        join identity_links l on l.anonymous_id = x.key
+      union all select unnest(${keyArray(leadContacts)}), '-infinity'::timestamptz
+      union all select entity_key, '-infinity'::timestamptz from events
+        where type = 'lead.created' and data->>'anonymousId' = any(${keyArray(leadAnonymousIds)})
+      union all select data->>'contactId', '-infinity'::timestamptz from events
         where type = 'opportunity.created' and entity_key = any(${keyArray(opportunityIds)}) and data->>'contactId' is not null
     ),
+    cm as (select contact_id, min(since) as since from c group by contact_id),
     a as (
-      select l.account_id from leads l join c on c.contact_id = l.contact_id where l.account_id is not null
-      union select l.journey_account_id from leads l join c on c.contact_id = l.contact_id where l.journey_account_id is not null
-      union select o.account_id from opportunities o join c on c.contact_id = o.contact_id where o.account_id is not null
-      union select data->>'accountId' from events where type = 'opportunity.created' and entity_key = any(${keyArray(opportunityIds)})
-    )
+      select l.account_id, cm.since from leads l join cm on cm.contact_id = l.contact_id where l.account_id is not null
+      union all select l.journey_account_id, cm.since from leads l join cm on cm.contact_id = l.contact_id where l.journey_account_id is not null
+      union all select o.account_id, cm.since from opportunities o join cm on cm.contact_id = o.contact_id where o.account_id is not null
+      union all select data->>'accountId', '-infinity'::timestamptz from events
+        where type = 'opportunity.created' and entity_key = any(${keyArray(opportunityIds)})
+    ),
+    am as (select account_id, min(since) as since from a group by account_id)
     select opportunity_id from opportunities where opportunity_id = any(${keyArray(opportunityIds)})
-    union select o.opportunity_id from opportunities o join a on a.account_id = o.account_id where o.status = 'won'
-    union select o.opportunity_id from opportunities o join c on c.contact_id = o.contact_id
-      where o.account_id is null and o.status = 'won'`,
+    union select o.opportunity_id from opportunities o join am on am.account_id = o.account_id
+      where o.status = 'won' and o.won_at >= am.since
+    union select o.opportunity_id from opportunities o join cm on cm.contact_id = o.contact_id
+      where o.account_id is null and o.status = 'won' and o.won_at >= cm.since`,
   );
   await recomputeAttributionCredits(tx, [...opportunityIds, ...affected.map((r) => r.opportunity_id)]);
 }
