@@ -60,11 +60,17 @@ export async function recomputeAttributionForBatch(tx: Db, events: readonly Inge
   const affected = await rows<{ opportunity_id: string }>(
     tx,
     sql`
-    with c as (
+    with touched as (
       select key as contact_id, value::timestamptz as since from jsonb_each_text(${JSON.stringify(Object.fromEntries(touchedContacts))}::jsonb)
       union all
       select l.contact_id, x.value::timestamptz from jsonb_each_text(${JSON.stringify(Object.fromEntries(touchedAnonymousIds))}::jsonb) x
         join identity_links l on l.anonymous_id = x.key
+    ),
+    c as (
+      -- Without a declared source, a lead's source is its first touch's channel, which a later-
+      -- arriving touch can change for deals of any date: no time bound then.
+      select t.contact_id, case when j.declared_source is null then '-infinity'::timestamptz else t.since end
+      from touched t left join leads j on j.contact_id = t.contact_id
       union all select unnest(${keyArray(leadContacts)}), '-infinity'::timestamptz
       union all select entity_key, '-infinity'::timestamptz from events
         where type = 'lead.created' and data->>'anonymousId' = any(${keyArray(leadAnonymousIds)})
