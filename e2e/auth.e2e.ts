@@ -18,12 +18,27 @@ async function freshPage(): Promise<{ context: BrowserContext; page: Page }> {
   return { context, page: await context.newPage() };
 }
 
-/** Calls a tRPC query with the page's cookies; returns the HTTP status. */
-async function trpcStatus(context: BrowserContext | null, path: string): Promise<number> {
+/** Calls a tRPC query with the page's cookies. */
+async function trpcGet(context: BrowserContext | null, path: string, input?: unknown): Promise<Response> {
   const cookies = context ? (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ') : '';
-  const response = await fetch(url(`/api/trpc/${path}`), { headers: cookies ? { cookie: cookies } : {} });
-  return response.status;
+  const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+  return fetch(url(`/api/trpc/${path}${query}`), { headers: cookies ? { cookie: cookies } : {} });
 }
+
+async function trpcStatus(context: BrowserContext | null, path: string): Promise<number> {
+  return (await trpcGet(context, path)).status;
+}
+
+// PRODUCT.md: money (amounts, revenue, LTV) is seen by admin, executive, marketing, sales, operations.
+const seesMoney: Record<Role, boolean> = {
+  admin: true,
+  executive: true,
+  marketing: true,
+  sales: true,
+  operations: true,
+  service: false,
+  viewer: false,
+};
 
 describe('signed out', () => {
   it('is sent to sign-in from any page, keeping the destination', async () => {
@@ -88,6 +103,14 @@ describe.each(roles)('signed in as %s', (role: Role) => {
     expect(await trpcStatus(context, 'auth.me')).toBe(200);
   });
 
+  it(`sees account lifetime values ${seesMoney[role] ? 'in full' : 'masked'}`, async () => {
+    const response = await trpcGet(context, 'accounts.list', { pageSize: 5 });
+    expect(response.status).toBe(200);
+    const body = JSON.stringify(await response.json());
+    expect(body).toContain('"lifetimeValueCents"');
+    expect(body.includes('"lifetimeValueCents":{"masked":true}')).toBe(!seesMoney[role]);
+  });
+
   it('reaches the first page', async () => {
     await page.goto(url('/'));
     expect(new URL(page.url()).pathname).toBe('/');
@@ -141,7 +164,7 @@ describe('admin', () => {
   it('signs out and is sent back to sign-in', async () => {
     const { context, page } = await freshPage();
     await signIn(page, 'admin', '/admin/users');
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).first().click();
     await page.waitForURL(/\/signin/);
     await page.goto(url('/admin/users'));
     expect(new URL(page.url()).pathname).toBe('/signin');

@@ -2,8 +2,6 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { requireUser } from '~/trpc/server';
-import { TRPCReactProvider } from '~/trpc/react';
-import { SignOutButton } from '../signin/SignOutButton';
 import styles from './admin.module.css';
 import { currentMe } from './adminCaller';
 
@@ -31,7 +29,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
     );
   }
   return (
-    <TRPCReactProvider>
+    <>
       <div className={styles.bar}>
         <nav aria-label="Administration" className={styles.nav}>
           {sections.map((s) => (
@@ -40,11 +38,8 @@ export default async function AdminLayout({ children }: { children: ReactNode })
             </Link>
           ))}
         </nav>
-        <span className={styles.me}>
-          {me.email} <SignOutButton />
-        </span>
       </div>
       {children}
-    </TRPCReactProvider>
+    </>
   );
 }

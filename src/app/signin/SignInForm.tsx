@@ -2,6 +2,7 @@
 import { signIn } from 'next-auth/react';
 import { useState, type FormEvent } from 'react';
 import { safeCallbackPath, signInErrorMessage } from './messages';
+import styles from './signin.module.css';
 
 export function SignInForm({ callbackUrl, initialError, oidcName }: { callbackUrl: string; initialError: string | null; oidcName: string | null }) {
   const [error, setError] = useState<string | null>(signInErrorMessage(initialError));
@@ -26,22 +27,22 @@ export function SignInForm({ callbackUrl, initialError, oidcName }: { callbackUr
   }
 
   return (
-    <div className="signin">
+    <div className={styles.box}>
       <form onSubmit={submit} aria-describedby={error ? 'signin-error' : undefined} noValidate>
-        <p>
+        <p className={styles.field}>
           <label htmlFor="email">Email</label>
           <input id="email" name="email" type="email" autoComplete="username" required autoFocus />
         </p>
-        <p>
+        <p className={styles.field}>
           <label htmlFor="password">Password</label>
           <input id="password" name="password" type="password" autoComplete="current-password" required />
         </p>
         {error ? (
-          <p id="signin-error" role="alert" className="signin-error">
+          <p id="signin-error" role="alert" className={styles.error}>
             {error}
           </p>
         ) : null}
-        <button type="submit" disabled={pending}>
+        <button type="submit" className={styles.submit} disabled={pending}>
           {pending ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
