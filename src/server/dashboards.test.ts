@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canChangeDashboard, canViewDashboard, dashboardDefinition } from './dashboards';
+import { canChangeDashboard, canViewDashboard, dashboardDefinition, dashboardTile, tileRange } from './dashboards';
 
 describe('who may see and change a dashboard', () => {
   const dashboard = { ownerId: 7, sharedWith: ['sales', 'executive'] };
@@ -30,5 +30,19 @@ describe('a dashboard definition', () => {
     expect(
       dashboardDefinition.safeParse({ name: 'x', tiles: [{ kind: 'funnel', range: { from: '2026-02-01', to: '2026-01-01' } }] }).success,
     ).toBe(false);
+  });
+});
+
+describe('the range a tile shows', () => {
+  const now = new Date('2026-03-15T10:00:00Z');
+
+  it('is its fixed range when it has one', () => {
+    const tile = dashboardTile.parse({ kind: 'funnel', preset: 'lastMonth', range: { from: '2025-01-01', to: '2025-02-01' } });
+    expect(tileRange(tile, now)).toEqual({ from: '2025-01-01', to: '2025-02-01' });
+  });
+
+  it('is its preset resolved at view time, else the last 90 days', () => {
+    expect(tileRange(dashboardTile.parse({ kind: 'funnel', preset: 'lastMonth' }), now)).toEqual({ from: '2026-02-01', to: '2026-03-01' });
+    expect(tileRange(dashboardTile.parse({ kind: 'funnel' }), now)).toEqual({ from: '2025-12-16', to: '2026-03-16' });
   });
 });

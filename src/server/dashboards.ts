@@ -3,6 +3,7 @@
 // procedures, with the rights of whoever looks at it.
 import { and, desc, eq, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { rangePresets, resolveRange } from '~/lib/urlFilters';
 import { roles, type Role } from '~/server/auth/rights';
 import type { Db } from '~/server/db/client';
 import { dashboards, users } from '~/server/db/schema';
@@ -36,7 +37,9 @@ export const tileKindLabels: Record<TileKind, string> = {
 export const dashboardTile = z.object({
   kind: z.enum(tileKinds),
   title: z.string().trim().max(120).optional(),
-  /** the tile's own date range; absent: the last 90 days when viewed */
+  /** a date preset resolved when viewed (default: the last 90 days) */
+  preset: z.enum(rangePresets).optional(),
+  /** a fixed date range; wins over the preset */
   range: dateRange.optional(),
   filters: metricFilters.default({}),
   /** the attribution model a chart tile shows */
@@ -44,6 +47,13 @@ export const dashboardTile = z.object({
 });
 export type DashboardTile = z.output<typeof dashboardTile>;
 export type DashboardTileInput = z.input<typeof dashboardTile>;
+
+/** The [from, to) a tile shows when viewed at `now`: its fixed range, else its preset. */
+export function tileRange(tile: DashboardTile, now: Date): { from: string; to: string } {
+  if (tile.range) return tile.range;
+  const preset = tile.preset === undefined || tile.preset === 'custom' ? 'last90' : tile.preset;
+  return resolveRange({ preset }, now);
+}
 
 export const dashboardDefinition = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(200),
