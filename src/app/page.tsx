@@ -1,75 +1,109 @@
-// The first page: how many journeys reached each of the seven stages of the buyer journey.
-import { stageCounts, type Stage } from '~/server/metrics/funnel';
-import { getDb } from '~/server/db/client';
+// Overview, the executives' shared dashboard: the seven stages with conversion between them,
+// revenue and pipeline, KPI targets with their accountable department, and the monthly trend.
+import { DataTable, type Column } from '~/components/DataTable';
+import { FilterBar } from '~/components/FilterBar';
+import { Grid, PageHeader, Panel, Stat } from '~/components/Panel';
+import { RefreshControl } from '~/components/RefreshControl';
+import { stageLabel } from '~/components/stages';
+import { Value } from '~/components/Value';
+import { FunnelBars } from '~/components/charts/FunnelBars';
+import { TrendChart } from '~/components/charts/TrendChart';
+import { formatValue, type FormatKind } from '~/lib/format';
+import { isMasked } from '~/lib/masked';
 import { ratio } from '~/lib/stats';
-import { requireUser } from '~/trpc/server';
+import { describeRange, parseFilters, toMetricInput, type SearchParamsLike } from '~/lib/urlFilters';
+import { requireUser, serverCaller } from '~/trpc/server';
 
 export const dynamic = 'force-dynamic';
 
-const stageLabels: Record<Stage, string> = {
-  awareness: 'Awareness',
-  inquiry: 'Inquiry',
-  qualification: 'Qualification',
-  conversion: 'Conversion',
-  retention: 'Retention',
-  expansion: 'Expansion',
-  advocacy: 'Advocacy',
-};
+const stageColumns: Column[] = [
+  { key: 'label', header: 'Stage', format: 'text' },
+  { key: 'journeys', header: 'Journeys', format: 'count' },
+  { key: 'conversionToNext', header: 'Conversion to next stage', format: 'percent' },
+];
 
-const count = new Intl.NumberFormat('en-US');
-const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
+const kpiColumns: Column[] = [
+  { key: 'name', header: 'KPI', format: 'text' },
+  { key: 'accountable', header: 'Accountable', format: 'text' },
+  { key: 'period', header: 'Period', format: 'text' },
+  { key: 'actual', header: 'Actual', format: 'text' },
+  { key: 'target', header: 'Target', format: 'text' },
+  { key: 'projection', header: 'Projected at period end', format: 'text' },
+  { key: 'status', header: 'Status', format: 'text' },
+];
 
-function formatShare(value: number | null): string {
-  return value === null ? 'n/a' : percent.format(value);
-}
+const unitFormat: Record<'count' | 'cents' | 'fraction', FormatKind> = { count: 'count', cents: 'cents', fraction: 'percent' };
 
-export default async function HomePage() {
-  // Every role may see the aggregated funnel; a signed-in, active account is all it takes.
+const trendSeries = [
+  { key: 'inquiry', label: 'Inquiry' },
+  { key: 'qualification', label: 'Qualification' },
+  { key: 'conversion', label: 'Conversion' },
+];
+
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParamsLike> }) {
   await requireUser();
-  const counts = await stageCounts(await getDb());
-  const top = counts[0]?.journeys ?? 0;
+  const input = toMetricInput(parseFilters(await searchParams), new Date());
+  const api = await serverCaller();
+  const [me, funnel, trend, revenue, kpis, metrics] = await Promise.all([
+    api.auth.me(),
+    api.funnel.report(input),
+    api.funnel.trend(input),
+    api.revenue.summary(input),
+    api.kpis.list({}),
+    api.kpis.metrics(),
+  ]);
+  const canExport = me?.rights.includes('exportCsv') ?? false;
+  const unitOf = new Map(metrics.map((m) => [m.metric, unitFormat[m.unit]]));
+
+  const stageRows = funnel.stages.map((s) => ({ stage: s.stage, label: stageLabel(s.stage), journeys: s.journeys, conversionToNext: s.conversionToNext }));
+  const inquiries = funnel.stages.find((s) => s.stage === 'inquiry')?.journeys ?? 0;
+  const conversions = funnel.stages.find((s) => s.stage === 'conversion')?.journeys ?? 0;
+  const kpiRows = kpis.map((k) => {
+    const kind = unitOf.get(k.target.metric) ?? 'count';
+    const shown = (value: number | null | { masked: true }) => (isMasked(value) ? value : formatValue(kind, value));
+    return {
+      id: String(k.target.id),
+      name: k.target.name,
+      accountable: k.target.accountable,
+      period: `${k.target.periodStart} to ${k.periodEnd}`,
+      actual: shown(k.actual),
+      target: shown(k.target.targetValue),
+      projection: shown(k.projection),
+      status: k.status,
+    };
+  });
+  const trendRows = trend.map((m) => ({ month: m.month, ...m.counts }));
 
   return (
-    <section aria-labelledby="funnel-title">
-      <h1 id="funnel-title">Buyer journey</h1>
-      <p className="lead">Journeys (one per lead) that reached at least each stage, over all data received.</p>
-      <table className="funnel">
-        <caption>Journeys by stage</caption>
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">Stage</th>
-            <th scope="col" className="num">
-              Journeys
-            </th>
-            <th scope="col" className="num">
-              From previous stage
-            </th>
-            <th scope="col" className="bar-col">
-              <span className="visually-hidden">Share of awareness</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {counts.map(({ stage, journeys }, index) => {
-            const previous = index > 0 ? counts[index - 1]!.journeys : null;
-            const width = top > 0 ? Math.max(0.5, (journeys / top) * 100) : 0;
-            return (
-              <tr key={stage} data-stage={stage}>
-                <td className="step">{index + 1}</td>
-                <th scope="row">{stageLabels[stage]}</th>
-                <td className="num" data-journeys={journeys}>
-                  {count.format(journeys)}
-                </td>
-                <td className="num muted">{previous === null ? '' : formatShare(ratio(journeys, previous))}</td>
-                <td className="bar-col" aria-hidden="true">
-                  <div className="bar" style={{ width: `${width}%` }} />
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </section>
+    <>
+      <PageHeader title="Overview" subtitle={`Journeys whose inquiry falls in ${describeRange(input.range)} (UTC)`}>
+        <RefreshControl />
+      </PageHeader>
+      <FilterBar />
+      <Grid columns={4}>
+        <Stat label="Inquiries" testId="inquiries" hint="journeys in the cohort">
+          <Value kind="count" value={inquiries} />
+        </Stat>
+        <Stat label="Inquiry to conversion" testId="conversion-rate" hint={`${formatValue('count', conversions)} converted`}>
+          <Value kind="percent" value={ratio(conversions, inquiries)} />
+        </Stat>
+        <Stat label="Won revenue" testId="won-revenue" hint={`${formatValue('count', revenue.wonDeals)} deals won in the range`}>
+          <Value kind="cents" value={revenue.wonRevenueCents} />
+        </Stat>
+        <Stat label="Open pipeline" testId="open-pipeline" hint={`${formatValue('count', revenue.openDeals)} open deals`}>
+          <Value kind="cents" value={revenue.openPipelineCents} />
+        </Stat>
+      </Grid>
+      <Panel id="stages" title="The seven stages" description="Journeys of the cohort that reached at least each stage, and the share that went on to the next.">
+        <FunnelBars ariaLabel="Journeys by stage, as bars" caption="Journeys reaching each stage" data={stageRows} />
+        <DataTable caption="Journeys by stage" columns={stageColumns} rows={stageRows} rowKey="label" canExport={canExport} exportName="overview-stages" />
+      </Panel>
+      <Panel id="kpis" title="KPI targets" description="Each target with its actual so far, the run-rate projection, its status and the accountable department.">
+        <DataTable caption="KPI targets and who is accountable" columns={kpiColumns} rows={kpiRows} rowKey="id" canExport={canExport} exportName="overview-kpi-targets" empty="No KPI targets yet." />
+      </Panel>
+      <Panel id="trend" title="Trend by month" description="Each monthly cohort's journeys by the furthest stage reached so far.">
+        <TrendChart ariaLabel="Journeys per monthly cohort: inquiry, qualification and conversion" caption="Monthly cohorts by stage" data={trendRows} xKey="month" xLabel="Month" series={trendSeries} valueFormat="count" />
+      </Panel>
+    </>
   );
 }

@@ -1,0 +1,64 @@
+// Funnel: stage counts, conversion and velocity of a cohort, its trend by month, and the journeys
+// behind each stage. The cohort basis (inquiry or awareness) is a URL param beside the filters.
+import { FilterBar } from '~/components/FilterBar';
+import { PageHeader, Panel } from '~/components/Panel';
+import { ParamSelect } from '~/components/ParamSelect';
+import { RefreshControl } from '~/components/RefreshControl';
+import { stageLabel } from '~/components/stages';
+import { TrendChart } from '~/components/charts/TrendChart';
+import { describeRange, parseCohortBy, parseFilters, toMetricInput, type SearchParamsLike } from '~/lib/urlFilters';
+import { requireUser, serverCaller } from '~/trpc/server';
+import { FunnelExplorer, type StageRow } from './FunnelExplorer';
+
+export const dynamic = 'force-dynamic';
+
+const trendSeries = ['awareness', 'inquiry', 'qualification', 'conversion', 'retention'].map((key) => ({ key, label: stageLabel(key) }));
+
+export default async function FunnelPage({ searchParams }: { searchParams: Promise<SearchParamsLike> }) {
+  await requireUser();
+  const params = await searchParams;
+  const input = toMetricInput(parseFilters(params), new Date());
+  const cohortBy = parseCohortBy(params);
+  const api = await serverCaller();
+  const [me, report, trend] = await Promise.all([api.auth.me(), api.funnel.report({ ...input, cohortBy }), api.funnel.trend({ ...input, cohortBy })]);
+  const stages: StageRow[] = report.stages.map((s) => ({
+    stage: s.stage,
+    label: stageLabel(s.stage),
+    journeys: s.journeys,
+    conversionToNext: s.conversionToNext,
+    medianDays: s.velocityToNext?.medianDays ?? null,
+    p75Days: s.velocityToNext?.p75Days ?? null,
+  }));
+
+  return (
+    <>
+      <PageHeader title="Funnel" subtitle={`Journeys whose ${cohortBy} falls in ${describeRange(input.range)} (UTC)`}>
+        <ParamSelect
+          id="cohort-by"
+          label="Cohort by"
+          param="cohortBy"
+          defaultValue="inquiry"
+          options={[
+            { value: 'inquiry', label: 'Inquiry date' },
+            { value: 'awareness', label: 'Awareness date' },
+          ]}
+        />
+        <RefreshControl />
+      </PageHeader>
+      <FilterBar />
+      <FunnelExplorer stages={stages} input={input} cohortBy={cohortBy} canExport={me?.rights.includes('exportCsv') ?? false} />
+      <Panel id="trend" title="Cohort trend by month" description="Each monthly cohort's journeys by the furthest stage reached so far.">
+        <TrendChart
+          ariaLabel="Journeys per monthly cohort, by stage"
+          caption="Monthly cohorts by stage"
+          data={trend.map((m) => ({ month: m.month, ...m.counts }))}
+          xKey="month"
+          xLabel="Month"
+          series={trendSeries}
+          valueFormat="count"
+          variant="area"
+        />
+      </Panel>
+    </>
+  );
+}

@@ -1,0 +1,114 @@
+// Sources: lead-to-close by source and by campaign (table and chart), CAC and ROI where the role may
+// see spend (masked otherwise), and the lead quality feedback sales gave, beside it.
+import { DataTable, type Column } from '~/components/DataTable';
+import { FilterBar } from '~/components/FilterBar';
+import { Grid, PageHeader, Panel, Stat } from '~/components/Panel';
+import { RefreshControl } from '~/components/RefreshControl';
+import { Value } from '~/components/Value';
+import { CategoryBars } from '~/components/charts/CategoryBars';
+import type { ReasonCount } from '~/server/metrics/leadQuality';
+import { describeRange, parseFilters, toMetricInput, type SearchParamsLike } from '~/lib/urlFilters';
+import { requireUser, serverCaller } from '~/trpc/server';
+
+export const dynamic = 'force-dynamic';
+
+const leadToCloseColumns: Column[] = [
+  { key: 'leads', header: 'Leads', format: 'count' },
+  { key: 'qualified', header: 'Qualified', format: 'count' },
+  { key: 'won', header: 'Won', format: 'count' },
+  { key: 'qualificationRate', header: 'Qualification rate', format: 'percent' },
+  { key: 'winRate', header: 'Win rate', format: 'percent' },
+  { key: 'wonRevenueCents', header: 'Won revenue', format: 'cents' },
+  { key: 'medianDaysToConversion', header: 'Median days to close', format: 'days', help: 'inquiry to conversion' },
+  { key: 'spendCents', header: 'Spend', format: 'cents' },
+  { key: 'cacCents', header: 'CAC', format: 'cents', help: 'spend / won' },
+  { key: 'roi', header: 'ROI', format: 'percent', help: '(won revenue - spend) / spend' },
+];
+
+const qualityColumns: Column[] = [
+  { key: 'leads', header: 'Leads', format: 'count' },
+  { key: 'qualified', header: 'Qualified', format: 'count' },
+  { key: 'disqualified', header: 'Disqualified', format: 'count' },
+  { key: 'qualificationRate', header: 'Qualified share', format: 'percent' },
+  { key: 'reasons', header: 'Reasons given (leads)', format: 'text' },
+];
+
+const funnelSeries = [
+  { key: 'leads', label: 'Leads' },
+  { key: 'qualified', label: 'Qualified' },
+  { key: 'won', label: 'Won' },
+];
+
+function reasonsText(reasons: readonly ReasonCount[]): string {
+  return reasons.length === 0 ? '' : reasons.map((r) => `${r.reason} (${r.leads})`).join('; ');
+}
+
+const noCampaign = '(no campaign)';
+
+export default async function SourcesPage({ searchParams }: { searchParams: Promise<SearchParamsLike> }) {
+  await requireUser();
+  const input = toMetricInput(parseFilters(await searchParams), new Date());
+  const api = await serverCaller();
+  const [me, report, quality] = await Promise.all([api.auth.me(), api.sources.report(input), api.leadQuality.report(input)]);
+  const canExport = me?.rights.includes('exportCsv') ?? false;
+
+  const sourceRows = report.bySource.map(({ source, ...figures }) => ({ source, ...figures }));
+  const campaignRows = report.byCampaign.map(({ campaignId, campaignName, channel, ...figures }) => ({
+    campaign: campaignId ?? noCampaign,
+    campaignName: campaignName ?? (campaignId ? campaignId : noCampaign),
+    channel,
+    ...figures,
+  }));
+  const qualitySourceRows = quality.bySource.map((q) => ({ source: q.source, leads: q.leads, qualified: q.qualified, disqualified: q.disqualified, qualificationRate: q.qualificationRate, reasons: reasonsText(q.reasons) }));
+  const qualityCampaignRows = quality.byCampaign.map((q) => ({ campaign: q.campaignId ?? noCampaign, leads: q.leads, qualified: q.qualified, disqualified: q.disqualified, qualificationRate: q.qualificationRate, reasons: reasonsText(q.reasons) }));
+  const { total } = report;
+
+  return (
+    <>
+      <PageHeader title="Sources" subtitle={`Leads whose inquiry falls in ${describeRange(input.range)} (UTC), and spend dated in it`}>
+        <RefreshControl />
+      </PageHeader>
+      <FilterBar
+        options={{
+          sources: report.bySource.map((s) => s.source),
+          campaigns: report.byCampaign.flatMap((c) => (c.campaignId ? [{ id: c.campaignId, label: c.campaignName ?? c.campaignId }] : [])),
+        }}
+      />
+      <Grid columns={4}>
+        <Stat label="Leads" testId="leads" hint={`${total.won.toLocaleString('en-US')} won`}>
+          <Value kind="count" value={total.leads} />
+        </Stat>
+        <Stat label="Won revenue" testId="won-revenue">
+          <Value kind="cents" value={total.wonRevenueCents} />
+        </Stat>
+        <Stat label="CAC" testId="cac" hint="spend per won lead">
+          <Value kind="cents" value={total.cacCents} />
+        </Stat>
+        <Stat label="ROI" testId="roi" hint="(revenue - spend) / spend">
+          <Value kind="percent" value={total.roi} />
+        </Stat>
+      </Grid>
+      <Panel id="by-source" title="Lead to close by source" description="Declared source, else the first touch's channel, else unknown.">
+        <CategoryBars ariaLabel="Leads, qualified and won by source" caption="Leads, qualified and won by source" data={sourceRows} categoryKey="source" categoryLabel="Source" series={funnelSeries} valueFormat="count" layout="horizontal" />
+        <DataTable caption="Lead to close by source" columns={[{ key: 'source', header: 'Source', format: 'text' }, ...leadToCloseColumns]} rows={sourceRows} rowKey="source" canExport={canExport} exportName="sources-by-source" />
+      </Panel>
+      <Panel id="quality-by-source" title="Lead quality by source" description="What sales said: leads qualified and disqualified, and the reasons given.">
+        <DataTable caption="Lead quality by source" columns={[{ key: 'source', header: 'Source', format: 'text' }, ...qualityColumns]} rows={qualitySourceRows} rowKey="source" canExport={canExport} exportName="lead-quality-by-source" />
+      </Panel>
+      <Panel id="by-campaign" title="Lead to close by campaign">
+        <CategoryBars ariaLabel="Won revenue by campaign" caption="Won revenue by campaign" data={campaignRows} categoryKey="campaignName" categoryLabel="Campaign" series={[{ key: 'wonRevenueCents', label: 'Won revenue' }]} valueFormat="cents" layout="horizontal" showValues />
+        <DataTable
+          caption="Lead to close by campaign"
+          columns={[{ key: 'campaign', header: 'Campaign', format: 'text' }, { key: 'campaignName', header: 'Name', format: 'text' }, { key: 'channel', header: 'Channel', format: 'text' }, ...leadToCloseColumns]}
+          rows={campaignRows}
+          rowKey="campaign"
+          canExport={canExport}
+          exportName="sources-by-campaign"
+        />
+      </Panel>
+      <Panel id="quality-by-campaign" title="Lead quality by campaign">
+        <DataTable caption="Lead quality by campaign" columns={[{ key: 'campaign', header: 'Campaign', format: 'text' }, ...qualityColumns]} rows={qualityCampaignRows} rowKey="campaign" canExport={canExport} exportName="lead-quality-by-campaign" />
+      </Panel>
+    </>
+  );
+}
