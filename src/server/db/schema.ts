@@ -254,13 +254,18 @@ export const leads = pgTable(
   ],
 );
 
-export const accounts = pgTable('accounts', {
-  accountId: text('account_id').primaryKey(),
-  name: text('name'),
-  firstSeenAt: ts('first_seen_at').notNull(),
-  churnedAt: ts('churned_at'),
-  churnReason: text('churn_reason'),
-});
+export const accounts = pgTable(
+  'accounts',
+  {
+    accountId: text('account_id').primaryKey(),
+    name: text('name'),
+    firstSeenAt: ts('first_seen_at').notNull(),
+    churnedAt: ts('churned_at'),
+    churnReason: text('churn_reason'),
+  },
+  // The accounts list's order.
+  (t) => [index('accounts_name_idx').on(t.name, t.accountId)],
+);
 
 export const campaigns = pgTable('campaigns', {
   campaignId: text('campaign_id').primaryKey(),
@@ -292,6 +297,9 @@ export const opportunities = pgTable(
     index('opportunities_account_idx').on(t.accountId),
     index('opportunities_won_idx').on(t.wonAt),
     index('opportunities_status_idx').on(t.status, t.dealType),
+    // The first opportunity of an account (segment) and of a contact (journey deal type), read index-only.
+    index('opportunities_account_first_idx').on(t.accountId, t.createdAt, t.opportunityId, t.dealType),
+    index('opportunities_contact_first_idx').on(t.contactId, t.createdAt, t.opportunityId, t.dealType),
   ],
 );
 

@@ -1,0 +1,3 @@
+CREATE INDEX "accounts_name_idx" ON "accounts" USING btree ("name","account_id");--> statement-breakpoint
+CREATE INDEX "opportunities_account_first_idx" ON "opportunities" USING btree ("account_id","created_at","opportunity_id","deal_type");--> statement-breakpoint
+CREATE INDEX "opportunities_contact_first_idx" ON "opportunities" USING btree ("contact_id","created_at","opportunity_id","deal_type");
