@@ -3,11 +3,13 @@
 // <= 100 ms per procedure. The funnel and attribution reports are also computed straight from the
 // raw `events` log, to show what the read model saves. It reports; it does not fail over budget.
 //
-//   npm run bench:queries -- [--reuse] [--drop] [--leads 1000000] [--reps 20] [--only funnel,attribution]
+//   npm run bench:queries -- [--reuse] [--drop] [--leads 1000000] [--reps 20] [--raw-reps 3]
+//                            [--only funnel,attribution.report] [--no-migrate] [--label before]
 //
 // The data lives in its own database (rf_bench_queries on BENCH_PG_URL, default 127.0.0.1:5432).
 // Without --reuse it is dropped, created and loaded (bench/loadQueries.ts); --reuse keeps a loaded
-// one (pending migrations, e.g. new indexes, are applied) to iterate on queries; --drop drops it.
+// one (pending migrations, e.g. new indexes, are applied unless --no-migrate) to iterate on
+// queries; --drop drops it. Results go to bench/results/queries.json, or queries-<label>.json.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,6 +34,8 @@ const { values: flags } = parseArgs({
     reps: { type: 'string', default: '20' },
     'raw-reps': { type: 'string', default: '3' },
     only: { type: 'string' },
+    'no-migrate': { type: 'boolean', default: false },
+    label: { type: 'string' },
   },
 });
 
@@ -222,7 +226,7 @@ async function main(): Promise<void> {
   }
 
   // Pending migrations (new indexes) apply here; the pool is the app's size.
-  const handle = await openDb({ url, max: 10 });
+  const handle = await openDb({ url, max: 10, migrate: !flags['no-migrate'] });
   const db = handle.db;
   try {
     await db.execute(sql`delete from users where email like 'bench-%@bench.local'`);
@@ -313,7 +317,7 @@ async function main(): Promise<void> {
       overBudget: over,
       rawEvents: raw,
     };
-    const file = path.join(RESULTS, only ? `queries-${only.join('-')}.json` : 'queries.json');
+    const file = path.join(RESULTS, flags.label ? `queries-${flags.label}.json` : 'queries.json');
     writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
     console.log(`wrote ${file}`);
   } finally {
