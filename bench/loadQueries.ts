@@ -10,7 +10,9 @@
 // capacity, and each won opportunity's attribution credits for every model. Derived columns follow
 // the projection's rules (reach times "at least stage k", source, journey account). Credits are
 // computed set-based over the deal's own contact's touches and its lead.created (the projection
-// also counts the other leads of the account), with model weights rounded per touch.
+// also counts the other leads of the account), with model weights rounded per touch. Journeys,
+// opportunities and tickets are written in time order, as ingestion appends them, so their tables
+// are laid out the way a live one would be.
 import postgres from 'postgres';
 
 export const SPAN_START = '2024-11-22T00:00:00Z';
@@ -268,7 +270,8 @@ export async function loadQueryData(url: string, options: LoadOptions): Promise<
             case when w.advocacy_at is not null then 7 when least(w.expanded_at, w.advocacy_at) is not null then 6
                  when least(w.renewed_at, w.expanded_at, w.advocacy_at) is not null then 5 when w.won_at is not null then 4
                  when p.qualified_at is not null then 3 else 2 end
-          from bench.lp p left join bench.lw w on w.i = p.i`,
+          from bench.lp p left join bench.lw w on w.i = p.i
+          order by p.inquiry_at`,
           `insert into opportunities (opportunity_id, account_id, contact_id, deal_type, stage, amount_cents, created_at, expected_close_at,
             status, won_at, lost_at, lost_reason)
           select 'opp' || lpad(i::text, 7, '0'), account_id, contact_id, deal_type, 'discovery', amount_cents, opp_created_at,
@@ -276,7 +279,8 @@ export async function loadQueryData(url: string, options: LoadOptions): Promise<
             case when status = 'won' then opp_created_at + close_after end,
             case when status = 'lost' then opp_created_at + close_after end,
             case when status = 'lost' then 'price' end
-          from bench.lp where has_opportunity`,
+          from bench.lp where has_opportunity
+          order by opp_created_at`,
           `insert into onboardings (opportunity_id, account_id, started_at, completed_at)
           select 'opp' || lpad(i::text, 7, '0'), account_id, onboarding_started_at,
             case when bench.rnd(i, 36) < 0.75 and onboarding_started_at + interval '30 days' < ${T1} then onboarding_started_at + interval '30 days' end
@@ -312,7 +316,8 @@ export async function loadQueryData(url: string, options: LoadOptions): Promise<
             case when bench.rnd(j, 55) < 0.5 then 1 + floor(bench.rnd(j, 56) * 5)::int end
           from generate_series(1, ${options.tickets}) j
           join bench.lp p on p.i = 1 + floor(bench.rnd(j, 50) * ${N})::int
-          cross join lateral (select ${T0} + bench.rnd(j, 57) * (${T1} - ${T0} - interval '1 hour') as opened_at) x`,
+          cross join lateral (select ${T0} + bench.rnd(j, 57) * (${T1} - ${T0} - interval '1 hour') as opened_at) x
+          order by x.opened_at`,
           insertEvents(`${ev(`${base.ticketOpened} + substr(ticket_id, 3)::bigint`, 9004, 'service', `'to' || ticket_id`, `'ticket.opened'`, 'opened_at',
             'ticket_id', 'account_id', `jsonb_strip_nulls(jsonb_build_object('ticketId', ticket_id, 'accountId', account_id, 'contactId', contact_id,
               'category', category, 'priority', priority))`)} from tickets`),
