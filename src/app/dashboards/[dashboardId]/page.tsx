@@ -1,0 +1,55 @@
+// One saved dashboard: every tile computed now, through the normal procedures, with the rights of
+// the person looking at it. Its owner may edit, share (with 'shareDashboards') and delete it.
+import { TRPCError } from '@trpc/server';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { PageHeader } from '~/components/Panel';
+import { RefreshControl } from '~/components/RefreshControl';
+import { EmptyState } from '~/components/States';
+import styles from '~/components/ui.module.css';
+import { roles } from '~/server/auth/rights';
+import { requireUser, serverCaller } from '~/trpc/server';
+import { OwnerControls } from '../OwnerControls';
+import { TileView } from '../TileView';
+
+export default async function DashboardPage({ params }: { params: Promise<{ dashboardId: string }> }) {
+  const user = await requireUser();
+  const id = Number((await params).dashboardId);
+  if (!Number.isInteger(id) || id <= 0) notFound();
+  const api = await serverCaller();
+  let dashboard;
+  try {
+    dashboard = await api.dashboards.get({ id });
+  } catch (error) {
+    if (error instanceof TRPCError && error.code === 'NOT_FOUND') notFound();
+    throw error;
+  }
+  const me = await api.auth.me();
+  const rights = me?.rights ?? [];
+  const owner = dashboard.ownerId === user.id;
+  const now = new Date();
+  const tiles = await Promise.all(
+    dashboard.tiles.map((tile, index) => <TileView key={index} api={api} tile={tile} index={index} canExport={rights.includes('exportCsv')} now={now} />),
+  );
+
+  return (
+    <>
+      <p>
+        <Link href="/dashboards">← All dashboards</Link>
+      </p>
+      <PageHeader
+        title={dashboard.name}
+        subtitle={`${owner ? 'Yours' : `By ${dashboard.ownerName}`}; shared with ${dashboard.sharedWith.length > 0 ? dashboard.sharedWith.join(', ') : 'nobody'}. Figures computed with your role's rights (${user.role}).`}
+      >
+        {owner ? (
+          <Link href={`/dashboards/${dashboard.id}/edit`} className={styles.button}>
+            Edit
+          </Link>
+        ) : null}
+        <RefreshControl />
+      </PageHeader>
+      {owner ? <OwnerControls dashboardId={dashboard.id} name={dashboard.name} sharedWith={dashboard.sharedWith} roles={[...roles]} canShare={rights.includes('shareDashboards')} /> : null}
+      {tiles.length > 0 ? tiles : <EmptyState>This dashboard has no tiles yet.</EmptyState>}
+    </>
+  );
+}
