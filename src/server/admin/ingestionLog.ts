@@ -1,6 +1,7 @@
 // The ingestion log for admins: what each API key delivered and what was rejected, and why.
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
+import { isoText } from '~/server/metrics/filters';
 
 export interface KeyActivity {
   id: number;
@@ -16,7 +17,7 @@ export interface KeyActivity {
   rejectedOpen: number;
 }
 
-const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`);
+const iso = (column: string) => isoText(sql.raw(column));
 
 /** Every API key with its accepted and rejected counts. */
 export async function keyActivity(db: Db): Promise<KeyActivity[]> {

@@ -5,6 +5,7 @@ import type { Db } from '~/server/db/client';
 import { users } from '~/server/db/schema';
 import { hashPassword, randomPassword } from './passwords';
 import type { Role } from './rights';
+import { findUserByEmail } from './users';
 
 export interface AccountRow {
   id: number;
@@ -40,8 +41,7 @@ export async function createAccount(
   input: { email: string; name: string; role: Role; department: string; password?: string },
 ): Promise<{ id: number; password: string }> {
   const email = input.email.trim().toLowerCase();
-  const [taken] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email}`);
-  if (taken) throw new AccountError('An account with this email exists already.');
+  if (await findUserByEmail(db, email)) throw new AccountError('An account with this email exists already.');
   const password = input.password ?? randomPassword();
   const [row] = await db
     .insert(users)

@@ -1,11 +1,9 @@
 // Checks an email and password against `users`, with throttling. The answer does not tell a wrong
 // email from a wrong password; a disabled account is only named once the password was right.
-import { sql } from 'drizzle-orm';
 import type { Db } from '~/server/db/client';
-import { users } from '~/server/db/schema';
 import { unmatchableHash, verifyPassword } from './passwords';
 import { clearAccountFailures, isSignInLimited, recordSignInFailure } from './rateLimit';
-import { isRole, type SessionUser } from './users';
+import { activeSessionUser, findUserByEmail, isRole, type SessionUser } from './users';
 
 export type SignInResult = { ok: true; user: SessionUser } | { ok: false; reason: 'invalid' | 'disabled' | 'limited' };
 
@@ -18,28 +16,19 @@ export async function authenticate(
   const attempt = { email, address: input.address };
   if (await isSignInLimited(db, attempt, now)) return { ok: false, reason: 'limited' };
 
-  const [row] = await db
-    .select()
-    .from(users)
-    .where(sql`lower(${users.email}) = ${email}`)
-    .limit(1);
+  const row = await findUserByEmail(db, email);
   const matches = await verifyPassword(input.password, row?.passwordHash ?? unmatchableHash);
   if (!row || !row.passwordHash || !matches || !isRole(row.role)) {
     await recordSignInFailure(db, attempt, now);
     return { ok: false, reason: 'invalid' };
   }
-  if (row.disabledAt) return { ok: false, reason: 'disabled' };
+  const user = activeSessionUser(row);
+  if (!user) return { ok: false, reason: 'disabled' };
   await clearAccountFailures(db, email, now);
-  return { ok: true, user: { id: row.id, email: row.email, name: row.name, role: row.role, department: row.department } };
+  return { ok: true, user };
 }
 
 /** The active user with this email, for a sign-in through the identity provider. */
 export async function findActiveUserByEmail(db: Db, email: string): Promise<SessionUser | null> {
-  const [row] = await db
-    .select()
-    .from(users)
-    .where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`)
-    .limit(1);
-  if (!row || row.disabledAt || !isRole(row.role)) return null;
-  return { id: row.id, email: row.email, name: row.name, role: row.role, department: row.department };
+  return activeSessionUser(await findUserByEmail(db, email));
 }
