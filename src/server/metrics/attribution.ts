@@ -255,24 +255,27 @@ export async function attributionReport(db: Db, input: MetricInput): Promise<Att
   const credits = sql`select c.* from attribution_credits c
     where ${inRange(sql.raw('c.won_at'), range)} and c.opportunity_id in (${deals})`;
 
-  const [totals] = await rows<{ deals: number; revenue: number }>(
-    db,
-    sql`select count(*)::int as deals, coalesce(sum(coalesce(o.amount_cents, 0)), 0)::float8 as revenue
-    from opportunities o where o.opportunity_id in (${deals})`,
-  );
-  const byChannel = await rows<GroupRow>(
-    db,
-    sql`select c.channel as key, null::text as name, c.model, sum(c.credit_cents)::float8 as revenue,
-      (count(distinct c.opportunity_id) filter (where c.credit_cents > 0))::int as influenced
-    from (${credits}) c group by c.channel, c.model`,
-  );
-  const byCampaign = await rows<GroupRow>(
-    db,
-    sql`select c.campaign_id as key, max(k.name) as name, c.model, sum(c.credit_cents)::float8 as revenue,
-      (count(distinct c.opportunity_id) filter (where c.credit_cents > 0))::int as influenced
-    from (${credits}) c left join campaigns k on k.campaign_id = c.campaign_id
-    group by c.campaign_id, c.model`,
-  );
+  // Three independent queries, side by side on a server's pool.
+  const [[totals], byChannel, byCampaign] = await Promise.all([
+    rows<{ deals: number; revenue: number }>(
+      db,
+      sql`select count(*)::int as deals, coalesce(sum(coalesce(o.amount_cents, 0)), 0)::float8 as revenue
+      from opportunities o where o.opportunity_id in (${deals})`,
+    ),
+    rows<GroupRow>(
+      db,
+      sql`select c.channel as key, null::text as name, c.model, sum(c.credit_cents)::float8 as revenue,
+        (count(distinct c.opportunity_id) filter (where c.credit_cents > 0))::int as influenced
+      from (${credits}) c group by c.channel, c.model`,
+    ),
+    rows<GroupRow>(
+      db,
+      sql`select c.campaign_id as key, max(k.name) as name, c.model, sum(c.credit_cents)::float8 as revenue,
+        (count(distinct c.opportunity_id) filter (where c.credit_cents > 0))::int as influenced
+      from (${credits}) c left join campaigns k on k.campaign_id = c.campaign_id
+      group by c.campaign_id, c.model`,
+    ),
+  ]);
   return {
     models: attributionModels,
     deals: Number(totals?.deals ?? 0),

@@ -176,18 +176,20 @@ export async function journeyList(
     conditions.push(next === undefined ? sql`false` : sql`${reachColumn(next)} is null`);
   }
   const where = sql.join(conditions, sql` and `);
-  const { total } = await one<{ total: number | string }>(db, sql`select count(*)::int as total from leads l where ${where}`);
-  const found = await rows<Record<string, string | null>>(
-    db,
-    sql`select l.contact_id, l.name, l.email, l.source, l.journey_account_id,
-      ${sql.join(
-        stages.map((s) => sql`${isoText(reachColumn(s))} as ${sql.raw(s)}`),
-        sql`, `,
-      )}
-    from leads l where ${where}
-    order by ${reachColumn(input.stage)}, l.contact_id
-    limit ${pageSize} offset ${(page - 1) * pageSize}`,
-  );
+  const [{ total }, found] = await Promise.all([
+    one<{ total: number | string }>(db, sql`select count(*)::int as total from leads l where ${where}`),
+    rows<Record<string, string | null>>(
+      db,
+      sql`select l.contact_id, l.name, l.email, l.source, l.journey_account_id,
+        ${sql.join(
+          stages.map((s) => sql`${isoText(reachColumn(s))} as ${sql.raw(s)}`),
+          sql`, `,
+        )}
+      from leads l where ${where}
+      order by ${reachColumn(input.stage)}, l.contact_id
+      limit ${pageSize} offset ${(page - 1) * pageSize}`,
+    ),
+  ]);
   return {
     total: Number(total),
     page,

@@ -133,7 +133,7 @@ async function summarise(db: Db, kind: HandoffKind, input: Input, slas: SlaSetti
   const hours = sql`(case when done_at is not null then greatest(extract(epoch from (done_at - started_at)) / 3600, 0) end)::float8`;
   const open = sql`(done_at is null and not closed)`;
 
-  const stats = await one<StatsRow>(
+  const statsQuery = one<StatsRow>(
     db,
     sql`with items as (${items})
     select count(*)::int as items, count(done_at)::int as done,
@@ -143,7 +143,7 @@ async function summarise(db: Db, kind: HandoffKind, input: Input, slas: SlaSetti
       count(*) filter (where ${open} and ${due} >= ${at})::int as open_within
     from items`,
   );
-  const blackHole = await rows<BlackHoleRow>(
+  const blackHoleQuery = rows<BlackHoleRow>(
     db,
     sql`with items as (${items})
     select item_id, ${isoText(sql`started_at`)} as started_at, ${isoText(due)} as due_at,
@@ -154,6 +154,7 @@ async function summarise(db: Db, kind: HandoffKind, input: Input, slas: SlaSetti
     order by started_at, item_id
     limit ${input.blackHoleLimit ?? 200}`,
   );
+  const [stats, blackHole] = await Promise.all([statsQuery, blackHoleQuery]);
 
   const done = Number(stats.done);
   const doneWithinSla = Number(stats.done_within);
@@ -186,7 +187,7 @@ async function summarise(db: Db, kind: HandoffKind, input: Input, slas: SlaSetti
 export async function handoffs(db: Db, input: Input): Promise<HandoffsReport> {
   const asOf = input.asOf ?? new Date();
   const slas = await getSetting(db, 'slas');
-  const summaries: HandoffSummary[] = [];
-  for (const kind of handoffKinds) summaries.push(await summarise(db, kind, input, slas, asOf));
+  // Independent queries: on a server they run side by side on the pool's connections.
+  const summaries = await Promise.all(handoffKinds.map((kind) => summarise(db, kind, input, slas, asOf)));
   return { asOf: asOf.toISOString(), handoffs: summaries };
 }
