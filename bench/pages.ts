@@ -1,0 +1,155 @@
+// Page benchmark: server response time of each dashboard page's HTML (signed in) and its
+// first-load JS (gzip) on the demo data, against the budgets (<= 300 ms, <= 250 kB).
+//
+//   npm run bench:pages -- [--leads 5000] [--requests 30] [--role executive]
+//
+// Builds the app into .next-benchpages when sources changed, creates a fresh database on the local
+// Postgres (BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432), loads the demo with its
+// KPI targets and demo users, starts `next start` against it, signs in, requests each page after a
+// warm-up, and drops the database. First-load JS is every script the page's HTML loads, read from
+// the build folder and gzipped, so it counts exactly what a browser fetches on a first visit.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import postgres from 'postgres';
+import { ensureDemoUsers } from '~/server/auth/demoUsers';
+import { role as roleSchema } from '~/server/auth/rights';
+import { openDb } from '~/server/db/client';
+import { percentile } from '~/lib/stats';
+import { seedKpiTargets } from '../seed/kpiTargets';
+import { seedDemo } from '../seed/seed';
+import { buildApp, buildIsCurrent, freePort, startServer } from './server';
+
+const distDir = '.next-benchpages';
+const pages = ['/', '/funnel', '/sources'] as const;
+const budget = { p95Ms: 300, firstLoadKb: 250 };
+
+const { values: args } = parseArgs({
+  options: {
+    leads: { type: 'string', default: '5000' },
+    requests: { type: 'string', default: '30' },
+    role: { type: 'string', default: 'executive' },
+  },
+});
+const leads = Number(args.leads);
+const requests = Number(args.requests);
+const signInRole = roleSchema.parse(args.role);
+const serverUrl = (process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/[^/]*$/, '');
+const password = 'bench-pages-password';
+
+/** The session cookie of a credentials sign-in through next-auth's own endpoints. */
+async function signIn(baseUrl: string, email: string): Promise<string> {
+  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+  const jar = new Map<string, string>();
+  const keep = (response: Response) => {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const at = pair!.indexOf('=');
+      jar.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+  };
+  keep(csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const response = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie() },
+    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${baseUrl}/`, json: 'true' }),
+  });
+  keep(response);
+  if (![...jar.keys()].some((k) => k.includes('session-token'))) throw new Error(`sign-in failed: HTTP ${response.status}`);
+  return cookie();
+}
+
+interface PageResult {
+  page: string;
+  status: number;
+  p50Ms: number;
+  p95Ms: number;
+  htmlKb: number;
+  scripts: number;
+  firstLoadKbGzip: number;
+}
+
+/** Scripts the HTML loads from the build (`/_next/static/...js`), gzipped and summed. */
+function firstLoadJs(html: string): { scripts: number; kb: number } {
+  const sources = new Set([...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g)].map((m) => m[1]!));
+  let bytes = 0;
+  for (const src of sources) {
+    const relative = decodeURIComponent(src.replace(/^.*?\/_next\//, ''));
+    bytes += gzipSync(readFileSync(path.join(distDir, relative))).length;
+  }
+  return { scripts: sources.size, kb: bytes / 1024 };
+}
+
+async function measure(baseUrl: string, pathname: string, cookie: string): Promise<PageResult> {
+  const get = async () => {
+    const started = performance.now();
+    const response = await fetch(`${baseUrl}${pathname}`, { headers: { cookie }, redirect: 'manual' });
+    const html = await response.text();
+    return { ms: performance.now() - started, status: response.status, html };
+  };
+  for (let i = 0; i < 3; i++) await get();
+  const times: number[] = [];
+  let last = await get();
+  for (let i = 0; i < requests; i++) {
+    last = await get();
+    times.push(last.ms);
+  }
+  const js = firstLoadJs(last.html);
+  return {
+    page: pathname,
+    status: last.status,
+    p50Ms: percentile(times, 0.5)!,
+    p95Ms: percentile(times, 0.95)!,
+    htmlKb: Buffer.byteLength(last.html) / 1024,
+    scripts: js.scripts,
+    firstLoadKbGzip: js.kb,
+  };
+}
+
+async function main(): Promise<void> {
+  if (!buildIsCurrent(distDir)) {
+    console.log(`building the app into ${distDir} ...`);
+    await buildApp(distDir);
+  }
+  const admin = postgres(`${serverUrl}/postgres`, { max: 1, onnotice: () => {} });
+  const database = `bench_pages_${process.pid}`;
+  await admin.unsafe(`create database ${database}`);
+  const databaseUrl = `${serverUrl}/${database}`;
+  let server: Awaited<ReturnType<typeof startServer>> | null = null;
+  try {
+    const handle = await openDb({ url: databaseUrl });
+    try {
+      process.env.DEMO_PASSWORD = password;
+      await ensureDemoUsers(handle.db, () => {});
+      const seeded = await seedDemo(handle.db, { leads });
+      await seedKpiTargets(handle.db, new Date(`${seeded.anchor}T12:00:00Z`));
+      console.log(`demo: ${seeded.leads.toLocaleString('en-US')} leads, ${seeded.events.toLocaleString('en-US')} events up to ${seeded.anchor}`);
+    } finally {
+      await handle.close();
+    }
+    server = await startServer({ distDir, databaseUrl, port: await freePort() });
+    const cookie = await signIn(server.url, `${signInRole}@demo.local`);
+    const results: PageResult[] = [];
+    for (const pathname of pages) results.push(await measure(server.url, pathname, cookie));
+
+    console.log(`\nsigned in as ${signInRole}; ${requests} requests per page after 3 warm-up, one at a time; default filters (last 12 months)\n`);
+    console.log('| page | status | p50 ms | p95 ms (budget <= 300) | HTML kB | scripts | first-load JS kB gzip (budget <= 250) |');
+    console.log('|---|---|---|---|---|---|---|');
+    for (const r of results) {
+      const overTime = r.p95Ms > budget.p95Ms ? ', over' : '';
+      const overJs = r.firstLoadKbGzip > budget.firstLoadKb ? ', over' : '';
+      console.log(`| ${r.page} | ${r.status} | ${r.p50Ms.toFixed(0)} | ${r.p95Ms.toFixed(0)}${overTime} | ${r.htmlKb.toFixed(0)} | ${r.scripts} | ${r.firstLoadKbGzip.toFixed(0)}${overJs} |`);
+    }
+    if (results.some((r) => r.status !== 200)) process.exitCode = 1;
+  } finally {
+    await server?.stop();
+    await admin.unsafe(`drop database if exists ${database} with (force)`);
+    await admin.end();
+  }
+}
+
+await main();
