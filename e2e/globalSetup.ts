@@ -12,7 +12,8 @@ import { openDb } from '~/server/db/client';
 import { stageCounts, type StageCount } from '~/server/metrics/funnel';
 import { seedDemo } from '../seed/seed';
 
-export const e2eDistDir = '.next-e2e';
+// E2E_DIST_DIR lets a run use its own build folder beside another run's.
+export const e2eDistDir = process.env.E2E_DIST_DIR || '.next-e2e';
 export const e2eDemo = { leads: 300, seed: 42, anchor: new Date('2026-01-01T00:00:00Z') };
 const e2ePassword = 'e2e-demo-password';
 
