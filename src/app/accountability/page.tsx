@@ -29,6 +29,14 @@ function inUnit(kind: FormatKind, value: MaybeMasked<number | null>): CellValue 
   return isMasked(value) ? value : value === null ? null : formatValue(kind, value);
 }
 
+/** Hours up to two days, days beyond. */
+function medianText(hours: number | null): string {
+  if (hours === null) return 'n/a';
+  if (hours >= 48) return formatValue('days', hours / 24);
+  const rounded = Math.round(hours * 10) / 10;
+  return `${rounded.toLocaleString('en-US')} ${rounded === 1 ? 'hour' : 'hours'}`;
+}
+
 function parseDepartment(value: string | undefined): Department | undefined {
   return (departments as readonly string[]).includes(value ?? '') ? (value as Department) : undefined;
 }
@@ -163,7 +171,7 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
           title={handoffLabels[h.handoff]}
           description={`Owned by ${h.department}. SLA ${formatValue('count', h.slaHours)} hours. Within SLA: handed off in time / (handed off + open past SLA).`}
         >
-          <div style={{ display: 'flex', gap: '2rem', flexWrap: 'wrap' }} data-handoff={h.handoff}>
+          <div style={{ display: 'flex', gap: '1rem 2rem', flexWrap: 'wrap', marginBottom: '1rem' }} data-handoff={h.handoff}>
             <Stat label="Started" testId={`${h.handoff}-items`}>
               <Value kind="count" value={h.items} />
             </Stat>
@@ -171,7 +179,7 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
               <Value kind="count" value={h.done} />
             </Stat>
             <Stat label="Median time" testId={`${h.handoff}-median`}>
-              {h.medianHours === null ? 'n/a' : `${formatValue('days', h.medianHours / 24)}`}
+              {medianText(h.medianHours)}
             </Stat>
             <Stat label="Within SLA" testId={`${h.handoff}-share`}>
               <Value kind="percent" value={h.withinSlaShare} />

@@ -61,7 +61,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
           <button type="submit" className={`${styles.button} ${styles.primary}`}>
             Search
           </button>
-          <Link href="/accounts" className={styles.button}>
+          <Link href="/accounts" className={styles.button} style={{ textDecoration: 'none' }}>
             Clear
           </Link>
         </div>

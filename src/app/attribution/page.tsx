@@ -131,7 +131,7 @@ export default async function AttributionPage({ searchParams }: { searchParams: 
       <Panel id="by-campaign" title="By campaign, every model">
         <DataTable
           caption="Attribution by campaign"
-          columns={[{ key: 'label', header: 'Campaign', format: 'text' }, ...modelColumns]}
+          columns={[{ key: 'label', header: 'Campaign', format: 'text' }, { key: 'key', header: 'Campaign id', format: 'text' }, ...modelColumns]}
           rows={campaignRows}
           rowKey="key"
           canExport={canExport}

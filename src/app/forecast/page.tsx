@@ -91,7 +91,7 @@ export default async function ForecastPage() {
             { key: 'expectedStarts', label: 'Expected starts', format: 'text' },
             { key: 'capacity', label: 'Capacity (slots)', format: 'count' },
           ]}
-          valueFormat="count"
+          valueFormat="text"
         />
       </Panel>
 
