@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '~/server/auth/rights';
 import { launchBrowser, screenshot, signIn, url } from './browser';
-import { trpcQuery } from './trpcHttp';
+import { trpcMutation, trpcQuery } from './trpcHttp';
 
 // The e2e demo ends on 2026-01-01; 2025 holds a full year of it.
 const yearQuery = 'range=custom&from=2025-01-01&to=2025-12-31';
@@ -75,6 +75,16 @@ function statText(page: Page, name: string): Promise<string> {
 describe('Overview', () => {
   it('shows the funnel, revenue and pipeline of the tRPC answers to an executive', async () => {
     const { context, page } = await signedIn('executive');
+    // A target of the executive's own making, shared by sales (accountable) and marketing.
+    const created = await trpcMutation<{ id: number }>(context, 'kpis.create', {
+      name: 'Won revenue, 2025 Q4',
+      metric: 'won_revenue',
+      periodKind: 'quarter',
+      periodStart: '2025-10-01',
+      targetValue: 100_000_000,
+      accountable: 'sales',
+      responsible: ['marketing'],
+    });
     await page.goto(url(`/?${yearQuery}`));
     const shown = await tableRows(page, 'Journeys by stage');
     const report = await trpcQuery<FunnelReport>(context, 'funnel.report', { range: year, filters: {} });
@@ -90,9 +100,10 @@ describe('Overview', () => {
     const kpis = await trpcQuery<{ target: { name: string; accountable: string }; status: string }[]>(context, 'kpis.list', {});
     const kpiRows = await tableRows(page, 'KPI targets and who is accountable');
     expect(kpiRows.map((r) => [r.name, r.accountable, r.status])).toEqual(kpis.map((k) => [k.target.name, k.target.accountable, k.status]));
-    expect(kpiRows.length).toBeGreaterThan(0);
+    expect(kpiRows.find((r) => r.name === 'Won revenue, 2025 Q4')).toMatchObject({ accountable: 'sales', target: '$1,000,000', period: '2025-10-01 to 2026-01-01' });
     expect(await page.getByRole('button', { name: 'Export CSV: Journeys by stage' }).count()).toBe(1);
     await screenshot(page, 'overview-executive-1366');
+    await trpcMutation(context, 'kpis.delete', { id: created.id });
     await context.close();
   });
 

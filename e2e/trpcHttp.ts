@@ -11,3 +11,16 @@ export async function trpcQuery<T>(context: BrowserContext, path: string, input:
   const body = (await response.json()) as { result: { data: { json: T } } };
   return body.result.data.json;
 }
+
+/** Calls a tRPC mutation over HTTP as the context's user. */
+export async function trpcMutation<T>(context: BrowserContext, path: string, input: unknown): Promise<T> {
+  const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const response = await fetch(url(`/api/trpc/${path}`), {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json' },
+    body: JSON.stringify({ json: input }),
+  });
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
+  const body = (await response.json()) as { result: { data: { json: T } } };
+  return body.result.data.json;
+}

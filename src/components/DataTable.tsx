@@ -16,6 +16,8 @@ export interface Column {
   format: FormatKind;
   /** a short explanation shown as the header's title */
   help?: string;
+  /** long text that may wrap (cells stay on one line otherwise) */
+  wrap?: boolean;
 }
 
 export type Row = Readonly<Record<string, CellValue>>;
@@ -101,7 +103,8 @@ export function DataTable({ caption, columns, rows, rowKey, canExport, exportNam
                     const cell = (
                       <Value kind={column.format} value={row[column.key]} />
                     );
-                    const props = { 'data-col': column.key, 'data-value': rawValue(row[column.key]), className: numeric.has(column.format) ? styles.num : undefined };
+                    const className = numeric.has(column.format) ? styles.num : column.wrap ? styles.wrap : undefined;
+                    const props = { 'data-col': column.key, 'data-value': rawValue(row[column.key]), className };
                     return index === 0 ? (
                       <th key={column.key} scope="row" {...props}>
                         {cell}

@@ -56,7 +56,6 @@ export default async function FunnelPage({ searchParams }: { searchParams: Promi
           xLabel="Month"
           series={trendSeries}
           valueFormat="count"
-          variant="area"
         />
       </Panel>
     </>

@@ -30,7 +30,7 @@ const qualityColumns: Column[] = [
   { key: 'qualified', header: 'Qualified', format: 'count' },
   { key: 'disqualified', header: 'Disqualified', format: 'count' },
   { key: 'qualificationRate', header: 'Qualified share', format: 'percent' },
-  { key: 'reasons', header: 'Reasons given (leads)', format: 'text' },
+  { key: 'reasons', header: 'Reasons given (leads)', format: 'text', wrap: true },
 ];
 
 const funnelSeries = [
@@ -62,6 +62,11 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
   const qualitySourceRows = quality.bySource.map((q) => ({ source: q.source, leads: q.leads, qualified: q.qualified, disqualified: q.disqualified, qualificationRate: q.qualificationRate, reasons: reasonsText(q.reasons) }));
   const qualityCampaignRows = quality.byCampaign.map((q) => ({ campaign: q.campaignId ?? noCampaign, leads: q.leads, qualified: q.qualified, disqualified: q.disqualified, qualificationRate: q.qualificationRate, reasons: reasonsText(q.reasons) }));
   const { total } = report;
+  // The chart shows the leaders; the table below holds every campaign.
+  const topCampaigns = campaignRows
+    .filter((c) => typeof c.wonRevenueCents !== 'number' || c.wonRevenueCents > 0)
+    .sort((a, b) => (typeof a.wonRevenueCents === 'number' && typeof b.wonRevenueCents === 'number' ? b.wonRevenueCents - a.wonRevenueCents : b.won - a.won))
+    .slice(0, 10);
 
   return (
     <>
@@ -96,7 +101,7 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
         <DataTable caption="Lead quality by source" columns={[{ key: 'source', header: 'Source', format: 'text' }, ...qualityColumns]} rows={qualitySourceRows} rowKey="source" canExport={canExport} exportName="lead-quality-by-source" />
       </Panel>
       <Panel id="by-campaign" title="Lead to close by campaign">
-        <CategoryBars ariaLabel="Won revenue by campaign" caption="Won revenue by campaign" data={campaignRows} categoryKey="campaignName" categoryLabel="Campaign" series={[{ key: 'wonRevenueCents', label: 'Won revenue' }]} valueFormat="cents" layout="horizontal" showValues />
+        <CategoryBars ariaLabel="Won revenue of the ten campaigns that won most" caption="Won revenue, the ten campaigns that won most" data={topCampaigns} categoryKey="campaignName" categoryLabel="Campaign" series={[{ key: 'wonRevenueCents', label: 'Won revenue' }]} valueFormat="cents" layout="horizontal" showValues />
         <DataTable
           caption="Lead to close by campaign"
           columns={[{ key: 'campaign', header: 'Campaign', format: 'text' }, { key: 'campaignName', header: 'Name', format: 'text' }, { key: 'channel', header: 'Channel', format: 'text' }, ...leadToCloseColumns]}

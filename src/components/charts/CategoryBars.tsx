@@ -72,7 +72,7 @@ export function CategoryBars({
           {horizontal ? (
             <>
               <XAxis type="number" tickFormatter={valueTick} tick={{ fill: '#454f5e', fontSize: 12 }} />
-              <YAxis type="category" dataKey={categoryKey} tickFormatter={categoryTick} tick={{ fill: '#1c2430', fontSize: 12 }} width={120} />
+              <YAxis type="category" dataKey={categoryKey} tickFormatter={categoryTick} tick={{ fill: "#1c2430", fontSize: 12 }} width={150} />
             </>
           ) : (
             <>
@@ -81,7 +81,7 @@ export function CategoryBars({
             </>
           )}
           <Tooltip labelFormatter={(label) => categoryTick(String(label))} formatter={(value) => (typeof value === 'number' ? valueTick(value) : String(value))} cursor={{ fill: '#f0f3f8' }} />
-          {single ? null : <Legend />}
+          {single ? null : <Legend itemSorter={null} />}
           {series.map((s, i) => (
             <Bar
               key={s.key}

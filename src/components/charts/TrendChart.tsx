@@ -32,7 +32,7 @@ export function TrendChart({ ariaLabel, caption, data, xKey, xLabel, xFormat = '
       <XAxis dataKey={xKey} tickFormatter={axisTick} tick={{ fill: '#454f5e', fontSize: 12 }} />
       <YAxis tickFormatter={valueTick} tick={{ fill: '#454f5e', fontSize: 12 }} width={72} />
       <Tooltip labelFormatter={(label) => axisTick(String(label))} formatter={(value) => (typeof value === 'number' ? valueTick(value) : String(value))} />
-      <Legend />
+      <Legend itemSorter={null} />
     </>
   );
   return (
