@@ -72,7 +72,7 @@ export function CategoryBars({
           {horizontal ? (
             <>
               <XAxis type="number" tickFormatter={valueTick} tick={{ fill: '#454f5e', fontSize: 12 }} />
-              <YAxis type="category" dataKey={categoryKey} tickFormatter={categoryTick} tick={{ fill: "#1c2430", fontSize: 12 }} width={150} />
+              <YAxis type="category" dataKey={categoryKey} tickFormatter={categoryTick} tick={{ fill: '#1c2430', fontSize: 12 }} width={150} />
             </>
           ) : (
             <>
