@@ -23,8 +23,8 @@ beforeAll(async () => {
 afterAll(() => handle.close());
 
 // A small universe of ids so that events collide on the same contacts, accounts and times.
-const contact = fc.constantFrom('c1', 'c2', 'c3', 'c4');
-const anonymous = fc.constantFrom('a1', 'a2', 'a3');
+const contact = fc.constantFrom('c1', 'c2', 'c3');
+const anonymous = fc.constantFrom('a1', 'a2');
 const opportunity = fc.constantFrom('o1', 'o2', 'o3');
 const account = fc.constantFrom('A1', 'A2');
 const campaign = fc.constantFrom('k1', 'k2');
@@ -41,20 +41,23 @@ function stripUndefined(data: Record<string, unknown>) {
   return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));
 }
 
+// Weighted so that the collisions that make order matter (two leads naming one anonymousId, several
+// opportunities of one contact, account events around a win) happen in most runs.
+const often = <T>(arbitrary: fc.Arbitrary<T>) => ({ arbitrary, weight: 4 });
 const drafts: fc.Arbitrary<Draft> = fc.oneof(
-  draft('touch', fc.oneof(
+  often(draft('touch', fc.oneof(
     fc.record({ contactId: contact, channel, touchType: fc.constant('click'), campaignId: maybe(campaign) }),
     fc.record({ anonymousId: anonymous, channel, touchType: fc.constant('view') }),
-  )),
-  draft('lead.created', fc.record({ contactId: contact, accountId: maybe(account), source: maybe(channel), anonymousId: maybe(anonymous), campaignId: maybe(campaign), email: maybe(fc.constantFrom('x@y.z', 'q@r.s')) })),
+  ))),
+  often(draft('lead.created', fc.record({ contactId: contact, accountId: maybe(account), source: maybe(channel), anonymousId: maybe(anonymous), campaignId: maybe(campaign), email: maybe(fc.constantFrom('x@y.z', 'q@r.s')) }))),
   draft('campaign.upserted', fc.record({ campaignId: campaign, name: fc.constantFrom('Spring', 'Fall'), channel, budgetCents: maybe(amount) })),
   draft('campaign.spend', fc.record({ campaignId: campaign, amountCents: amount, date: fc.constantFrom('2026-01-02', '2026-01-05') })),
   draft('lead.followed_up', fc.record({ contactId: contact, activity: fc.constant('call'), ownerId: maybe(fc.constantFrom('r1', 'r2')) })),
   draft('lead.qualified', fc.record({ contactId: contact })),
   draft('lead.disqualified', fc.record({ contactId: contact, reason: fc.constantFrom('no budget', 'no need') })),
-  draft('opportunity.created', fc.record({ opportunityId: opportunity, accountId: account, contactId: maybe(contact), amountCents: amount, dealType: fc.constantFrom('new_business', 'upsell'), stage: maybe(fc.constantFrom('demo', 'proposal')) })),
+  often(draft('opportunity.created', fc.record({ opportunityId: opportunity, accountId: account, contactId: maybe(contact), amountCents: amount, dealType: fc.constantFrom('new_business', 'upsell'), stage: maybe(fc.constantFrom('demo', 'proposal')) }))),
   draft('opportunity.updated', fc.record({ opportunityId: opportunity, amountCents: maybe(amount), stage: maybe(fc.constantFrom('demo', 'proposal')) })),
-  draft('opportunity.won', fc.record({ opportunityId: opportunity, amountCents: maybe(amount) })),
+  often(draft('opportunity.won', fc.record({ opportunityId: opportunity, amountCents: maybe(amount) }))),
   draft('opportunity.lost', fc.record({ opportunityId: opportunity, reason: maybe(fc.constant('price')) })),
   draft('onboarding.started', fc.record({ opportunityId: opportunity, accountId: maybe(account) })),
   draft('onboarding.completed', fc.record({ opportunityId: opportunity })),
@@ -74,7 +77,7 @@ interface Sent {
 
 /** Drafts become events with unique ids; some are sent twice (a retry) to test idempotency. */
 const eventSets = fc
-  .tuple(fc.array(drafts, { minLength: 1, maxLength: 40 }), fc.array(fc.nat(), { maxLength: 5 }))
+  .tuple(fc.array(drafts, { minLength: 12, maxLength: 50, size: 'medium' }), fc.array(fc.nat(), { maxLength: 5 }))
   .map(([list, retries]) => {
     const sent: Sent[] = list.map((d, i) => ({
       department: catalogue[d.type].department,
@@ -139,7 +142,7 @@ describe('order independence', () => {
         await rebuildReadModel(handle.db, 7);
         expect(await dumpReadModel(handle.db)).toEqual(inOrder);
       }),
-      { numRuns: 30 },
+      { numRuns: 25, endOnFailure: true },
     );
   }, 600_000);
 
