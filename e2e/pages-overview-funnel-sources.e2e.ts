@@ -100,7 +100,7 @@ describe('Overview', () => {
     const kpis = await trpcQuery<{ target: { name: string; accountable: string }; status: string }[]>(context, 'kpis.list', {});
     const kpiRows = await tableRows(page, 'KPI targets and who is accountable');
     expect(kpiRows.map((r) => [r.name, r.accountable, r.status])).toEqual(kpis.map((k) => [k.target.name, k.target.accountable, k.status]));
-    expect(kpiRows.find((r) => r.name === 'Won revenue, 2025 Q4')).toMatchObject({ accountable: 'sales', target: '$1,000,000', period: '2025-10-01 to 2026-01-01' });
+    expect(kpiRows.find((r) => r.name === 'Won revenue, 2025 Q4')).toMatchObject({ accountable: 'sales', target: '$1,000,000', period: '2025-10-01 to 2025-12-31' });
     expect(await page.getByRole('button', { name: 'Export CSV: Journeys by stage' }).count()).toBe(1);
     await screenshot(page, 'overview-executive-1366');
     await trpcMutation(context, 'kpis.delete', { id: created.id });

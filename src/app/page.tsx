@@ -65,7 +65,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       id: String(k.target.id),
       name: k.target.name,
       accountable: k.target.accountable,
-      period: `${k.target.periodStart} to ${k.periodEnd}`,
+      period: describeRange({ from: k.target.periodStart, to: k.periodEnd.slice(0, 10) }),
       actual: shown(k.actual),
       target: shown(k.target.targetValue),
       projection: shown(k.projection),
