@@ -66,16 +66,24 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** The first index from `from` on where `test` holds, in a list sorted so that it holds from some point on. */
-function firstIndex(sorted: readonly number[], from: number, test: (value: number) => boolean): number {
+/** In an ascending list, the first index from `from` on whose value is >= `value` (> when `strict`). */
+function firstIndex(sorted: readonly number[], from: number, value: number, strict = false): number {
   let lo = from;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (test(sorted[mid]!)) hi = mid;
+    const v = sorted[mid]!;
+    if (strict ? v > value : v >= value) hi = mid;
     else lo = mid + 1;
   }
   return lo;
+}
+
+/** The median of an ascending list, without sorting it again. */
+function medianOfSorted(sorted: readonly number[]): number | null {
+  if (sorted.length === 0) return null;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** An opportunity as known at `asOf`: null when not yet created. */
@@ -138,12 +146,13 @@ export function forecastOnboarding(input: ForecastInput): Forecast {
 
   /**
    * Adds `share` to each week for every cycle from index `first` on whose close time falls in it;
-   * the cycles are sorted, so each week's count is two binary searches.
+   * the cycles are sorted, so each week's count is one binary search.
    */
-  const spread = (series: number[], cycle: readonly number[], first: number, closeAt: (d: number) => number, share: number) => {
-    let from = firstIndex(cycle, first, (d) => closeAt(d) >= horizonStart);
+  const spread = (series: number[], cycle: readonly number[], first: number, fromMs: number, share: number) => {
+    // A cycle of d days closes at fromMs + d days: in week i when that is in [start of i, start of i + 1).
+    let from = firstIndex(cycle, first, (horizonStart - fromMs) / DAY_MS);
     for (let i = 0; i < series.length && from < cycle.length; i++) {
-      const to = firstIndex(cycle, from, (d) => closeAt(d) >= horizonStart + (i + 1) * WEEK_MS);
+      const to = firstIndex(cycle, from, (horizonStart + (i + 1) * WEEK_MS - fromMs) / DAY_MS);
       series[i]! += share * (to - from);
       from = to;
     }
@@ -179,17 +188,17 @@ export function forecastOnboarding(input: ForecastInput): Forecast {
     if (cycle.length === 0) continue;
     const age = (asOf - o.createdAt) / DAY_MS;
     // The close times it may have: created + each known cycle longer than its age, equally likely.
-    const first = firstIndex(cycle, 0, (d) => d > age);
+    const first = firstIndex(cycle, 0, age, true);
     if (first === cycle.length) {
       // Older than every known cycle: expect it to take the type's median from now.
-      const at = asOf + median(cycle)! * DAY_MS;
+      const at = asOf + medianOfSorted(cycle)! * DAY_MS;
       bucket(wins, at, p.probability);
       bucket(starts, at + (lagDays ?? 0) * DAY_MS, p.probability);
       continue;
     }
     const share = p.probability / (cycle.length - first);
-    spread(wins, cycle, first, (d) => o.createdAt + d * DAY_MS, share);
-    spread(starts, cycle, first, (d) => o.createdAt + d * DAY_MS + (lagDays ?? 0) * DAY_MS, share);
+    spread(wins, cycle, first, o.createdAt, share);
+    spread(starts, cycle, first, o.createdAt + (lagDays ?? 0) * DAY_MS, share);
   }
   for (const p of probabilities.values()) {
     if (p.basis === 'none')
