@@ -10,6 +10,7 @@ import type { TestProject } from 'vitest/node';
 import { ensureDemoUsers } from '~/server/auth/demoUsers';
 import { openDb } from '~/server/db/client';
 import { stageCounts, type StageCount } from '~/server/metrics/funnel';
+import { seedKpiTargets } from '../seed/kpiTargets';
 import { seedDemo } from '../seed/seed';
 
 // E2E_DIST_DIR lets a run use its own build folder beside another run's.
@@ -103,6 +104,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     process.env.DEMO_PASSWORD = e2ePassword;
     await ensureDemoUsers(handle.db, () => {});
     await seedDemo(handle.db, e2eDemo);
+    // What first start gives a new install besides the events: the demo KPI targets.
+    await seedKpiTargets(handle.db, new Date(e2eDemo.anchor.getTime() - 12 * 3_600_000));
     counts = await stageCounts(handle.db);
   } finally {
     await handle.close();
