@@ -114,16 +114,18 @@ describe('Accountability', () => {
     await page.fill('#kpi-target', '12');
     await page.getByRole('button', { name: 'Save target' }).click();
     const caption = 'KPI targets: actual against target';
-    await expect.poll(async () => (await tableRows(page, caption)).filter((r) => r.name === 'E2E onboarding starts').map((r) => [r.target, r.accountable])).toEqual([['12', 'operations']]);
+    const slow = { timeout: 20_000 };
+    await expect.poll(async () => (await tableRows(page, caption)).filter((r) => r.name === 'E2E onboarding starts').map((r) => [r.target, r.accountable]), slow).toEqual([['12', 'operations']]);
 
+    await screenshot(page, 'accountability-operations-created-1024');
     await page.getByRole('button', { name: 'Edit E2E onboarding starts' }).click();
     await page.fill('#kpi-target', '15');
     await page.getByRole('button', { name: 'Save target' }).click();
-    await expect.poll(async () => (await tableRows(page, caption)).find((r) => r.name === 'E2E onboarding starts')?.target).toBe('15');
+    await expect.poll(async () => (await tableRows(page, caption)).find((r) => r.name === 'E2E onboarding starts')?.target, slow).toBe('15');
 
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Delete E2E onboarding starts' }).click();
-    await expect.poll(async () => (await tableRows(page, caption)).some((r) => r.name === 'E2E onboarding starts')).toBe(false);
+    await expect.poll(async () => (await tableRows(page, caption)).some((r) => r.name === 'E2E onboarding starts'), slow).toBe(false);
     const kpis = await trpcQuery<KpiStatus[]>(context, 'kpis.list', {});
     expect(kpis.some((k) => k.target.name === 'E2E onboarding starts')).toBe(false);
     await context.close();

@@ -22,7 +22,7 @@ export default async function DashboardsPage() {
   return (
     <>
       <PageHeader title="Saved dashboards" subtitle="Compose tiles from the charts and tables of the other pages; a shared dashboard is computed with the rights of whoever looks at it.">
-        <Link href="/dashboards/new" className={`${styles.button} ${styles.primary}`}>
+        <Link href="/dashboards/new" className={`${styles.button} ${styles.primary}`} style={{ textDecoration: 'none' }}>
           New dashboard
         </Link>
         <RefreshControl />

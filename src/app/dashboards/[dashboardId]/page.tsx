@@ -42,7 +42,7 @@ export default async function DashboardPage({ params }: { params: Promise<{ dash
         subtitle={`${owner ? 'Yours' : `By ${dashboard.ownerName}`}; shared with ${dashboard.sharedWith.length > 0 ? dashboard.sharedWith.join(', ') : 'nobody'}. Figures computed with your role's rights (${user.role}).`}
       >
         {owner ? (
-          <Link href={`/dashboards/${dashboard.id}/edit`} className={styles.button}>
+          <Link href={`/dashboards/${dashboard.id}/edit`} className={styles.button} style={{ textDecoration: 'none' }}>
             Edit
           </Link>
         ) : null}
