@@ -10,6 +10,7 @@ import { catalogue, type Department, type EventType } from './catalogue';
 import { dumpReadModel, type WireEvent } from './factories';
 import { ingestEvents } from './ingest';
 import { projectedTables, rebuildReadModel } from './rebuild';
+import { recomputeAllAttribution } from '~/server/metrics/attribution';
 
 let handle: DbHandle;
 const keys = {} as Record<Department, number>;
@@ -124,6 +125,10 @@ async function ingestAll(batches: Sent[][]) {
     const department = batch[0]!.department;
     const result = await ingestEvents(handle.db, { apiKeyId: keys[department], department }, batch.map((s) => s.event));
     expect(result.rejected).toEqual([]);
+    // Credits are kept current per batch: they must equal recomputing every won deal from scratch.
+    const kept = (await dumpReadModel(handle.db)).attribution_credits;
+    await recomputeAllAttribution(handle.db);
+    expect((await dumpReadModel(handle.db)).attribution_credits, `credits after batch ${batch.map((s) => s.event.id).join(',')}`).toEqual(kept);
   }
 }
 

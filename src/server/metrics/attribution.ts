@@ -79,7 +79,10 @@ export async function recomputeAttributionForBatch(tx: Db, events: readonly Inge
     ),
     cm as (select contact_id, min(since) as since from c group by contact_id),
     a as (
-      select l.account_id, cm.since from leads l join cm on cm.contact_id = l.contact_id where l.account_id is not null
+      -- Every account a lead.created ever gave the contact: the lead may just have left one.
+      select e.account_id, cm.since from events e join cm on e.entity_key = cm.contact_id
+        where e.type = 'lead.created' and e.account_id is not null
+      union all select l.account_id, cm.since from leads l join cm on cm.contact_id = l.contact_id where l.account_id is not null
       union all select l.journey_account_id, cm.since from leads l join cm on cm.contact_id = l.contact_id where l.journey_account_id is not null
       union all select o.account_id, cm.since from opportunities o join cm on cm.contact_id = o.contact_id where o.account_id is not null
       union all select data->>'accountId', '-infinity'::timestamptz from events
