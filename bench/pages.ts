@@ -22,7 +22,7 @@ import { seedDemo } from '../seed/seed';
 import { buildApp, buildIsCurrent, freePort, startServer } from './server';
 
 const distDir = '.next-benchpages';
-const pages = ['/', '/funnel', '/sources'] as const;
+const pages = ['/', '/funnel', '/sources', '/attribution', '/forecast', '/accountability', '/accounts', '/dashboards'] as const;
 const budget = { p95Ms: 300, firstLoadKb: 250 };
 
 const { values: args } = parseArgs({
@@ -35,7 +35,12 @@ const { values: args } = parseArgs({
 const leads = Number(args.leads);
 const requests = Number(args.requests);
 const signInRole = roleSchema.parse(args.role);
-const serverUrl = (process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/[^/]*$/, '');
+// The server's address without a database name, whether or not BENCH_POSTGRES_URL names one.
+const serverUrl = (() => {
+  const url = new URL(process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432');
+  url.pathname = '';
+  return url.toString().replace(/\/$/, '');
+})();
 const password = 'bench-pages-password';
 
 /** The session cookie of a credentials sign-in through next-auth's own endpoints. */
