@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rows, type Db } from '~/server/db/client';
-import { jsonParam } from '~/server/ingest/projection';
+import { jsonParam } from '~/server/db/params';
 
 const hours = z.number().positive().max(24 * 365);
 

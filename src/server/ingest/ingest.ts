@@ -4,7 +4,8 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
 import { rejectedEvents } from '~/server/db/schema';
 import { accountIdOf, entityKeyOf, type Department, type IngestEvent } from './catalogue';
-import { jsonParam, project, type StoredEvent } from './projection';
+import { jsonParam } from '~/server/db/params';
+import { project, type StoredEvent } from './projection';
 import { validateEvent, type FieldError } from './validate';
 
 export const MAX_EVENTS_PER_BATCH = 1000;

@@ -1,29 +1,15 @@
 // Applies newly stored events to the read model. Fact rows are inserted once per event; derived
 // rows (links, journeys, opportunities, ...) are recomputed from all facts of the entities the
 // batch touched, set-based, so the result never depends on arrival order or batching.
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
+import { jsonParam, keyArray } from '~/server/db/params';
 import { isoWeekStart } from '~/lib/isoWeek';
 import { recomputeAttributionForBatch } from '~/server/metrics/attribution';
 import { accountIdOf, type EventData, type EventType, type IngestEvent } from './catalogue';
 
 /** An event as it sits in the log: its primary key plus the validated event. */
 export type StoredEvent = IngestEvent & { pk: number };
-
-/** A JSON value as one query parameter (arrays would otherwise expand to parameter lists). */
-export function jsonParam(value: unknown): SQL {
-  // jsonb cannot hold U+0000; keep it as visible text instead of failing the batch.
-  const text = JSON.stringify(value).replace(/\\u0000/g, '\\\\u0000');
-  return sql`${text}::jsonb`;
-}
-
-/**
- * A set of text keys as an array, for `x = any(${keyArray(keys)})`: evaluated once, so the
- * planner can use the index on x (an `in (select ...)` semi-join may scan the table instead).
- */
-function keyArray(keys: Iterable<string>): SQL {
-  return sql`array(select jsonb_array_elements_text(${jsonParam([...new Set(keys)])}))`;
-}
 
 // Ties in time are broken by the sender's id, then the key that sent it: never by arrival.
 const eventOrder = sql.raw('occurred_at, event_id, api_key_id');

@@ -1,7 +1,8 @@
 // Attribution: each won opportunity's credits per model and touch are stored when its touches or
 // the opportunity change (during ingestion), and the reports only sum them.
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
+import { keyArray } from '~/server/db/params';
 import type { IngestEvent } from '~/server/ingest/catalogue';
 import { attributeOpportunity, attributionModels, type AttributionModel, type AttributionTouch } from './attributionWeights';
 import { inRange, metricInput, opportunityFilters, type MetricInput } from './filters';
@@ -10,10 +11,6 @@ export const DEFAULT_LOOKBACK_DAYS = 365;
 /** Settings key of the attribution lookback, in days. */
 export const LOOKBACK_SETTING = 'attributionLookbackDays';
 
-/** A set of text keys as one array parameter, for `x = any(${keyArray(keys)})` (index-friendly). */
-function keyArray(keys: Iterable<string>): SQL {
-  return sql`array(select jsonb_array_elements_text(${JSON.stringify([...new Set(keys)])}::jsonb))`;
-}
 
 const lookbackDays = sql`coalesce((select (value #>> '{}')::float8 from settings where key = ${LOOKBACK_SETTING}), ${DEFAULT_LOOKBACK_DAYS})`;
 const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);

@@ -2,7 +2,7 @@
 // not), and net revenue retention by quarter over the accounts' recurring revenue.
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
-import { jsonParam } from '~/server/ingest/projection';
+import { jsonParam } from '~/server/db/params';
 import { accountFilters, toDate, type DateRange, type MetricFilters } from './filters';
 
 export interface CustomerValue {

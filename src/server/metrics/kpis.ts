@@ -7,7 +7,7 @@ import { ratio } from '~/lib/stats';
 import { one, type Db } from '~/server/db/client';
 import { kpiTargets } from '~/server/db/schema';
 import { department, type Department } from '~/server/ingest/catalogue';
-import { jsonParam } from '~/server/ingest/projection';
+import { jsonParam } from '~/server/db/params';
 import {
   accountFilters,
   inRange,

@@ -1,0 +1,17 @@
+// Parameters that travel as one value whichever driver runs the query.
+import { sql, type SQL } from 'drizzle-orm';
+
+/** A JSON value as one query parameter (arrays would otherwise expand to parameter lists). */
+export function jsonParam(value: unknown): SQL {
+  // jsonb cannot hold U+0000; keep it as visible text instead of failing the batch.
+  const text = JSON.stringify(value).replace(/\\u0000/g, '\\\\u0000');
+  return sql`${text}::jsonb`;
+}
+
+/**
+ * A set of text keys as an array, for `x = any(${keyArray(keys)})`: evaluated once, so the
+ * planner can use the index on x (an `in (select ...)` semi-join may scan the table instead).
+ */
+export function keyArray(keys: Iterable<string>): SQL {
+  return sql`array(select jsonb_array_elements_text(${jsonParam([...new Set(keys)])}))`;
+}
