@@ -9,6 +9,7 @@ import { apiKeys } from '~/server/db/schema';
 import { createApiKey } from '~/server/ingest/apiKeys';
 import type { Department } from '~/server/ingest/catalogue';
 import { ingestEvents } from '~/server/ingest/ingest';
+import { applyPending } from '~/server/projector/projector';
 
 export const OLIST_LEADS_FILE = 'olist_marketing_qualified_leads_dataset.csv';
 export const OLIST_DEALS_FILE = 'olist_closed_deals_dataset.csv';
@@ -189,5 +190,6 @@ export async function importOlist(
       summary.rejected += result.rejected.length;
     }
   }
+  await applyPending(db, { chunkSize: 20_000 });
   return summary;
 }

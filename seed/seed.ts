@@ -1,11 +1,12 @@
-// Loads the demo through the ingestion code (validate, store, project), exactly as senders'
-// batches would arrive, with one demo API key per department.
+// Loads the demo through the door (validate, store in the raw log), exactly as senders' batches
+// would arrive, with one demo API key per department; the projector applies the log in chunks.
 import { and, eq, isNull } from 'drizzle-orm';
 import { one, sql, type Db } from '~/server/db/client';
 import { apiKeys } from '~/server/db/schema';
 import { departments, type Department } from '~/server/ingest/catalogue';
 import { createApiKey } from '~/server/ingest/apiKeys';
 import { ingestEvents } from '~/server/ingest/ingest';
+import { applyPending } from '~/server/projector/projector';
 import { generateDemo, resolveOptions, type DemoOptions } from './generate';
 
 export function demoKeyName(department: Department): string {
@@ -32,9 +33,16 @@ export async function ensureDemoKeys(db: Db): Promise<Record<Department, number>
 
 export interface SeedProgress {
   batches: number;
+  /** events stored in the raw log */
   events: number;
+  /** events applied to the read model */
+  applied: number;
   elapsedMs: number;
 }
+
+/** The raw log is applied every this many stored events, so the read model follows the load. */
+const APPLY_EVERY_EVENTS = 100_000;
+export const SEED_CHUNK_SIZE = 20_000;
 
 export interface SeedSummary extends SeedProgress {
   leads: number;
@@ -60,14 +68,31 @@ export async function seedDemo(
     anchor: resolved.anchor.toISOString().slice(0, 10),
     batches: 0,
     events: 0,
+    applied: 0,
     elapsedMs: 0,
     accepted: 0,
     duplicates: 0,
     rejected: 0,
     byDepartment: { marketing: 0, sales: 0, operations: 0, service: 0 },
   };
+  const apply = async () => {
+    await applyPending(db, {
+      chunkSize: SEED_CHUNK_SIZE,
+      onChunk: (chunk) => {
+        summary.applied += chunk.events;
+        summary.elapsedMs = performance.now() - started;
+        onProgress?.(summary);
+      },
+    });
+  };
+  let sinceApply = 0;
   for (const batch of generateDemo(resolved)) {
     const result = await ingestEvents(db, { apiKeyId: keys[batch.department], department: batch.department }, batch.events);
+    sinceApply += batch.events.length;
+    if (sinceApply >= APPLY_EVERY_EVENTS) {
+      await apply();
+      sinceApply = 0;
+    }
     summary.batches++;
     summary.events += batch.events.length;
     summary.accepted += result.accepted;
@@ -77,6 +102,8 @@ export async function seedDemo(
     summary.elapsedMs = performance.now() - started;
     onProgress?.(summary);
   }
+  await apply();
+  summary.elapsedMs = performance.now() - started;
   return summary;
 }
 

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
+  customType,
   date,
   doublePrecision,
   index,
@@ -20,6 +21,11 @@ import {
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const cents = (name: string) => bigint(name, { mode: 'number' });
+/** Bytes exactly as a sender sent them (whatever they hold: NUL, invalid UTF-8, any nesting). */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => Buffer.from(value),
+});
 
 // ---------------------------------------------------------------- access
 
@@ -110,9 +116,17 @@ export const events = pgTable(
     /** data.accountId where the event names one */
     accountId: text('account_id'),
     data: jsonb('data').notNull(),
+    /**
+     * The id of the transaction that wrote the row. The projector reads the log in (tx, id) order
+     * below the oldest running transaction, so a batch that commits late is never skipped.
+     */
+    tx: bigint('tx', { mode: 'number' })
+      .notNull()
+      .default(sql`(pg_current_xact_id()::text)::bigint`),
   },
   (t) => [
     uniqueIndex('events_key_event_uq').on(t.apiKeyId, t.eventId),
+    index('events_tx_idx').on(t.tx, t.id),
     index('events_entity_idx').on(t.entityKey, t.type),
     index('events_account_idx').on(t.accountId).where(sql`${t.accountId} is not null`),
     index('events_anonymous_idx')
@@ -133,8 +147,10 @@ export const rejectedEvents = pgTable(
     type: text('type'),
     /** the event as sent, when it was JSON */
     raw: jsonb('raw'),
-    /** the body as sent, when it was not JSON */
+    /** the body as sent, when it was not JSON (printable: NUL shown as \u0000) */
     rawText: text('raw_text'),
+    /** the event (or the whole body) byte for byte as it was sent */
+    rawBody: bytea('raw_body'),
     status: smallint('status').notNull(),
     errors: jsonb('errors').notNull(),
     receivedAt: ts('received_at').notNull().defaultNow(),
@@ -145,6 +161,21 @@ export const rejectedEvents = pgTable(
 );
 
 // ---------------------------------------------------------------- facts (one row per event)
+
+/**
+ * Where the projector stands in the log. Rows below (cursorTx, cursorId) in (tx, id) order are
+ * applied; every transaction below appliedBelow is wholly applied (a batch's watermark is its tx).
+ */
+export const projectorState = pgTable('projector_state', {
+  name: text('name').primaryKey(),
+  cursorTx: bigint('cursor_tx', { mode: 'number' }).notNull(),
+  cursorId: bigint('cursor_id', { mode: 'number' }).notNull(),
+  appliedBelow: bigint('applied_below', { mode: 'number' }).notNull(),
+  appliedEvents: bigint('applied_events', { mode: 'number' }).notNull().default(0),
+  /** received_at of the newest applied event: what every dashboard answer is as of */
+  newestReceivedAt: ts('newest_received_at'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
 
 export const touches = pgTable(
   'touches',

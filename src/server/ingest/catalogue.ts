@@ -14,13 +14,30 @@ const cents = z
   .int('must be a whole number of cents')
   .min(0, 'must not be negative')
   .max(Number.MAX_SAFE_INTEGER, 'is too large');
-/** Channels and sources are free strings compared trimmed and lower-cased. */
+/**
+ * Channels and sources are free strings compared trimmed and lower-cased. The length is checked
+ * after lower-casing: some letters grow (İ becomes i + a combining dot), and what is stored must
+ * validate again when the log is replayed.
+ */
 const label = z
   .string()
   .trim()
   .min(1, 'must not be empty')
-  .max(200, 'at most 200 characters')
-  .transform((value) => value.toLowerCase());
+  .transform((value) => value.toLowerCase())
+  .pipe(z.string().max(200, 'at most 200 characters (lower-cased)'));
+
+/** Postgres keeps timestamps from 4713 BC, but ISO text past year 9999 or before year 1 does not round-trip. */
+const earliestMs = Date.parse('0001-01-01T00:00:00Z');
+const latestMs = Date.parse('9999-12-31T23:59:59.999Z');
+export function isStorableInstant(value: string): boolean {
+  const time = Date.parse(value);
+  // Text that is no date-time at all is the format check's to report.
+  return Number.isNaN(time) || (time >= earliestMs && time <= latestMs);
+}
+export const instant = (error: string) =>
+  z.iso
+    .datetime({ offset: true, error })
+    .refine(isStorableInstant, { message: 'must fall between the years 0001 and 9999 once converted to UTC' });
 
 const touch = z
   .object({
@@ -41,7 +58,7 @@ const leadCreated = z.object({
   accountId: optionalKey,
   email: z.string().trim().max(320).optional(),
   name: text.optional(),
-  company: text.optional(),
+  company: z.string().max(200, 'at most 200 characters').optional(),
   source: label.optional(),
   campaignId: optionalKey,
   anonymousId: optionalKey,
@@ -57,7 +74,7 @@ const campaignUpserted = z.object({
 const campaignSpend = z.object({
   campaignId: key,
   amountCents: cents,
-  date: z.iso.date('must be a date, YYYY-MM-DD'),
+  date: z.iso.date('must be a date, YYYY-MM-DD').refine((d) => !d.startsWith('0000'), { message: 'year 0000 does not exist' }),
 });
 
 const leadFollowedUp = z.object({ contactId: key, activity: key, ownerId: optionalKey });
@@ -77,7 +94,7 @@ const opportunityUpdated = z.object({
   opportunityId: key,
   amountCents: cents.optional(),
   stage: key.optional(),
-  expectedCloseAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
+  expectedCloseAt: instant('must be an ISO 8601 date-time').optional(),
 });
 const opportunityWon = z.object({ opportunityId: key, amountCents: cents.optional() });
 const opportunityLost = z.object({ opportunityId: key, reason: text.optional() });
@@ -155,7 +172,7 @@ export const envelope = z.object({
     .min(1, 'must not be empty')
     .max(200, 'at most 200 characters'),
   type: z.string({ error: 'is required and must be a string' }),
-  occurredAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' }),
+  occurredAt: instant('must be an ISO 8601 date-time with a time zone'),
   data: z.record(z.string(), z.unknown(), { error: 'must be an object' }),
 });
 

@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
 import type { EventData, EventType } from './catalogue';
-import { projectedTables } from './rebuild';
+import { projectedTables } from '~/server/projector/rebuild';
 
 export interface WireEvent<T extends EventType = EventType> {
   id: string;

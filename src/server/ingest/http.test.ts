@@ -6,6 +6,7 @@ import { openDb, rows, type DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { createApiKey, revokeApiKey } from './apiKeys';
 import { ev } from './factories';
+import { projectorState, waitApplied } from '~/server/projector/projector';
 import { handleIngest, MAX_BODY_BYTES } from './http';
 import { replayRejected } from './replay';
 
@@ -20,11 +21,11 @@ beforeAll(async () => {
 });
 afterAll(() => handle.close());
 
-function post(department: string, body: unknown, key: string | null = marketingKey) {
+function post(department: string, body: unknown, key: string | null = marketingKey, query = '?wait=applied') {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (key) headers.authorization = `Bearer ${key}`;
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  return handleIngest(new Request(`http://test/api/ingest/${department}`, { method: 'POST', headers, body: text }), department, {
+  return handleIngest(new Request(`http://test/api/ingest/${department}${query}`, { method: 'POST', headers, body: text }), department, {
     db: async () => handle.db,
   });
 }
@@ -60,6 +61,32 @@ describe('POST /api/ingest/{department}', () => {
     const kept = (await rejectedRows()).slice(before);
     expect(kept).toHaveLength(1);
     expect(kept[0]).toMatchObject({ event_id: 'bad-1', status: 422, raw: bad });
+  });
+
+  it('answers once the batch is in the raw log; the projector applies it behind the door', async () => {
+    const batch = { events: [ev('lead.created', 2, { contactId: 'later-1', source: 'email' }, 'later-1')] };
+    const response = await post('marketing', batch, marketingKey, '');
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body).toEqual({ accepted: 1, duplicates: 0, rejected: [], watermark: expect.any(Number) });
+    expect(await count(sql`select count(*)::int as n from events where event_id = 'later-1'`)).toBe(1);
+    expect(await count(sql`select count(*)::int as n from leads where contact_id = 'later-1'`)).toBe(0);
+
+    expect(await waitApplied(handle.db, body.watermark, 5000)).toBe(true);
+    expect(await count(sql`select count(*)::int as n from leads where contact_id = 'later-1'`)).toBe(1);
+    expect((await projectorState(handle.db)).appliedBelow).toBeGreaterThan(body.watermark);
+  });
+
+  it('keeps a rejected event byte for byte as it was sent', async () => {
+    const sent = '{ "events" : [ {"id":"ok-bytes","type":"touch","occurredAt":"2026-01-02T00:00:00Z","data":{"anonymousId":"b1","channel":"email","touchType":"view"}} ,\n  {"id": "bytes-1",  "type":"touch", "data": {"note":"caf\\u00e9 \\u0000 \\ud800"}}  ] }';
+    const response = await post('marketing', sent);
+    expect(response.status).toBe(200);
+    const [kept] = await rows<{ raw_body: Buffer | Uint8Array; errors: { path: string; message: string }[] }>(
+      handle.db,
+      sql`select raw_body, errors from rejected_events where event_id = 'bytes-1'`,
+    );
+    expect(Buffer.from(kept!.raw_body).toString('utf8')).toBe('{"id": "bytes-1",  "type":"touch", "data": {"note":"caf\\u00e9 \\u0000 \\ud800"}}');
+    expect(kept!.errors).toEqual([{ path: 'data.note', message: expect.stringMatching(/U\+0000/) }]);
   });
 
   it('answers 400 to malformed JSON and keeps the body', async () => {
@@ -165,8 +192,9 @@ describe('POST /api/ingest/{department}', () => {
     const batch = { events: [ev('lead.followed_up', 4, { contactId: 'h1', activity: 'call', ownerId: 'rep-1' }, 'fu-1')] };
     const first = await (await post('sales', batch, salesKey)).json();
     const second = await (await post('sales', batch, salesKey)).json();
-    expect(first).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
-    expect(second).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
+    expect(first).toEqual({ accepted: 1, duplicates: 0, rejected: [], watermark: expect.any(Number), applied: true });
+    // The retry's position is the first delivery's: applied as soon as that one was.
+    expect(second).toEqual({ accepted: 0, duplicates: 1, rejected: [], watermark: first.watermark, applied: true });
     expect(await count(sql`select count(*)::int as n from events where event_id = 'fu-1'`)).toBe(1);
   });
 

@@ -5,16 +5,21 @@ import { isUnreachable } from '~/server/db/client';
 import { rejectedEvents } from '~/server/db/schema';
 import { checkKey } from './apiKeys';
 import { department as departmentSchema, type Department } from './catalogue';
-import { ingestEvents, MAX_EVENTS_PER_BATCH, type IngestResult } from './ingest';
+import { waitApplied } from '~/server/projector/projector';
+import { ingestEvents, MAX_EVENTS_PER_BATCH, printableErrors, type IngestOptions, type IngestResult } from './ingest';
 import { fromSegment, SEGMENT_MAX_BATCH_BYTES, segmentCalls } from './segment';
+import { elementBytes, printable } from './storable';
 import type { FieldError } from './validate';
 
 export const MAX_BODY_BYTES = Number(process.env.INGEST_MAX_BYTES ?? 4 * 1024 * 1024);
 const RETRY_AFTER_UNREACHABLE_SECONDS = 5;
+/** `?wait=applied` waits at most this long for the projector */
+const WAIT_APPLIED_MS = 5000;
 
 type ErrorBody = { error: string; errors?: FieldError[] };
+type Answer = IngestResult & { applied?: boolean };
 
-function json(status: number, body: IngestResult | ErrorBody | (IngestResult & { success: true }), headers: Record<string, string> = {}): Response {
+function json(status: number, body: Answer | ErrorBody | (Answer & { success: true }), headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
@@ -28,10 +33,10 @@ function problem(status: number, error: string, errors?: FieldError[], headers?:
 class BodyTooLarge extends Error {}
 
 /** Reads the body, refusing it as soon as it passes the limit (whatever Content-Length claims). */
-async function readBody(request: Request, limit: number): Promise<string> {
+async function readBody(request: Request, limit: number): Promise<Buffer> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > limit) throw new BodyTooLarge();
-  if (!request.body) return '';
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -45,7 +50,7 @@ async function readBody(request: Request, limit: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function bearer(request: Request): string | null {
@@ -69,7 +74,11 @@ interface Endpoint {
   maxBytes: number;
   /** the list of events (or calls) in the parsed body, or why it has none */
   items: (body: unknown) => { items: unknown[] } | { errors: FieldError[] };
-  ingest: (db: Db, sender: Sender, items: unknown[]) => Promise<Response>;
+  /** each item's bytes in the body */
+  itemBytes: (body: Buffer) => Buffer[] | null;
+  ingest: (db: Db, sender: Sender, items: unknown[], raw: IngestOptions['rawBytes']) => Promise<Answer>;
+  /** the answer's body from the result */
+  answer: (result: Answer) => Answer | (Answer & { success: true });
 }
 
 type Sender = { apiKeyId: number; department: Department };
@@ -94,24 +103,24 @@ async function receive(request: Request, endpoint: Endpoint, deps: IngestDeps): 
     }
     const sender: Sender = { apiKeyId: check.key.id, department: check.key.department };
 
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await readBody(request, endpoint.maxBytes);
+      bytes = await readBody(request, endpoint.maxBytes);
     } catch (error) {
       if (error instanceof BodyTooLarge) return problem(413, `body over the limit of ${endpoint.maxBytes} bytes; send smaller batches`);
       throw error;
     }
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(bytes.toString('utf8'));
     } catch (error) {
-      const message = `malformed JSON: ${error instanceof Error ? error.message : 'cannot parse'}`;
-      await keepRejectedBody(db, sender, text, 400, [{ path: '(body)', message }]);
+      const message = printable(`malformed JSON: ${error instanceof Error ? error.message : 'cannot parse'}`);
+      await keepRejectedBody(db, sender, bytes, 400, [{ path: '(body)', message }]);
       return problem(400, message, [{ path: '(body)', message }]);
     }
     const found = endpoint.items(body);
     if ('errors' in found) {
-      await keepRejectedBody(db, sender, text, 400, found.errors);
+      await keepRejectedBody(db, sender, bytes, 400, found.errors);
       return problem(400, found.errors.map((e) => `${e.path}: ${e.message}`).join('; '), found.errors);
     }
     const { items } = found;
@@ -120,7 +129,12 @@ async function receive(request: Request, endpoint: Endpoint, deps: IngestDeps): 
         { path: 'events', message: `at most ${MAX_EVENTS_PER_BATCH} events a batch` },
       ]);
     }
-    return await endpoint.ingest(db, sender, items);
+    const spans = endpoint.itemBytes(bytes);
+    const result = await endpoint.ingest(db, sender, items, spans && spans.length === items.length ? spans : null);
+    if (new URL(request.url).searchParams.get('wait') === 'applied') {
+      result.applied = result.watermark === null ? true : await waitApplied(db, result.watermark, WAIT_APPLIED_MS);
+    }
+    return json(statusOf(result), endpoint.answer(result));
   } catch (error) {
     if (isUnreachable(error)) {
       return problem(503, 'the database is unreachable; nothing was written, retry later', undefined, {
@@ -155,10 +169,9 @@ export async function handleIngest(request: Request, departmentParam: string, de
           ? { items: events }
           : shapeError('events', 'the body must be an object with an "events" array');
       },
-      ingest: async (db, sender, events) => {
-        const result = await ingestEvents(db, sender, events);
-        return json(statusOf(result), result);
-      },
+      itemBytes: (bytes) => elementBytes(bytes, 'events'),
+      ingest: (db, sender, events, rawBytes) => ingestEvents(db, sender, events, { rawBytes }),
+      answer: (result) => result,
     },
     deps,
   );
@@ -173,19 +186,14 @@ export function statusOf(result: IngestResult): number {
   return result.rejected.every((r) => r.status === 403) ? 403 : 422;
 }
 
-async function keepRejectedBody(
-  db: Db,
-  sender: Sender,
-  text: string,
-  status: number,
-  errors: FieldError[],
-): Promise<void> {
+async function keepRejectedBody(db: Db, sender: Sender, bytes: Buffer, status: number, errors: FieldError[]): Promise<void> {
   await db.insert(rejectedEvents).values({
     apiKeyId: sender.apiKeyId,
     department: sender.department,
-    rawText: text.replace(/\u0000/g, '\\u0000'),
+    rawText: printable(bytes.toString('utf8')),
+    rawBody: bytes,
     status,
-    errors,
+    errors: printableErrors(errors),
   });
 }
 
@@ -224,10 +232,9 @@ export async function handleSegment(request: Request, callParam: string, deps: I
           ? { items: [{ type: callParam, ...body }] }
           : shapeError('(body)', 'a call must be a JSON object');
       },
-      ingest: async (db, sender, calls) => {
-        const result = await ingestEvents(db, sender, calls, (call) => fromSegment(call));
-        return json(statusOf(result), { success: true, ...result });
-      },
+      itemBytes: (bytes) => (isBatch ? elementBytes(bytes, 'batch') : [bytes]),
+      ingest: (db, sender, calls, rawBytes) => ingestEvents(db, sender, calls, { translate: (call) => fromSegment(call), rawBytes }),
+      answer: (result) => ({ success: true, ...result }),
     },
     deps,
   );

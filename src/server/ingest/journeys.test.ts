@@ -6,7 +6,7 @@ import { createTestDb } from '~/server/db/testing';
 import { createApiKey } from './apiKeys';
 import type { Department } from './catalogue';
 import { ev, type WireEvent } from './factories';
-import { ingestEvents } from './ingest';
+import { ingestAndApply } from './ingestAndApply';
 
 let handle: DbHandle;
 const keys = {} as Record<Department, number>;
@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => handle.close());
 
 async function send(department: Department, events: WireEvent[]) {
-  const result = await ingestEvents(handle.db, { apiKeyId: keys[department], department }, events);
+  const result = await ingestAndApply(handle.db, { apiKeyId: keys[department], department }, events);
   expect(result.rejected).toEqual([]);
   return result;
 }

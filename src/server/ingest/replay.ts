@@ -1,12 +1,13 @@
 // Replays a rejected event after a fix: the event as kept, or a corrected version of it, goes
 // through the same validation and projection under the key that first sent it.
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '~/server/db/client';
-import { apiKeys, rejectedEvents } from '~/server/db/schema';
+import { apiKeys, events, rejectedEvents } from '~/server/db/schema';
 import type { Department } from './catalogue';
-import { storeEvents } from './ingest';
+import { applyPending } from '~/server/projector/projector';
+import { wakeProjector } from '~/server/projector/signal';
+import { appendEvents } from './ingest';
 import { fromSegment, isSegmentCall } from './segment';
-import { project } from './projection';
 import { validateEvent, type FieldError } from './validate';
 
 export type ReplayResult =
@@ -29,11 +30,20 @@ export async function replayRejected(db: Db, rejectedId: number, corrected?: unk
   const check = validateEvent(translated.event, key.department as Department);
   if (!check.ok) return { status: 'invalid', errors: check.errors };
 
-  return db.transaction(async (tx) => {
-    const stored = await storeEvents(tx, { apiKeyId: key.id, department: key.department as Department }, [check.event]);
-    await project(tx, stored);
-    const eventPk = stored[0]?.pk ?? null;
+  const result = await db.transaction(async (tx): Promise<ReplayResult> => {
+    const stored = await appendEvents(tx, { apiKeyId: key.id, department: key.department as Department }, [check.event]);
+    const [event] = await tx
+      .select({ id: events.id })
+      .from(events)
+      .where(and(eq(events.apiKeyId, key.id), eq(events.eventId, check.event.id)));
+    const eventPk = stored.accepted > 0 ? (event?.id ?? null) : null;
     await tx.update(rejectedEvents).set({ replayedAt: new Date(), replayedEventPk: eventPk }).where(eq(rejectedEvents.id, rejectedId));
     return { status: eventPk === null ? 'duplicate' : 'applied', eventPk };
   });
+  // Applied at once when this process may project; otherwise the running projector takes it.
+  if (result.status === 'applied') {
+    wakeProjector();
+    await applyPending(db);
+  }
+  return result;
 }

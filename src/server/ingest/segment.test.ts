@@ -67,7 +67,7 @@ describe('POST /api/ingest/segment/v1/{call}', () => {
 
   const post = (call: string, body: unknown, key: string | null = writeKey) =>
     handleSegment(
-      new Request(`http://test/api/ingest/segment/v1/${call}`, {
+      new Request(`http://test/api/ingest/segment/v1/${call}?wait=applied`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(key ? { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` } : {}) },
         body: typeof body === 'string' ? body : JSON.stringify(body),

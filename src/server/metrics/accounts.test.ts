@@ -3,7 +3,7 @@ import type { DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { createApiKey } from '~/server/ingest/apiKeys';
 import type { Department } from '~/server/ingest/catalogue';
-import { ingestEvents } from '~/server/ingest/ingest';
+import { ingestAndApply } from '~/server/ingest/ingestAndApply';
 import { accountTimeline, getAccount, listAccounts } from './accounts';
 
 let handle: DbHandle;
@@ -17,7 +17,7 @@ async function send(department: Department, events: Ev[]) {
     keyId = (await createApiKey(handle.db, { department, name: department })).id;
     keys.set(department, keyId);
   }
-  const result = await ingestEvents(
+  const result = await ingestAndApply(
     handle.db,
     { apiKeyId: keyId, department },
     events.map(([id, type, occurredAt, data]) => ({ id, type, occurredAt, data })),

@@ -7,8 +7,8 @@ import { createTestDb } from '~/server/db/testing';
 import { createApiKey } from '~/server/ingest/apiKeys';
 import type { Department } from '~/server/ingest/catalogue';
 import { dumpReadModel, ev, type WireEvent } from '~/server/ingest/factories';
-import { ingestEvents } from '~/server/ingest/ingest';
-import { rebuildReadModel } from '~/server/ingest/rebuild';
+import { ingestAndApply } from '~/server/ingest/ingestAndApply';
+import { rebuildReadModel } from '~/server/projector/rebuild';
 import { attributionDeal, attributionReport } from './attribution';
 
 const departmentOf = (e: WireEvent): Department => (e.type.startsWith('opportunity.') ? 'sales' : 'marketing');
@@ -28,7 +28,7 @@ async function send(db: Db, keys: Record<Department, number>, events: WireEvent[
     const department = departmentOf(events[i]!);
     let j = i;
     while (j < events.length && departmentOf(events[j]!) === department) j++;
-    const result = await ingestEvents(db, { apiKeyId: keys[department], department }, events.slice(i, j));
+    const result = await ingestAndApply(db, { apiKeyId: keys[department], department }, events.slice(i, j));
     expect(result.rejected).toEqual([]);
     i = j;
   }

@@ -3,7 +3,7 @@ import type { DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { createApiKey } from '~/server/ingest/apiKeys';
 import type { Department } from '~/server/ingest/catalogue';
-import { ingestEvents } from '~/server/ingest/ingest';
+import { ingestAndApply } from '~/server/ingest/ingestAndApply';
 import { customerValues, netRevenueRetention, quartersOverlapping } from './customers';
 
 let handle: DbHandle;
@@ -11,7 +11,7 @@ let seq = 0;
 
 async function send(department: Department, events: { type: string; at: string; data: Record<string, unknown> }[]) {
   const key = await createApiKey(handle.db, { department, name: `${department}-${++seq}` });
-  const result = await ingestEvents(
+  const result = await ingestAndApply(
     handle.db,
     { apiKeyId: key.id, department },
     events.map((e, i) => ({ id: `${department}-${seq}-${i}`, type: e.type, occurredAt: e.at, data: e.data })),

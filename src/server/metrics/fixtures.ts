@@ -2,7 +2,7 @@
 // a key of the department that owns its type.
 import { createApiKey } from '~/server/ingest/apiKeys';
 import { catalogue, type Department, type EventType } from '~/server/ingest/catalogue';
-import { ingestEvents } from '~/server/ingest/ingest';
+import { ingestAndApply } from '~/server/ingest/ingestAndApply';
 import type { Db } from '~/server/db/client';
 import type { z } from 'zod';
 
@@ -32,7 +32,7 @@ export async function send(db: Db, events: FixtureEvent[]): Promise<{ accepted: 
     byDepartment.set(department, [...(byDepartment.get(department) ?? []), e]);
   }
   for (const [department, batch] of byDepartment) {
-    const result = await ingestEvents(db, { apiKeyId: keys[department], department }, batch);
+    const result = await ingestAndApply(db, { apiKeyId: keys[department], department }, batch);
     if (result.rejected.length > 0) throw new Error(`fixture rejected: ${JSON.stringify(result.rejected)}`);
     total.accepted += result.accepted;
     total.duplicates += result.duplicates;

@@ -7,7 +7,7 @@ import { createTestDb } from '~/server/db/testing';
 import { createApiKey } from '~/server/ingest/apiKeys';
 import type { Department } from '~/server/ingest/catalogue';
 import { ev, type WireEvent } from '~/server/ingest/factories';
-import { ingestEvents } from '~/server/ingest/ingest';
+import { ingestAndApply } from '~/server/ingest/ingestAndApply';
 import { onboardingForecast } from './forecast';
 
 const d = (n: number) => new Date(Date.UTC(2026, 0, 5) + n * 86_400_000).toISOString();
@@ -44,7 +44,7 @@ describe('onboarding forecast', () => {
     handle = await createTestDb();
     const send = async (department: Department, events: WireEvent[]) => {
       const key = await createApiKey(handle.db, { department, name: department });
-      const result = await ingestEvents(handle.db, { apiKeyId: key.id, department }, events);
+      const result = await ingestAndApply(handle.db, { apiKeyId: key.id, department }, events);
       expect(result.rejected).toEqual([]);
     };
     await send('sales', sales);
@@ -110,7 +110,7 @@ describe('onboarding forecast without history', () => {
     const handle = await createTestDb();
     try {
       const key = await createApiKey(handle.db, { department: 'sales', name: 'sales' });
-      await ingestEvents(handle.db, { apiKeyId: key.id, department: 'sales' }, [created('X', 0, 'new')]);
+      await ingestAndApply(handle.db, { apiKeyId: key.id, department: 'sales' }, [created('X', 0, 'new')]);
       const forecast = await onboardingForecast(handle.db, { asOf });
       expect(forecast.weeks).toHaveLength(12);
       expect(forecast.weeks.every((w) => w.expectedWins === 0 && w.expectedStarts === 0 && w.capacity === null)).toBe(true);

@@ -3,7 +3,7 @@ import type { DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { createApiKey } from '~/server/ingest/apiKeys';
 import type { Department } from '~/server/ingest/catalogue';
-import { ingestEvents } from '~/server/ingest/ingest';
+import { ingestAndApply } from '~/server/ingest/ingestAndApply';
 import {
   createKpiTarget,
   deleteKpiTarget,
@@ -22,7 +22,7 @@ let seq = 0;
 
 async function send(department: Department, events: [type: string, at: string, data: Record<string, unknown>][]) {
   const key = await createApiKey(handle.db, { department, name: `${department}-${++seq}` });
-  const result = await ingestEvents(
+  const result = await ingestAndApply(
     handle.db,
     { apiKeyId: key.id, department },
     events.map(([type, occurredAt, data], i) => ({ id: `${seq}-${i}`, type, occurredAt, data })),

@@ -5,7 +5,7 @@ import { masked } from '~/lib/masked';
 import type { DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { createApiKey } from '~/server/ingest/apiKeys';
-import { ingestEvents } from '~/server/ingest/ingest';
+import { ingestAndApply } from '~/server/ingest/ingestAndApply';
 import { callerAs, createTestUser } from '../testing';
 
 let handle: DbHandle;
@@ -14,10 +14,10 @@ beforeAll(async () => {
   handle = await createTestDb();
   const marketing = await createApiKey(handle.db, { department: 'marketing', name: 'marketing' });
   const sales = await createApiKey(handle.db, { department: 'sales', name: 'sales' });
-  await ingestEvents(handle.db, { apiKeyId: marketing.id, department: 'marketing' }, [
+  await ingestAndApply(handle.db, { apiKeyId: marketing.id, department: 'marketing' }, [
     { id: 'm1', type: 'lead.created', occurredAt: '2026-01-01T00:00:00Z', data: { contactId: 'c1', accountId: 'A1', email: 'ann@a1.test', name: 'Ann', company: 'A One' } },
   ]);
-  await ingestEvents(handle.db, { apiKeyId: sales.id, department: 'sales' }, [
+  await ingestAndApply(handle.db, { apiKeyId: sales.id, department: 'sales' }, [
     { id: 's1', type: 'opportunity.created', occurredAt: '2026-01-02T00:00:00Z', data: { opportunityId: 'O1', accountId: 'A1', contactId: 'c1', amountCents: 700, dealType: 'smb' } },
     { id: 's2', type: 'opportunity.won', occurredAt: '2026-01-10T00:00:00Z', data: { opportunityId: 'O1' } },
   ]);

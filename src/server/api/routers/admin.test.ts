@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { ev } from '~/server/ingest/factories';
-import { ingestEvents } from '~/server/ingest/ingest';
+import { ingestAndApply } from '~/server/ingest/ingestAndApply';
 import { callerAs, createTestUser } from '../testing';
 
 let handle: DbHandle;
@@ -20,7 +20,7 @@ describe('admin ingestion log', () => {
   it('counts accepted and rejected events per key and replays a corrected event', async () => {
     const key = await admin.admin.apiKeys.create({ department: 'marketing', name: 'Web forms' });
     expect(key.key.startsWith('rfk_mar_')).toBe(true);
-    const result = await ingestEvents(handle.db, { apiKeyId: key.id, department: 'marketing' }, [
+    const result = await ingestAndApply(handle.db, { apiKeyId: key.id, department: 'marketing' }, [
       ev('lead.created', 1, { contactId: 'c-1', email: 'a@example.com' }, 'e-1'),
       ev('lead.created', 2, { contactId: 'c-2' }, 'e-2'),
       { id: 'e-3', type: 'lead.created', occurredAt: '2026-01-04T00:00:00Z', data: { email: 'no-contact@example.com' } },

@@ -6,7 +6,7 @@ import type { DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { createApiKey } from '~/server/ingest/apiKeys';
 import { ev } from '~/server/ingest/factories';
-import { ingestEvents } from '~/server/ingest/ingest';
+import { ingestAndApply } from '~/server/ingest/ingestAndApply';
 import { callerAs, createTestUser } from '../testing';
 
 let handle: DbHandle;
@@ -16,10 +16,10 @@ beforeAll(async () => {
   handle = await createTestDb();
   const marketing = await createApiKey(handle.db, { department: 'marketing', name: 'marketing' });
   const sales = await createApiKey(handle.db, { department: 'sales', name: 'sales' });
-  await ingestEvents(handle.db, { apiKeyId: marketing.id, department: 'marketing' }, [
+  await ingestAndApply(handle.db, { apiKeyId: marketing.id, department: 'marketing' }, [
     ev('touch', 1, { contactId: 'c1', channel: 'email', touchType: 'open' }, 't1'),
   ]);
-  await ingestEvents(handle.db, { apiKeyId: sales.id, department: 'sales' }, [
+  await ingestAndApply(handle.db, { apiKeyId: sales.id, department: 'sales' }, [
     ev('opportunity.created', 2, { opportunityId: 'o1', accountId: 'a1', contactId: 'c1', amountCents: 700, dealType: 'new' }, 'oc1'),
     ev('opportunity.won', 3, { opportunityId: 'o1' }, 'ow1'),
   ]);

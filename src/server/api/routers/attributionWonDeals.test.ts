@@ -5,7 +5,7 @@ import { masked } from '~/lib/masked';
 import type { DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { createApiKey } from '~/server/ingest/apiKeys';
-import { ingestEvents } from '~/server/ingest/ingest';
+import { ingestAndApply } from '~/server/ingest/ingestAndApply';
 import { callerAs, createTestUser } from '../testing';
 
 let handle: DbHandle;
@@ -21,7 +21,7 @@ beforeAll(async () => {
     data: { opportunityId: id, accountId: account, amountCents, dealType },
   });
   const won = (id: string, at: string) => ({ id: `w-${id}`, type: 'opportunity.won', occurredAt: at, data: { opportunityId: id } });
-  await ingestEvents(handle.db, { apiKeyId: sales.id, department: 'sales' }, [
+  await ingestAndApply(handle.db, { apiKeyId: sales.id, department: 'sales' }, [
     opened('o1', 'a1', 1000, 'new', '01'),
     opened('o2', 'a2', 2500, 'renewal', '02'),
     opened('o3', 'a3', 4000, 'new', '03'),

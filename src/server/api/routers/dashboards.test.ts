@@ -8,7 +8,7 @@ import type { SessionUser } from '~/server/auth/users';
 import type { DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { createApiKey } from '~/server/ingest/apiKeys';
-import { ingestEvents } from '~/server/ingest/ingest';
+import { ingestAndApply } from '~/server/ingest/ingestAndApply';
 import { callerAs, createTestUser } from '../testing';
 
 let handle: DbHandle;
@@ -36,11 +36,11 @@ beforeAll(async () => {
   viewer = await createTestUser(handle.db, { role: 'viewer' });
   const marketingKey = await createApiKey(handle.db, { department: 'marketing', name: 'marketing' });
   const salesKey = await createApiKey(handle.db, { department: 'sales', name: 'sales' });
-  await ingestEvents(handle.db, { apiKeyId: marketingKey.id, department: 'marketing' }, [
+  await ingestAndApply(handle.db, { apiKeyId: marketingKey.id, department: 'marketing' }, [
     { id: 'm1', type: 'touch', occurredAt: '2026-01-03T00:00:00Z', data: { contactId: 'C1', channel: 'email', touchType: 'click' } },
     { id: 'm2', type: 'lead.created', occurredAt: '2026-01-04T00:00:00Z', data: { contactId: 'C1', accountId: 'A1', source: 'email' } },
   ]);
-  await ingestEvents(handle.db, { apiKeyId: salesKey.id, department: 'sales' }, [
+  await ingestAndApply(handle.db, { apiKeyId: salesKey.id, department: 'sales' }, [
     { id: 's1', type: 'opportunity.created', occurredAt: '2026-01-05T00:00:00Z', data: { opportunityId: 'O1', accountId: 'A1', contactId: 'C1', amountCents: 90000, dealType: 'smb' } },
     { id: 's2', type: 'opportunity.won', occurredAt: '2026-01-10T00:00:00Z', data: { opportunityId: 'O1' } },
   ]);

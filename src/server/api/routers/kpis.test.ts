@@ -5,7 +5,7 @@ import { masked } from '~/lib/masked';
 import type { DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { createApiKey } from '~/server/ingest/apiKeys';
-import { ingestEvents } from '~/server/ingest/ingest';
+import { ingestAndApply } from '~/server/ingest/ingestAndApply';
 import type { KpiTargetInput } from '~/server/metrics/kpis';
 import { callerAs, createTestUser } from '../testing';
 
@@ -25,7 +25,7 @@ const revenueTarget: KpiTargetInput = {
 beforeAll(async () => {
   handle = await createTestDb();
   const sales = await createApiKey(handle.db, { department: 'sales', name: 'sales' });
-  await ingestEvents(handle.db, { apiKeyId: sales.id, department: 'sales' }, [
+  await ingestAndApply(handle.db, { apiKeyId: sales.id, department: 'sales' }, [
     { id: 's1', type: 'opportunity.created', occurredAt: '2026-01-02T00:00:00Z', data: { opportunityId: 'O1', accountId: 'A1', amountCents: 700, dealType: 'smb' } },
     { id: 's2', type: 'opportunity.won', occurredAt: '2026-01-10T00:00:00Z', data: { opportunityId: 'O1' } },
   ]);

@@ -6,7 +6,7 @@ import { rows, type Db } from '~/server/db/client';
 import { jsonParam, keyArray } from '~/server/db/params';
 import { isoWeekStart } from '~/lib/isoWeek';
 import { recomputeAttributionForBatch } from '~/server/metrics/attribution';
-import { accountIdOf, type EventData, type EventType, type IngestEvent } from './catalogue';
+import { accountIdOf, type EventData, type EventType, type IngestEvent } from '~/server/ingest/catalogue';
 
 /** An event as it sits in the log: its primary key plus the validated event. */
 export type StoredEvent = IngestEvent & { pk: number };
@@ -18,12 +18,9 @@ function ofType<T extends EventType>(events: StoredEvent[], ...types: T[]) {
   return events.filter((e): e is Extract<StoredEvent, { type: T }> => (types as string[]).includes(e.type));
 }
 
-const PROJECTION_LOCK = 7262002;
-
+/** Applies a chunk of the log; the caller holds the projector lock, so derivations see whole facts. */
 export async function project(tx: Db, events: StoredEvent[]): Promise<void> {
   if (events.length === 0) return;
-  // Derivations read committed facts of other batches; one projection at a time keeps them whole.
-  await tx.execute(sql`select pg_advisory_xact_lock(${PROJECTION_LOCK})`);
 
   const contacts = new Set<string>();
   const accountsWithStages = new Set<string>();

@@ -1,0 +1,7 @@
+// Runs once when the server starts: the projector applies the raw log inside this process unless
+// PROJECTOR=external says a separate `npm run projector` does (with a Postgres server).
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { startProjectorInProcess } = await import('./server/projector/inProcess');
+  startProjectorInProcess();
+}

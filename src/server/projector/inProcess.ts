@@ -1,0 +1,17 @@
+// The projector inside the app server (the default; PGlite has one process). One per process;
+// across processes the advisory lock lets one apply at a time.
+import { getDb } from '~/server/db/client';
+import { runProjector, type RunningProjector } from './projector';
+
+declare global {
+  var __revenueFunnelProjector: RunningProjector | undefined;
+}
+
+export function projectorMode(): 'in-process' | 'external' {
+  return process.env.PROJECTOR === 'external' ? 'external' : 'in-process';
+}
+
+export function startProjectorInProcess(): void {
+  if (projectorMode() === 'external' || globalThis.__revenueFunnelProjector) return;
+  globalThis.__revenueFunnelProjector = runProjector(getDb);
+}

@@ -1,0 +1,238 @@
+// The projector: the one writer of the read model. It reads the raw log in (tx, id) order below
+// the oldest transaction still running (pg_snapshot_xmin), so a batch whose transaction commits
+// after later ones is never skipped, and applies it in chunks, each in one transaction with its
+// position. One projector applies at a time (advisory lock); the others find the lock taken.
+import { sql } from 'drizzle-orm';
+import { isUnreachable, one, rows, type Db } from '~/server/db/client';
+import type { EventType, IngestEvent } from '~/server/ingest/catalogue';
+import { project, type StoredEvent } from './projection';
+import { announceApplied, onApplied, onWake } from './signal';
+
+export const PROJECTOR_LOCK = 7262003;
+export const DEFAULT_CHUNK_SIZE = 5000;
+const STATE = 'main';
+
+export interface ChunkResult {
+  events: number;
+  /** nothing committed is left behind the applied position */
+  drained: boolean;
+  appliedBelow: number;
+}
+
+interface LogRow {
+  pk: string | number;
+  tx: string | number;
+  event_id: string;
+  type: string;
+  occurred_at: Date | string;
+  received_at: Date | string;
+  data: unknown;
+}
+
+/** Rows of the log as the projection takes them (their data was normalised at the door). */
+export function storedEvents(chunk: LogRow[]): StoredEvent[] {
+  return chunk.map(
+    (row) =>
+      ({
+        pk: Number(row.pk),
+        id: row.event_id,
+        type: row.type as EventType,
+        occurredAt: new Date(row.occurred_at),
+        data: row.data,
+      }) as IngestEvent & { pk: number },
+  );
+}
+
+/**
+ * Applies the next chunk of the log, if this process gets the projector lock; null when another
+ * projector holds it. `beforeCommit` runs inside the chunk's transaction (fault tests use it).
+ */
+export async function applyChunk(
+  db: Db,
+  options: { chunkSize?: number; beforeCommit?: (events: number) => Promise<void> } = {},
+): Promise<ChunkResult | null> {
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const result = await db.transaction(async (tx) => {
+    // Before this transaction writes anything, so its own id is not the oldest running one.
+    const gate = await one<{ locked: boolean; horizon: string | number }>(
+      tx,
+      sql`select pg_try_advisory_xact_lock(${PROJECTOR_LOCK}) as locked,
+                 (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint as horizon`,
+    );
+    if (!gate.locked) return null;
+    const applied = await applyNextChunk(tx, Number(gate.horizon), chunkSize);
+    await options.beforeCommit?.(applied.events);
+    return applied;
+  });
+  if (result && result.events > 0) announceApplied({ appliedBelow: result.appliedBelow, events: result.events });
+  return result;
+}
+
+/**
+ * Applies the next chunk of rows below `horizon` (every transaction below it has ended) inside
+ * the caller's transaction, which holds the projector lock, and moves the position past it.
+ */
+export async function applyNextChunk(tx: Db, horizon: number, chunkSize: number): Promise<ChunkResult> {
+  const state = await one<{ cursor_tx: string | number; cursor_id: string | number; applied_below: string | number }>(
+    tx,
+    sql`select cursor_tx, cursor_id, applied_below from projector_state where name = ${STATE} for update`,
+  );
+  const chunk = await rows<LogRow>(
+    tx,
+    sql`select id as pk, tx, event_id, type, occurred_at, received_at, data from events
+        where (tx, id) > (${Number(state.cursor_tx)}::bigint, ${Number(state.cursor_id)}::bigint) and tx < ${horizon}::bigint
+        order by tx, id
+        limit ${chunkSize}`,
+  );
+  const drained = chunk.length < chunkSize;
+  const last = chunk[chunk.length - 1];
+  // Drained: every transaction below the horizon is applied. Otherwise those below the last
+  // row's transaction are (the last one may go on in the next chunk).
+  const appliedBelow = Math.max(Number(state.applied_below), drained ? horizon : Number(last!.tx));
+  const cursorTx = last ? Number(last.tx) : Number(state.cursor_tx);
+  const cursorId = last ? Number(last.pk) : Number(state.cursor_id);
+  let newestReceived: Date | null = null;
+  for (const row of chunk) {
+    const received = new Date(row.received_at);
+    if (!newestReceived || received > newestReceived) newestReceived = received;
+  }
+  if (chunk.length === 0 && appliedBelow === Number(state.applied_below)) {
+    return { events: 0, drained: true, appliedBelow };
+  }
+  if (chunk.length > 0) await project(tx, storedEvents(chunk));
+  await tx.execute(sql`
+    update projector_state set
+      cursor_tx = ${cursorTx}, cursor_id = ${cursorId}, applied_below = ${appliedBelow},
+      applied_events = applied_events + ${chunk.length},
+      newest_received_at = greatest(newest_received_at, ${newestReceived?.toISOString() ?? null}::timestamptz),
+      updated_at = now()
+    where name = ${STATE}`);
+  return { events: chunk.length, drained, appliedBelow };
+}
+
+/**
+ * Applies chunks until nothing committed is left. Returns the number of events applied, or null
+ * when another projector holds the lock (it will apply them).
+ */
+export async function applyPending(db: Db, options: { chunkSize?: number; onChunk?: (chunk: ChunkResult) => void } = {}): Promise<number | null> {
+  let total = 0;
+  for (;;) {
+    const chunk = await applyChunk(db, options);
+    if (!chunk) return total > 0 ? total : null;
+    total += chunk.events;
+    if (chunk.events > 0) options.onChunk?.(chunk);
+    if (chunk.drained) return total;
+  }
+}
+
+export interface ProjectorState {
+  appliedBelow: number;
+  appliedEvents: number;
+  newestReceivedAt: Date | null;
+}
+
+export async function projectorState(db: Db): Promise<ProjectorState> {
+  const row = await one<{ applied_below: string | number; applied_events: string | number; newest_received_at: Date | string | null }>(
+    db,
+    sql`select applied_below, applied_events, newest_received_at from projector_state where name = ${STATE}`,
+  );
+  return {
+    appliedBelow: Number(row.applied_below),
+    appliedEvents: Number(row.applied_events),
+    newestReceivedAt: row.newest_received_at === null ? null : new Date(row.newest_received_at),
+  };
+}
+
+/**
+ * Waits until the batch at `watermark` is applied, at most `timeoutMs`. The waiter applies what
+ * is pending itself when no projector holds the lock; otherwise it awaits the projector's
+ * announcements (this process) or reads the position again (another process's projector).
+ */
+export async function waitApplied(db: Db, watermark: number, timeoutMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await projectorState(db)).appliedBelow > watermark) return true;
+    await applyPending(db);
+    if ((await projectorState(db)).appliedBelow > watermark) return true;
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, Math.min(left, 100));
+      const off = onApplied((chunk) => {
+        if (chunk.appliedBelow > watermark) done();
+      });
+      function done() {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
+  }
+}
+
+export interface Freshness {
+  /** received time of the newest applied event: the answer includes everything sent before it */
+  asOf: string | null;
+  /** seconds the oldest committed event not yet applied has waited; 0 when none waits */
+  lagSeconds: number;
+}
+
+export async function freshness(db: Db): Promise<Freshness> {
+  const row = await one<{ as_of: Date | string | null; lag: string | number | null }>(
+    db,
+    sql`select s.newest_received_at as as_of,
+          (select extract(epoch from now() - e.received_at) from events e
+            where (e.tx, e.id) > (s.cursor_tx, s.cursor_id) order by e.tx, e.id limit 1) as lag
+        from projector_state s where s.name = ${STATE}`,
+  );
+  return {
+    asOf: row.as_of === null ? null : new Date(row.as_of).toISOString(),
+    lagSeconds: row.lag === null ? 0 : Math.max(0, Math.round(Number(row.lag) * 10) / 10),
+  };
+}
+
+export interface RunningProjector {
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the projector in this process until stopped: applies what is pending whenever the door
+ * wakes it, and otherwise every `idleMs` (batches committed by other processes). A database that
+ * is down is retried with back-off, not fatal.
+ */
+export function runProjector(getDb: () => Promise<Db>, options: { idleMs?: number; chunkSize?: number; log?: (message: string) => void } = {}): RunningProjector {
+  const idleMs = options.idleMs ?? 250;
+  const log = options.log ?? ((message: string) => console.error(message));
+  let stopped = false;
+  let wake: (() => void) | null = null;
+  const offWake = onWake(() => wake?.());
+  const loop = (async () => {
+    let backoff = idleMs;
+    while (!stopped) {
+      try {
+        await applyPending(await getDb(), { chunkSize: options.chunkSize });
+        backoff = idleMs;
+      } catch (error) {
+        backoff = Math.min(backoff * 2, 10_000);
+        log(`projector: ${isUnreachable(error) ? 'database unreachable' : 'chunk failed'}; retrying in ${backoff} ms: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (stopped) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, backoff);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      wake?.();
+      offWake();
+      await loop;
+    },
+  };
+}
