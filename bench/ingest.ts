@@ -28,6 +28,10 @@ import { buildApp, buildIsCurrent, freePort, sampleMemory, startServer, type Mem
 
 const BUDGET_RATIO = 0.5;
 const BUDGET_RSS_MB = 400;
+const BUDGET_LAG_P95_S = 5;
+const BUDGET_DRAIN_S = 30;
+/** With --duration, the COPY baseline copies this many of the sent events (its rate, not its total, is compared). */
+const COPY_SAMPLE_EVENTS = 200_000;
 const DIST_DIR = '.next-bench';
 
 const { values: flags } = parseArgs({
@@ -43,6 +47,7 @@ const { values: flags } = parseArgs({
     keep: { type: 'boolean', default: false },
     analyze: { type: 'boolean', default: false },
     source: { type: 'string', default: 'bench' },
+    duration: { type: 'string' },
   },
 });
 const BATCH_SIZE = 1000;
@@ -84,6 +89,7 @@ interface BatchOutcome {
   accepted: number;
   duplicates: number;
   rejected: number;
+  watermark?: number;
   error?: string;
 }
 
@@ -98,9 +104,10 @@ async function send(url: string, key: string, batch: Batch): Promise<BatchOutcom
   const text = await response.text();
   const ms = performance.now() - started;
   try {
-    const result = JSON.parse(text) as { accepted?: number; duplicates?: number; rejected?: unknown[]; error?: string };
+    const result = JSON.parse(text) as { accepted?: number; duplicates?: number; rejected?: unknown[]; error?: string; watermark?: number | null };
     return {
       ms,
+      watermark: result.watermark ?? undefined,
       status: response.status,
       accepted: result.accepted ?? 0,
       duplicates: result.duplicates ?? 0,
@@ -112,12 +119,26 @@ async function send(url: string, key: string, batch: Batch): Promise<BatchOutcom
   }
 }
 
-/** Sends the batches with at most `inFlight` requests open at once. */
-async function sendAll(url: string, keys: Record<Department, string>, batches: Batch[], inFlight: number): Promise<BatchOutcome[]> {
-  const outcomes: BatchOutcome[] = new Array(batches.length);
+/**
+ * Sends the batches with at most `inFlight` requests open at once; with `until` (a time from
+ * performance.now()), keeps taking batches from `more` until then.
+ */
+async function sendAll(
+  url: string,
+  keys: Record<Department, string>,
+  batches: Batch[],
+  inFlight: number,
+  more?: { until: number; take: () => Batch | undefined },
+): Promise<BatchOutcome[]> {
+  const outcomes: BatchOutcome[] = [];
   let next = 0;
   const worker = async () => {
-    while (next < batches.length) {
+    for (;;) {
+      if (next >= batches.length) {
+        const extra = more && performance.now() < more.until ? more.take() : undefined;
+        if (!extra) break;
+        batches.push(extra);
+      }
       const index = next++;
       const batch = batches[index]!;
       try {
@@ -207,7 +228,15 @@ async function main(): Promise<void> {
     warmup.push(...take(warmupBatches));
     // Full batches only, so that every event of the measured load is counted alike.
     const measured = take(measuredBatches + 20).filter((b) => b.events.length === BATCH_SIZE).slice(0, measuredBatches);
-    const measuredEvents = measured.length * BATCH_SIZE;
+    const durationSeconds = flags.duration === undefined ? null : Number(flags.duration);
+    const takeFull = (): Batch | undefined => {
+      for (let i = 0; i < 20; i++) {
+        const [batch] = take(1);
+        if (!batch) return undefined;
+        if (batch.events.length === BATCH_SIZE) return batch;
+      }
+      return undefined;
+    };
 
     // 3. The production server, built once per source change.
     if (flags.rebuild || (!flags['skip-build'] && !buildIsCurrent(DIST_DIR))) {
@@ -233,9 +262,21 @@ async function main(): Promise<void> {
     // 4. The measured load.
     console.log(`sending ${measured.length} batches of ${BATCH_SIZE} events, ${concurrency} in flight ...`);
     const logOffset = logSize();
+    const lag = sampleLag(databaseUrl(ingestDb));
     const started = performance.now();
-    const outcomes = await sendAll(server.url, keys, measured, concurrency);
+    const outcomes = await sendAll(
+      server.url,
+      keys,
+      durationSeconds === null ? measured : measured.slice(0, concurrency),
+      concurrency,
+      durationSeconds === null ? undefined : { until: started + durationSeconds * 1000, take: takeFull },
+    );
     const httpSeconds = (performance.now() - started) / 1000;
+    const measuredEvents = outcomes.length * BATCH_SIZE;
+    // Freshness: how far the projector trailed while the senders ran, and how long it needs after.
+    const lastWatermark = Math.max(0, ...outcomes.map((o) => o.watermark ?? 0));
+    const lagDuringLoad = lag.stop();
+    const drainSeconds = await waitDrained(databaseUrl(ingestDb), lastWatermark, 120);
     const mem: MemoryReport = memory.stop();
     memory = null;
     await server.stop();
@@ -262,7 +303,7 @@ async function main(): Promise<void> {
 
     // 5. The baseline: the same rows, one COPY stream, into the other database's log.
     console.log('copying the same rows ...');
-    const lines = copyLines(measured, keyIds);
+    const lines = copyLines(durationSeconds === null ? measured : measured.slice(0, COPY_SAMPLE_EVENTS / BATCH_SIZE), keyIds);
     const copy = await timeCopy(databaseUrl(copyDb), lines);
 
     const httpRate = accepted / httpSeconds;
@@ -289,6 +330,13 @@ async function main(): Promise<void> {
         firstFailures: failures.slice(0, 3),
       },
       copy: { rows: copy.rows, seconds: round(copy.seconds, 2), eventsPerSecond: Math.round(copyRate) },
+      projector: {
+        lagSamples: lagDuringLoad.length,
+        lagP50Seconds: round(percentile(lagDuringLoad, 50), 2),
+        lagP95Seconds: round(percentile(lagDuringLoad, 95), 2),
+        lagMaxSeconds: round(lagDuringLoad.at(-1) ?? 0, 2),
+        drainedSecondsAfterSenders: drainSeconds === null ? null : round(drainSeconds, 2),
+      },
       ratio: ratio === null ? null : round(ratio, 3),
       memory: {
         serverPid: mem.serverPid,
@@ -301,6 +349,8 @@ async function main(): Promise<void> {
       budgets: {
         ratio: { budget: BUDGET_RATIO, within: ratio !== null && ratio >= BUDGET_RATIO },
         rssMb: { budget: BUDGET_RSS_MB, within: rssMb <= BUDGET_RSS_MB },
+        lagP95Seconds: { budget: BUDGET_LAG_P95_S, within: percentile(lagDuringLoad, 95) <= BUDGET_LAG_P95_S },
+        drainSeconds: { budget: BUDGET_DRAIN_S, within: drainSeconds !== null && drainSeconds <= BUDGET_DRAIN_S },
       },
     };
 
@@ -314,6 +364,46 @@ async function main(): Promise<void> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (!interrupted) await cleanup();
+  }
+}
+
+/** Samples the projector's lag (age of the oldest committed event not yet applied) every 500 ms; sorted on stop. */
+function sampleLag(url: string): { stop(): number[] } {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const samples: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const [row] = await sql<{ lag: number | null }[]>`
+        select (select extract(epoch from now() - e.received_at)::float8 from events e
+                 where (e.tx, e.id) > (s.cursor_tx, s.cursor_id) order by e.tx, e.id limit 1) as lag
+        from projector_state s where s.name = 'main'`;
+      samples.push(row?.lag ?? 0);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  })();
+  return {
+    stop() {
+      running = false;
+      void loop.finally(() => sql.end({ timeout: 5 }));
+      return [...samples].sort((a, b) => a - b);
+    },
+  };
+}
+
+/** Seconds until the projector has applied the batch at `watermark`; null past `limitSeconds`. */
+async function waitDrained(url: string, watermark: number, limitSeconds: number): Promise<number | null> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const started = performance.now();
+  try {
+    while ((performance.now() - started) / 1000 < limitSeconds) {
+      const [row] = await sql<{ applied_below: string }[]>`select applied_below from projector_state where name = 'main'`;
+      if (Number(row?.applied_below ?? 0) > watermark) return (performance.now() - started) / 1000;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return null;
+  } finally {
+    await sql.end({ timeout: 5 });
   }
 }
 
@@ -331,7 +421,8 @@ function printReport(
     ratio: number | null;
     memory: { serverPid: number | null; serverPeakMb: number; processTreePeakMb: number };
     readModel: Record<string, number>;
-    budgets: { ratio: { within: boolean }; rssMb: { within: boolean } };
+    projector: { lagSamples: number; lagP50Seconds: number; lagP95Seconds: number; lagMaxSeconds: number; drainedSecondsAfterSenders: number | null };
+    budgets: { ratio: { within: boolean }; rssMb: { within: boolean }; lagP95Seconds: { within: boolean }; drainSeconds: { within: boolean } };
   },
   rssMb: number,
 ): void {
@@ -344,6 +435,12 @@ function printReport(
   console.log(`${pad('HTTP / COPY')}${r.ratio ?? 'n/a'} (budget >= ${BUDGET_RATIO}): ${verdict(r.budgets.ratio.within)}`);
   console.log(
     `${pad('server peak RSS')}${Math.round(rssMb)} MB (listening process VmHWM ${r.memory.serverPeakMb} MB, tree ${r.memory.processTreePeakMb} MB; budget <= ${BUDGET_RSS_MB}): ${verdict(r.budgets.rssMb.within)}`,
+  );
+  console.log(
+    `${pad('projector lag under load')}p50 ${r.projector.lagP50Seconds} s, p95 ${r.projector.lagP95Seconds} s, max ${r.projector.lagMaxSeconds} s over ${r.projector.lagSamples} samples (budget p95 <= ${BUDGET_LAG_P95_S} s): ${verdict(r.budgets.lagP95Seconds.within)}`,
+  );
+  console.log(
+    `${pad('drained after senders stop')}${r.projector.drainedSecondsAfterSenders ?? 'not within 120'} s (budget <= ${BUDGET_DRAIN_S} s): ${verdict(r.budgets.drainSeconds.within)}`,
   );
   console.log(`${pad('read model after the run')}${Object.entries(r.readModel).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   if (r.http.failedBatches > 0) {

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openDb } from '~/server/db/client';
+import { progressWriter } from '~/lib/progress';
 import { generateDemo, type DemoOptions } from './generate';
 import { importOlist } from './olist';
 import { seedDemo } from './seed';
@@ -95,12 +96,11 @@ async function main(): Promise<void> {
       );
       return;
     }
-    let lastReport = 0;
-    const summary = await seedDemo(handle.db, demo, (progress) => {
-      if (progress.elapsedMs - lastReport < 5000) return;
-      lastReport = progress.elapsedMs;
-      console.log(`  ${progress.events.toLocaleString('en-US')} events, ${rate(progress.events, progress.elapsedMs)}`);
+    const progress = progressWriter();
+    const summary = await seedDemo(handle.db, demo, (figures) => {
+      progress.update({ done: figures.events, total: null, unit: `events stored (${figures.applied.toLocaleString('en-US')} applied)` });
     });
+    progress.done(`stored and applied ${summary.events.toLocaleString('en-US')} events`);
     console.log(
       `seeded ${summary.leads.toLocaleString('en-US')} leads (seed ${summary.seed}, anchor ${summary.anchor}) into ${handle.kind}: ` +
         `${summary.events.toLocaleString('en-US')} events in ${(summary.elapsedMs / 1000).toFixed(1)} s (${rate(summary.events, summary.elapsedMs)})`,

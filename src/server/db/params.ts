@@ -3,8 +3,9 @@ import { sql, type SQL } from 'drizzle-orm';
 
 /** A JSON value as one query parameter (arrays would otherwise expand to parameter lists). */
 export function jsonParam(value: unknown): SQL {
-  // jsonb cannot hold U+0000; keep it as visible text instead of failing the batch.
-  const text = JSON.stringify(value).replace(/\\u0000/g, '\\\\u0000');
+  // jsonb cannot hold U+0000 or unpaired surrogates: events carrying them are refused at the door;
+  // anything else (a user's text) keeps them as visible text instead of failing the statement.
+  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.replaceAll('\u0000', '\\u0000').toWellFormed() : v));
   return sql`${text}::jsonb`;
 }
 

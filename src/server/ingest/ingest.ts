@@ -96,8 +96,11 @@ export async function ingestEvents(db: Db, sender: Sender, batch: unknown[], opt
   });
 
   const stored = await db.transaction(async (tx) => {
+    // The log first: the projector's horizon relies on a writer of the log holding its lock
+    // from the moment the transaction has an id.
+    const appended = await appendEvents(tx, sender, valid);
     if (rejectedRows.length > 0) await tx.insert(rejectedEvents).values(rejectedRows);
-    return appendEvents(tx, sender, valid);
+    return appended;
   });
   if (stored.accepted > 0) wakeProjector();
   return { accepted: stored.accepted, duplicates: valid.length - stored.accepted, rejected, watermark: stored.watermark };

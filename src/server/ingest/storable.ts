@@ -54,8 +54,16 @@ export function printable(text: string): string {
  */
 export function storableJson(value: unknown): unknown {
   if (depthOver(value, MAX_EVENT_DEPTH)) return null;
-  const text = JSON.stringify(value ?? null, (_key, v: unknown) => (typeof v === 'string' ? printable(v) : v));
-  return JSON.parse(text) as unknown;
+  return printableCopy(value ?? null);
+}
+
+/** A copy with every string and field name printable (depth is bounded by the caller). */
+function printableCopy(value: unknown): unknown {
+  if (typeof value === 'string') return printable(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (value === null || typeof value !== 'object') return value ?? null;
+  if (Array.isArray(value)) return value.map(printableCopy);
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [printable(key), printableCopy(child)]));
 }
 
 function depthOver(value: unknown, limit: number): boolean {

@@ -1,7 +1,6 @@
 // The projector: the one writer of the read model. It reads the raw log in (tx, id) order below
-// the oldest transaction still running (pg_snapshot_xmin), so a batch whose transaction commits
-// after later ones is never skipped, and applies it in chunks, each in one transaction with its
-// position. One projector applies at a time (advisory lock); the others find the lock taken.
+// the oldest transaction still writing the log, so a batch whose transaction commits after later
+// ones is never skipped, and applies it in chunks, each in one transaction with its position. One projector applies at a time (advisory lock); the others find the lock taken.
 import { sql } from 'drizzle-orm';
 import { isUnreachable, one, rows, type Db } from '~/server/db/client';
 import type { EventType, IngestEvent } from '~/server/ingest/catalogue';
@@ -9,6 +8,31 @@ import { project, type StoredEvent } from './projection';
 import { announceApplied, onApplied, onWake } from './signal';
 
 export const PROJECTOR_LOCK = 7262003;
+
+/**
+ * The log position below which every transaction that writes the log has ended: the oldest
+ * transaction still running that holds a lock on `events` (the door writes the log first in its
+ * transaction, so it holds that lock from the moment it has an id), else the next id to be
+ * assigned. Transactions that never touch the log, in this database or others of the server,
+ * do not hold the projector back.
+ */
+const horizonQuery = sql`
+  with snap as (select pg_current_snapshot() as s),
+  writers as (
+    select own.transactionid as xid
+    from pg_locks rel
+    join pg_locks own on own.virtualtransaction = rel.virtualtransaction and own.locktype = 'transactionid'
+    where rel.locktype = 'relation' and rel.relation = 'events'::regclass
+      and rel.database = (select oid from pg_database where datname = current_database())
+  )
+  select (coalesce(
+    (select min(x) from snap, pg_snapshot_xip(snap.s) as x where xid(x) in (select xid from writers)),
+    (select pg_snapshot_xmax(s) from snap)
+  )::text)::bigint as horizon`;
+
+export async function logHorizon(tx: Db): Promise<number> {
+  return Number((await one<{ horizon: string | number }>(tx, horizonQuery)).horizon);
+}
 export const DEFAULT_CHUNK_SIZE = 5000;
 const STATE = 'main';
 
@@ -53,14 +77,9 @@ export async function applyChunk(
 ): Promise<ChunkResult | null> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const result = await db.transaction(async (tx) => {
-    // Before this transaction writes anything, so its own id is not the oldest running one.
-    const gate = await one<{ locked: boolean; horizon: string | number }>(
-      tx,
-      sql`select pg_try_advisory_xact_lock(${PROJECTOR_LOCK}) as locked,
-                 (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint as horizon`,
-    );
+    const gate = await one<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${PROJECTOR_LOCK}) as locked`);
     if (!gate.locked) return null;
-    const applied = await applyNextChunk(tx, Number(gate.horizon), chunkSize);
+    const applied = await applyNextChunk(tx, await logHorizon(tx), chunkSize);
     await options.beforeCommit?.(applied.events);
     return applied;
   });

@@ -1,8 +1,8 @@
 // Replays the raw log into an empty read model through the projector's own chunks, in one
 // transaction that holds the projector lock: readers see the old read model until it commits.
 import { sql } from 'drizzle-orm';
-import { one, type Db } from '~/server/db/client';
-import { applyNextChunk, PROJECTOR_LOCK, type ChunkResult } from './projector';
+import type { Db } from '~/server/db/client';
+import { applyNextChunk, logHorizon, PROJECTOR_LOCK, type ChunkResult } from './projector';
 
 export const projectedTables = [
   'touches',
@@ -28,12 +28,9 @@ export async function rebuildReadModel(
   const chunkSize = options.chunkSize ?? REBUILD_CHUNK_SIZE;
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${PROJECTOR_LOCK})`);
-    // Taken before this transaction writes: transactions still running are applied afterwards
-    // by the projector, from the position this rebuild leaves.
-    const { horizon } = await one<{ horizon: string | number }>(
-      tx,
-      sql`select (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint as horizon`,
-    );
+    // Batches still being written are applied afterwards by the projector, from the position
+    // this rebuild leaves.
+    const horizon = await logHorizon(tx);
     await tx.execute(sql.raw(`truncate ${projectedTables.join(', ')}`));
     await tx.execute(sql`
       update projector_state set cursor_tx = 0, cursor_id = 0, applied_below = 0, applied_events = 0,

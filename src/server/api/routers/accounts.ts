@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { accountTimeline, getAccount, listAccounts } from '~/server/metrics/accounts';
 import { commonFieldKinds, maskFields } from '../masking';
 import { authedProcedure, createTRPCRouter } from '../trpc';
+import { fresh } from '../freshness';
 
 const view = authedProcedure.need('viewDashboards');
 const accountFieldKinds = { ...commonFieldKinds, lifetimeValueCents: 'money' } as const;
@@ -20,12 +21,12 @@ export const accountsRouter = createTRPCRouter({
         pageSize: z.number().int().min(1).max(200).default(50),
       }),
     )
-    .query(async ({ ctx, input }) => maskFields(ctx.rights, await listAccounts(ctx.db, input), accountFieldKinds)),
+    .query(async ({ ctx, input }) => fresh(ctx.db, maskFields(ctx.rights, await listAccounts(ctx.db, input), accountFieldKinds))),
 
   get: view.input(z.object({ accountId })).query(async ({ ctx, input }) => {
     const account = await getAccount(ctx.db, input.accountId);
     if (!account) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such account.' });
-    return maskFields(ctx.rights, account, accountFieldKinds);
+    return fresh(ctx.db, maskFields(ctx.rights, account, accountFieldKinds));
   }),
 
   timeline: view
@@ -36,5 +37,5 @@ export const accountsRouter = createTRPCRouter({
         limit: z.number().int().min(1).max(1000).default(500),
       }),
     )
-    .query(async ({ ctx, input }) => maskFields(ctx.rights, await accountTimeline(ctx.db, input), accountFieldKinds)),
+    .query(async ({ ctx, input }) => fresh(ctx.db, maskFields(ctx.rights, await accountTimeline(ctx.db, input), accountFieldKinds))),
 });

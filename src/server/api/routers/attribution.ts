@@ -5,6 +5,7 @@ import { attributionDeal, attributionReport, attributionWonDeals } from '~/serve
 import { metricInput } from '~/server/metrics/filters';
 import { commonFieldKinds, maskFields } from '../masking';
 import { authedProcedure, createTRPCRouter } from '../trpc';
+import { fresh } from '../freshness';
 
 const view = authedProcedure.need('viewDashboards');
 const attributionFieldKinds = { ...commonFieldKinds, credits: 'money' } as const;
@@ -12,13 +13,13 @@ const attributionFieldKinds = { ...commonFieldKinds, credits: 'money' } as const
 export const attributionRouter = createTRPCRouter({
   report: view
     .input(metricInput)
-    .query(async ({ ctx, input }) => maskFields(ctx.rights, await attributionReport(ctx.db, input), attributionFieldKinds)),
+    .query(async ({ ctx, input }) => fresh(ctx.db, maskFields(ctx.rights, await attributionReport(ctx.db, input), attributionFieldKinds))),
 
   /** the won deals behind the report, to pick one and open its path */
   wonDeals: view
     .input(metricInput.extend({ limit: z.number().int().min(1).max(500).default(200) }))
     .query(async ({ ctx, input }) =>
-      maskFields(ctx.rights, await attributionWonDeals(ctx.db, input, input.limit), attributionFieldKinds),
+      fresh(ctx.db, maskFields(ctx.rights, await attributionWonDeals(ctx.db, input, input.limit), attributionFieldKinds)),
     ),
 
   deal: view

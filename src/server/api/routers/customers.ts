@@ -5,6 +5,7 @@ import { customerValues, netRevenueRetention } from '~/server/metrics/customers'
 import { dateRange, metricFilters } from '~/server/metrics/filters';
 import { commonFieldKinds, maskFields } from '../masking';
 import { authedProcedure, createTRPCRouter } from '../trpc';
+import { fresh } from '../freshness';
 
 const view = authedProcedure.need('viewDashboards');
 const customerFieldKinds = {
@@ -28,14 +29,17 @@ export const customersRouter = createTRPCRouter({
       }),
     )
     .query(async ({ ctx, input }) =>
-      maskFields(
-        ctx.rights,
-        await customerValues(ctx.db, { filters: input.filters, limit: input.pageSize, offset: (input.page - 1) * input.pageSize }),
-        customerFieldKinds,
+      fresh(
+        ctx.db,
+        maskFields(
+          ctx.rights,
+          await customerValues(ctx.db, { filters: input.filters, limit: input.pageSize, offset: (input.page - 1) * input.pageSize }),
+          customerFieldKinds,
+        ),
       ),
     ),
 
   retention: view
     .input(z.object({ range: dateRange, filters: metricFilters.default({}) }))
-    .query(async ({ ctx, input }) => maskFields(ctx.rights, await netRevenueRetention(ctx.db, input), customerFieldKinds)),
+    .query(async ({ ctx, input }) => fresh(ctx.db, maskFields(ctx.rights, await netRevenueRetention(ctx.db, input), customerFieldKinds))),
 });

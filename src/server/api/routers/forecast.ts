@@ -2,10 +2,11 @@
 // Counts only, no money: every role sees it.
 import { forecastInput, onboardingForecast } from '~/server/metrics/forecast';
 import { authedProcedure, createTRPCRouter } from '../trpc';
+import { fresh } from '../freshness';
 
 export const forecastRouter = createTRPCRouter({
   onboarding: authedProcedure
     .need('viewDashboards')
     .input(forecastInput)
-    .query(({ ctx, input }) => onboardingForecast(ctx.db, input)),
+    .query(({ ctx, input }) => fresh(ctx.db, onboardingForecast(ctx.db, input))),
 });

@@ -3,16 +3,17 @@
 import { cohortTrend, funnel, funnelInput, journeyList, journeyListInput } from '~/server/metrics/funnel';
 import { commonFieldKinds, maskFields } from '../masking';
 import { authedProcedure, createTRPCRouter } from '../trpc';
+import { fresh } from '../freshness';
 
 const view = authedProcedure.need('viewDashboards');
 const journeyFieldKinds = { ...commonFieldKinds, name: 'contact' } as const;
 
 export const funnelRouter = createTRPCRouter({
-  report: view.input(funnelInput).query(({ ctx, input }) => funnel(ctx.db, input)),
+  report: view.input(funnelInput).query(({ ctx, input }) => fresh(ctx.db, funnel(ctx.db, input))),
 
-  trend: view.input(funnelInput).query(({ ctx, input }) => cohortTrend(ctx.db, input)),
+  trend: view.input(funnelInput).query(({ ctx, input }) => fresh(ctx.db, cohortTrend(ctx.db, input))),
 
   journeys: view
     .input(journeyListInput)
-    .query(async ({ ctx, input }) => maskFields(ctx.rights, await journeyList(ctx.db, input), journeyFieldKinds)),
+    .query(async ({ ctx, input }) => fresh(ctx.db, maskFields(ctx.rights, await journeyList(ctx.db, input), journeyFieldKinds))),
 });

@@ -6,6 +6,7 @@ import { handoffs } from '~/server/metrics/handoffs';
 import { getSetting, setSetting, slaSettings } from '~/server/settings';
 import { commonFieldKinds, maskFields } from '../masking';
 import { authedProcedure, createTRPCRouter } from '../trpc';
+import { fresh } from '../freshness';
 
 const view = authedProcedure.need('viewDashboards');
 
@@ -17,10 +18,13 @@ export const handoffsInput = metricInput.extend({
 
 export const handoffsRouter = createTRPCRouter({
   report: view.input(handoffsInput).query(async ({ ctx, input }) =>
-    maskFields(
-      ctx.rights,
-      await handoffs(ctx.db, { ...input, asOf: input.asOf === undefined ? undefined : new Date(input.asOf) }),
-      commonFieldKinds,
+    fresh(
+      ctx.db,
+      maskFields(
+        ctx.rights,
+        await handoffs(ctx.db, { ...input, asOf: input.asOf === undefined ? undefined : new Date(input.asOf) }),
+        commonFieldKinds,
+      ),
     ),
   ),
 

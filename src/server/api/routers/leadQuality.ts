@@ -3,9 +3,10 @@
 import { metricInput } from '~/server/metrics/filters';
 import { leadQuality } from '~/server/metrics/leadQuality';
 import { authedProcedure, createTRPCRouter } from '../trpc';
+import { fresh } from '../freshness';
 
 const view = authedProcedure.need('viewDashboards');
 
 export const leadQualityRouter = createTRPCRouter({
-  report: view.input(metricInput).query(({ ctx, input }) => leadQuality(ctx.db, input)),
+  report: view.input(metricInput).query(({ ctx, input }) => fresh(ctx.db, leadQuality(ctx.db, input))),
 });

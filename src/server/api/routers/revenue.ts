@@ -3,6 +3,7 @@ import { metricInput } from '~/server/metrics/filters';
 import { revenueSummary } from '~/server/metrics/revenue';
 import { maskFields } from '../masking';
 import { authedProcedure, createTRPCRouter } from '../trpc';
+import { fresh } from '../freshness';
 
 const view = authedProcedure.need('viewDashboards');
 const revenueFieldKinds = { wonRevenueCents: 'money', openPipelineCents: 'money' } as const;
@@ -10,5 +11,5 @@ const revenueFieldKinds = { wonRevenueCents: 'money', openPipelineCents: 'money'
 export const revenueRouter = createTRPCRouter({
   summary: view
     .input(metricInput)
-    .query(async ({ ctx, input }) => maskFields(ctx.rights, await revenueSummary(ctx.db, input), revenueFieldKinds)),
+    .query(async ({ ctx, input }) => fresh(ctx.db, maskFields(ctx.rights, await revenueSummary(ctx.db, input), revenueFieldKinds))),
 });

@@ -4,6 +4,7 @@ import { metricInput } from '~/server/metrics/filters';
 import { sourcesReport } from '~/server/metrics/sources';
 import { commonFieldKinds, maskFields } from '../masking';
 import { authedProcedure, createTRPCRouter } from '../trpc';
+import { fresh } from '../freshness';
 
 const view = authedProcedure.need('viewDashboards');
 const sourcesFieldKinds = { ...commonFieldKinds, wonRevenueCents: 'money' } as const;
@@ -11,5 +12,5 @@ const sourcesFieldKinds = { ...commonFieldKinds, wonRevenueCents: 'money' } as c
 export const sourcesRouter = createTRPCRouter({
   report: view
     .input(metricInput)
-    .query(async ({ ctx, input }) => maskFields(ctx.rights, await sourcesReport(ctx.db, input), sourcesFieldKinds)),
+    .query(async ({ ctx, input }) => fresh(ctx.db, maskFields(ctx.rights, await sourcesReport(ctx.db, input), sourcesFieldKinds))),
 });
