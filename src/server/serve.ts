@@ -4,7 +4,7 @@
 // X-Forwarded-For as it is. Takes next start's -p/--port and -H/--hostname (or PORT, HOSTNAME).
 import { createServer } from 'node:http';
 import next from 'next';
-import { withSocketPeer } from './auth/clientAddress';
+import { trustedProxiesFromEnv, withSocketPeer } from './auth/clientAddress';
 
 function option(short: string, long: string): string | undefined {
   const args = process.argv.slice(2);
@@ -15,6 +15,9 @@ function option(short: string, long: string): string | undefined {
 const port = Number(option('-p', '--port') ?? process.env.PORT ?? 3000);
 const hostname = option('-H', '--hostname') ?? process.env.HOSTNAME ?? '0.0.0.0';
 if (!Number.isInteger(port) || port <= 0 || port > 65_535) throw new Error(`not a port: ${port}`);
+
+// A malformed TRUSTED_PROXIES stops the server here, naming the entry, rather than at a sign-in.
+trustedProxiesFromEnv();
 
 const app = next({ dev: false, hostname, port });
 const handle = app.getRequestHandler();
