@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roles, type Role } from '~/server/auth/rights';
 import { launchBrowser, screenshot, signIn, url } from './browser';
+import { trpcMutation } from './trpcHttp';
 
 let browser: Browser;
 
@@ -56,7 +57,11 @@ describe('signed out', () => {
   it('gets the security headers on every page', async () => {
     const response = await fetch(url('/signin'));
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'(;|$)/);
+    const again = (await fetch(url('/signin'))).headers.get('content-security-policy');
+    expect(again).not.toBe(policy);
     expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   });
@@ -169,5 +174,63 @@ describe('admin', () => {
     await page.goto(url('/admin/users'));
     expect(new URL(page.url()).pathname).toBe('/signin');
     await context.close();
+  });
+});
+
+/** One password attempt through next-auth's credentials callback, as a script would send it; the error code, or null on success. */
+async function passwordAttempt(email: string, password: string, forwardedFor: string): Promise<string | null> {
+  const csrf = await fetch(url('/api/auth/csrf'));
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const cookie = csrf.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const response = await fetch(url('/api/auth/callback/credentials'), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, 'x-forwarded-for': forwardedFor },
+    body: new URLSearchParams({ email, password, csrfToken, json: 'true' }),
+  });
+  const { url: next } = (await response.json()) as { url: string };
+  return new URL(next).searchParams.get('error');
+}
+
+describe('sign-in throttling', () => {
+  it('lets the owner back in from a known browser while a script fails on the account from the same address, spoofed or not', async () => {
+    const admin = await freshPage();
+    await signIn(admin.page, 'admin', '/admin/users');
+    const email = `owner-${Date.now()}@example.com`;
+    const { password } = await trpcMutation<{ password: string }>(admin.context, 'admin.users.create', { email, name: 'Owner', role: 'sales', department: 'sales' });
+
+    const owner = await freshPage();
+    await owner.page.goto(url('/signin'));
+    await owner.page.fill('#email', email);
+    await owner.page.fill('#password', password);
+    await owner.page.click('button[type="submit"]');
+    await owner.page.waitForURL((current) => new URL(current).pathname === '/');
+    expect((await owner.context.cookies()).some((c) => c.name === 'rf-device' && c.httpOnly)).toBe(true);
+
+    // Each attempt claims another address; the server reads the hop it appended itself.
+    const outcomes: string[] = [];
+    for (let i = 0; i < 8 && !outcomes.some((o) => o.startsWith('limited')); i++) {
+      outcomes.push((await passwordAttempt(email, 'not the password', `203.0.113.${i}`)) ?? 'ok');
+    }
+    const invalid = outcomes.filter((o) => o === 'invalid').length;
+    expect(invalid).toBeGreaterThanOrEqual(4);
+    expect(invalid).toBeLessThanOrEqual(5);
+    expect(outcomes.at(-1)).toMatch(/^limited:\d+$/);
+
+    await owner.context.clearCookies({ name: 'next-auth.session-token' });
+    await owner.page.goto(url('/signin'));
+    await owner.page.fill('#email', email);
+    await owner.page.fill('#password', password);
+    await owner.page.click('button[type="submit"]');
+    await owner.page.waitForURL((current) => new URL(current).pathname === '/');
+    expect(await trpcStatus(owner.context, 'auth.me')).toBe(200);
+
+    await admin.page.goto(url('/admin/audit'));
+    await admin.page.getByRole('cell', { name: 'auth.throttled', exact: true }).first().waitFor();
+    await owner.context.close();
+    await admin.context.close();
   });
 });

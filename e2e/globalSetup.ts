@@ -1,5 +1,5 @@
 // Builds the app when needed, seeds a small deterministic demo into a fresh PGlite folder, then
-// starts `next start` on a free port. The database is read and closed BEFORE the server starts:
+// starts the production server of `npm start` (src/server/serve.ts) on a free port. The database is read and closed BEFORE the server starts:
 // a PGlite folder can be opened by one process only.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -117,7 +117,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   delete env.DATABASE_URL;
   let log = '';
   // Its own process group, so that stopping it stops whatever it started.
-  const server = spawn(path.join(root, 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
+  // The production server of `npm start` (src/server/serve.ts): Next behind the socket-peer hop.
+  const server = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['src/server/serve.ts', '-p', String(port), '-H', '127.0.0.1'], {
     env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import { TopNav } from '~/components/TopNav';
 import { TRPCReactProvider } from '~/trpc/react';
@@ -9,7 +10,9 @@ export const metadata: Metadata = {
   description: 'The whole customer journey, from first touch to advocacy, in numbers every department shares.',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request: its scripts must carry that request's CSP nonce (src/proxy.ts).
+  await connection();
   return (
     <html lang="en">
       <body>

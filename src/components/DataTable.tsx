@@ -1,9 +1,10 @@
 'use client';
 // A table of plain rows with a format per column, an empty state and "Export CSV" of exactly the
 // rows shown (masked cells written as "masked"). Export is offered only to roles with 'exportCsv';
-// the page passes what the server says the viewer may do.
+// the page passes what the server says the viewer may do. The file comes from POST /api/export,
+// which checks the right again, masks what the role may not see and records the export in the
+// audit log.
 import { useCallback, useState, type ReactNode } from 'react';
-import { toCsv } from '~/lib/csv';
 import type { CellValue, FormatKind } from '~/lib/format';
 import { isMasked } from '~/lib/masked';
 import { EmptyState } from './States';
@@ -47,29 +48,54 @@ function rawValue(value: CellValue | undefined): string {
   return value === null || value === undefined ? '' : String(value);
 }
 
-export function downloadCsv(fileName: string, csv: string): void {
-  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+function download(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
-  link.download = `${fileName}.csv`;
+  link.download = fileName;
   document.body.append(link);
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1_000);
 }
 
+/** Asks the server for the CSV of these rows and saves it; returns what to tell the viewer. */
+export async function exportCsv(name: string, caption: string, columns: readonly Column[], rows: readonly Row[]): Promise<string> {
+  const body = {
+    name,
+    caption,
+    columns: columns.map(({ key, header, format }) => ({ key, header, format })),
+    rows: rows.map((row) => Object.fromEntries(columns.map((column) => [column.key, row[column.key] ?? null]))),
+  };
+  const response = await fetch('/api/export', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) {
+    const answer = (await response.json().catch(() => null)) as { error?: string } | null;
+    return `Export failed: ${answer?.error ?? `HTTP ${response.status}`}`;
+  }
+  download(`${name}.csv`, await response.blob());
+  return `${rows.length} ${rows.length === 1 ? 'row' : 'rows'} exported`;
+}
+
 export function DataTable({ caption, columns, rows, rowKey, canExport, exportName, empty, onSelect, selectLabel, selectedKey, footer }: DataTableProps) {
   const [exported, setExported] = useState<string | null>(null);
-  const exportRows = useCallback(() => {
-    downloadCsv(exportName, toCsv(columns, rows));
-    setExported(`${rows.length} ${rows.length === 1 ? 'row' : 'rows'} exported`);
-  }, [columns, rows, exportName]);
+  const [exporting, setExporting] = useState(false);
+  const exportRows = useCallback(async () => {
+    setExporting(true);
+    setExported(null);
+    try {
+      setExported(await exportCsv(exportName, caption, columns, rows));
+    } catch {
+      setExported('Export failed: the server could not be reached.');
+    } finally {
+      setExporting(false);
+    }
+  }, [columns, rows, exportName, caption]);
 
   return (
     <div className={styles.tableBlock}>
       {canExport ? (
         <div className={styles.tableTools}>
-          <button type="button" className={styles.button} onClick={exportRows} disabled={rows.length === 0} aria-label={`Export CSV: ${caption}`}>
+          <button type="button" className={styles.button} onClick={() => void exportRows()} disabled={rows.length === 0 || exporting} aria-label={`Export CSV: ${caption}`}>
             Export CSV
           </button>
           <span role="status" className={styles.muted}>

@@ -27,7 +27,8 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const queryClient = getQueryClient();
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ transformer: superjson, url: '/api/trpc' })],
+      // The server refuses batches of more than 20 calls (src/server/api/http.ts).
+      links: [httpBatchLink({ transformer: superjson, url: '/api/trpc', maxItems: 20 })],
     }),
   );
   return (

@@ -2,7 +2,7 @@
 export const signInErrors: Record<string, string> = {
   invalid: 'Email or password is wrong.',
   disabled: 'This account is disabled. Ask an administrator.',
-  limited: 'Too many failed attempts. Wait 15 minutes and try again.',
+  limited: 'Too many failed attempts. Wait a little and try again.',
   unknown: 'No active account matches that identity. Ask an administrator to create one.',
   CredentialsSignin: 'Email or password is wrong.',
   SessionRequired: 'Sign in to continue.',
@@ -10,6 +10,12 @@ export const signInErrors: Record<string, string> = {
 
 export function signInErrorMessage(code: string | null | undefined): string | null {
   if (!code) return null;
+  const limited = /^limited:(\d+)$/.exec(code);
+  if (limited) {
+    const seconds = Number(limited[1]);
+    const wait = seconds < 90 ? `${seconds} ${seconds === 1 ? 'second' : 'seconds'}` : `${Math.ceil(seconds / 60)} minutes`;
+    return `Too many failed attempts. Try again in ${wait}.`;
+  }
   return signInErrors[code] ?? 'Sign-in failed. Try again.';
 }
 

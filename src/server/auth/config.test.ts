@@ -48,7 +48,10 @@ describe('sign-in page helpers', () => {
   });
 
   it('names each failure', () => {
-    expect(signInErrorMessage('limited')).toBe('Too many failed attempts. Wait 15 minutes and try again.');
+    expect(signInErrorMessage('limited')).toBe('Too many failed attempts. Wait a little and try again.');
+    expect(signInErrorMessage('limited:1')).toBe('Too many failed attempts. Try again in 1 second.');
+    expect(signInErrorMessage('limited:64')).toBe('Too many failed attempts. Try again in 64 seconds.');
+    expect(signInErrorMessage('limited:512')).toBe('Too many failed attempts. Try again in 9 minutes.');
     expect(signInErrorMessage('something else')).toBe('Sign-in failed. Try again.');
     expect(signInErrorMessage(null)).toBeNull();
   });

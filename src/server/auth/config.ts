@@ -10,8 +10,10 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
 import type { Db } from '~/server/db/client';
 import { audit } from './audit';
-import { clientAddress } from './rateLimit';
+import { clientAddress } from './clientAddress';
+import { deviceCookieName } from './device';
 import { getAuthSecret } from './secret';
+import { readCookie } from './session';
 import { authenticate, findActiveUserByEmail } from './signIn';
 
 export const sessionMaxAgeSeconds = 8 * 3600;
@@ -53,7 +55,24 @@ export function servedOverHttps(requestUrl: string, forwardedProto: string | nul
   return requestUrl.startsWith('https://');
 }
 
-export async function authOptions(db: Db, secure: boolean): Promise<AuthOptions> {
+/** The request headers next-auth hands to `authorize`, as a Headers object. */
+function headersOf(raw: unknown): Headers {
+  const headers = new Headers();
+  if (raw && typeof raw === 'object') {
+    for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+      if (typeof value === 'string') headers.set(name, value);
+      else if (Array.isArray(value)) headers.set(name, value.map(String).join(', '));
+    }
+  }
+  return headers;
+}
+
+export interface SignInHooks {
+  /** called with a fresh known-device token after a successful password sign-in */
+  onDeviceToken?: (token: string) => void;
+}
+
+export async function authOptions(db: Db, secure: boolean, hooks: SignInHooks = {}): Promise<AuthOptions> {
   const oidc = oidcProvider();
   return {
     secret: await getAuthSecret(db),
@@ -69,9 +88,16 @@ export async function authOptions(db: Db, secure: boolean): Promise<AuthOptions>
           const email = credentials?.email ?? '';
           const password = credentials?.password ?? '';
           if (!email || !password) throw new Error('invalid');
-          const result = await authenticate(db, { email, password, address: clientAddress(req.headers ?? {}) });
-          // The message travels to the sign-in page as ?error=<reason>.
-          if (!result.ok) throw new Error(result.reason);
+          const headers = headersOf(req.headers);
+          const result = await authenticate(db, {
+            email,
+            password,
+            address: clientAddress(headers),
+            deviceToken: readCookie(headers, deviceCookieName) ?? null,
+          });
+          // The message travels to the sign-in page as ?error=<reason>[:<seconds to wait>].
+          if (!result.ok) throw new Error(result.reason === 'limited' ? `limited:${result.retryAfterSeconds}` : result.reason);
+          hooks.onDeviceToken?.(result.deviceToken);
           return { id: String(result.user.id), email: result.user.email, name: result.user.name };
         },
       }),

@@ -11,7 +11,10 @@ import { signInFailures, users } from '~/server/db/schema';
 import { createTestDb } from '~/server/db/testing';
 import { ensureDemoUsers } from './demoUsers';
 import { hashPassword } from './passwords';
-import { signInLimits } from './rateLimit';
+import { recentAudit } from './audit';
+import { clientAddress, parseTrustedProxies, withSocketPeer } from './clientAddress';
+import { backOffSeconds, signInLimits } from './rateLimit';
+import { readCookie } from './session';
 import { getAuthSecret } from './secret';
 import { authenticate } from './signIn';
 
@@ -27,13 +30,13 @@ async function account(email: string) {
   return createTestUser(handle.db, { role: 'sales', email, passwordHash: await hashPassword(password) });
 }
 
-const at = (minute: number) => new Date(Date.UTC(2026, 0, 10, 9, minute));
+const sec = (second: number) => new Date(Date.UTC(2026, 0, 10, 9, 0, second));
 
 describe('authenticate', () => {
   it('accepts the right password, whatever the email case', async () => {
     const user = await account('ana@example.com');
     const result = await authenticate(handle.db, { email: ' Ana@Example.com ', password, address: '10.0.0.1' });
-    expect(result).toEqual({ ok: true, user });
+    expect(result).toMatchObject({ ok: true, user });
   });
 
   it('refuses a wrong password and an unknown email alike', async () => {
@@ -51,45 +54,133 @@ describe('authenticate', () => {
     expect(await authenticate(handle.db, { email: 'cy@example.com', password, address: null })).toEqual({ ok: false, reason: 'disabled' });
   });
 
-  it('locks an account after 5 failures in 15 minutes, even with the right password', async () => {
+  it('slows a failing pair by doubling waits, and lets the right password in once the wait is over', async () => {
     await account('dee@example.com');
-    for (let i = 0; i < signInLimits.perAccount; i++) {
-      const r = await authenticate(handle.db, { email: 'dee@example.com', password: 'nope nope', address: `10.1.0.${i}` }, at(i));
-      expect(r).toEqual({ ok: false, reason: 'invalid' });
+    const from = { email: 'dee@example.com', address: '10.1.0.1' };
+    for (let i = 0; i < 4; i++) {
+      expect(await authenticate(handle.db, { ...from, password: 'nope nope' }, sec(i))).toEqual({ ok: false, reason: 'invalid' });
     }
-    expect(await authenticate(handle.db, { email: 'dee@example.com', password, address: '10.1.1.1' }, at(6))).toEqual({
-      ok: false,
-      reason: 'limited',
-    });
-    // 15 minutes after the first failure the oldest one no longer counts.
-    expect((await authenticate(handle.db, { email: 'dee@example.com', password, address: '10.1.1.1' }, at(16))).ok).toBe(true);
+    // 4 failures: 2 s from the last one (at 3 s), before the password is even looked at.
+    expect(await authenticate(handle.db, { ...from, password }, sec(4))).toEqual({ ok: false, reason: 'limited', retryAfterSeconds: 1 });
+    expect((await authenticate(handle.db, { ...from, password }, sec(5))).ok).toBe(true);
+    // The success cleared the pair: the next failure is free again.
+    expect(await authenticate(handle.db, { ...from, password: 'nope nope' }, sec(6))).toEqual({ ok: false, reason: 'invalid' });
+    expect((await authenticate(handle.db, { ...from, password }, sec(6))).ok).toBe(true);
   });
 
-  it('clears the account failures on success, so they do not add up across good sign-ins', async () => {
-    await account('eve@example.com');
-    for (let i = 0; i < signInLimits.perAccount - 1; i++) {
-      await authenticate(handle.db, { email: 'eve@example.com', password: 'nope nope', address: null }, at(20));
+  it('lets the owner sign in from a known device while an attacker keeps failing on the same account', async () => {
+    const owner = await account('owen@example.com');
+    const office = '203.0.113.5';
+    const first = await authenticate(handle.db, { email: 'owen@example.com', password, address: office }, sec(0));
+    if (!first.ok) throw new Error('the first sign-in failed');
+
+    // The attacker sits behind the same address and tries every second for ten minutes; addresses
+    // and the device cookie are read from request headers as the sign-in route reads them.
+    const attacker = { 'x-forwarded-for': office };
+    const ownerHeaders = { 'x-forwarded-for': office, cookie: `other=1; rf-device=${first.deviceToken}` };
+    const outcomes = { invalid: 0, limited: 0 };
+    let ownerSignIns = 0;
+    for (let s = 1; s <= 600; s++) {
+      const result = await authenticate(handle.db, { email: 'owen@example.com', password: `guess ${s}`, address: clientAddress(attacker) }, sec(s));
+      if (result.ok) throw new Error('a guess got in');
+      if (result.reason === 'invalid' || result.reason === 'limited') outcomes[result.reason]++;
+      if (s % 60 === 0) {
+        const device = readCookie(new Headers(ownerHeaders), 'rf-device') ?? null;
+        const signedIn = await authenticate(handle.db, { email: 'owen@example.com', password, address: clientAddress(ownerHeaders), deviceToken: device }, sec(s));
+        expect(signedIn.ok && signedIn.user).toEqual(owner);
+        ownerSignIns++;
+      }
     }
-    expect((await authenticate(handle.db, { email: 'eve@example.com', password, address: null }, at(21))).ok).toBe(true);
-    expect(await authenticate(handle.db, { email: 'eve@example.com', password: 'nope nope', address: null }, at(22))).toEqual({
-      ok: false,
-      reason: 'invalid',
-    });
-    expect((await authenticate(handle.db, { email: 'eve@example.com', password, address: null }, at(23))).ok).toBe(true);
+    expect(ownerSignIns).toBe(10);
+    // Guesses at 1, 2, 3 (free) and 4 s, then after waits of 2, 4, 8, ..., 256 s: at 6, 10, 18, 34,
+    // 66, 130, 258 and 514 s; the next would be at 1,026 s. 12 guesses in ten minutes instead of
+    // 600; every other attempt was refused without looking at the password.
+    expect(outcomes).toEqual({ invalid: 12, limited: 588 });
+    // An unknown device is slowed only by the short account-wide wait: at most 60 s.
+    const elsewhere = await authenticate(handle.db, { email: 'owen@example.com', password, address: '198.51.100.20' }, sec(601));
+    expect(elsewhere.ok || (elsewhere.reason === 'limited' && elsewhere.retryAfterSeconds <= 60)).toBe(true);
+    expect((await authenticate(handle.db, { email: 'owen@example.com', password, address: '198.51.100.20' }, sec(601 + 60))).ok).toBe(true);
+
+    const throttled = (await recentAudit(handle.db, 1000)).filter((e) => e.action === 'auth.throttled' && (e.details as { email?: string }).email === 'owen@example.com');
+    expect(throttled.length).toBe(588);
+    expect(throttled[0]?.details).toMatchObject({ address: office, knownDevice: false, scope: 'pair' });
   });
 
-  it('limits an address after 20 failures across accounts', async () => {
+  it('does not let a spoofed X-Forwarded-For reset the limit', async () => {
+    await account('sid@example.com');
+    const saved = process.env.TRUSTED_PROXIES;
+    try {
+      for (const [trusted, tail] of [[undefined, '198.51.100.7'], ['10.0.0.0/8, ::1', '198.51.100.7, 10.0.0.2, ::1']] as const) {
+        if (trusted === undefined) delete process.env.TRUSTED_PROXIES;
+        else process.env.TRUSTED_PROXIES = trusted;
+        await handle.db.delete(signInFailures);
+        const results: string[] = [];
+        for (let i = 0; i < 6; i++) {
+          // Each attempt claims a new address; the hops the client cannot write stay the same.
+          const headers = new Headers({ 'x-forwarded-for': `192.0.2.${i}, 172.16.0.${i}, ${tail}` });
+          expect(clientAddress(headers)).toBe('198.51.100.7');
+          const result = await authenticate(handle.db, { email: 'sid@example.com', password: 'nope nope', address: clientAddress(headers) }, sec(100));
+          results.push(result.ok ? 'ok' : result.reason);
+        }
+        expect(results).toEqual(['invalid', 'invalid', 'invalid', 'invalid', 'limited', 'limited']);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TRUSTED_PROXIES;
+      else process.env.TRUSTED_PROXIES = saved;
+    }
+  });
+
+  it('slows an address spraying many accounts, but not a known device behind it', async () => {
     await account('fay@example.com');
-    for (let i = 0; i < signInLimits.perAddress; i++) {
-      await authenticate(handle.db, { email: `guess${i}@example.com`, password: 'nope nope', address: '192.0.2.7' }, at(30));
+    const fay = await authenticate(handle.db, { email: 'fay@example.com', password, address: '192.0.2.99' }, sec(200));
+    if (!fay.ok) throw new Error('the first sign-in failed');
+    for (let i = 0; i < signInLimits.address.free + 1; i++) {
+      await authenticate(handle.db, { email: `guess${i}@example.com`, password: 'nope nope', address: '192.0.2.7' }, sec(200));
     }
-    expect(await authenticate(handle.db, { email: 'fay@example.com', password, address: '192.0.2.7' }, at(31))).toEqual({
+    expect(await authenticate(handle.db, { email: 'fay@example.com', password, address: '192.0.2.7' }, sec(201))).toEqual({
       ok: false,
       reason: 'limited',
+      retryAfterSeconds: 1,
     });
-    expect((await authenticate(handle.db, { email: 'fay@example.com', password, address: '192.0.2.8' }, at(31))).ok).toBe(true);
-    const rows = await handle.db.select().from(signInFailures).where(eq(signInFailures.subject, '192.0.2.7'));
-    expect(rows.length).toBe(20);
+    expect((await authenticate(handle.db, { email: 'fay@example.com', password, address: '192.0.2.7', deviceToken: fay.deviceToken }, sec(201))).ok).toBe(true);
+    expect((await authenticate(handle.db, { email: 'fay@example.com', password, address: '192.0.2.8' }, sec(201))).ok).toBe(true);
+    // A device token is worth nothing for another account, or once tampered with.
+    expect(await authenticate(handle.db, { email: 'guess0@example.com', password, address: '192.0.2.7', deviceToken: fay.deviceToken }, sec(201))).toMatchObject({
+      reason: 'limited',
+    });
+    expect(await authenticate(handle.db, { email: 'fay@example.com', password, address: '192.0.2.7', deviceToken: `${fay.deviceToken}x` }, sec(201))).toMatchObject({
+      reason: 'limited',
+    });
+  });
+});
+
+describe('backOffSeconds', () => {
+  it('is free up to the free failures, then doubles up to the cap', () => {
+    expect([0, 3, 4, 5, 6, 12, 13, 40].map((n) => backOffSeconds(signInLimits.pair, n))).toEqual([0, 0, 2, 4, 8, 512, 900, 900]);
+    expect([10, 11, 14, 15, 100].map((n) => backOffSeconds(signInLimits.account, n))).toEqual([0, 2, 16, 32, 60]);
+  });
+});
+
+describe('client address', () => {
+  it('takes the rightmost hop that is not a trusted proxy', () => {
+    const none = parseTrustedProxies(undefined);
+    const proxies = parseTrustedProxies('10.0.0.0/8, 2001:db8::/32, 127.0.0.1');
+    const xff = (value: string) => new Headers({ 'x-forwarded-for': value });
+    expect(clientAddress(xff('1.1.1.1, 203.0.113.9'), none)).toBe('203.0.113.9');
+    expect(clientAddress(xff('1.1.1.1, 203.0.113.9, 10.2.3.4, ::ffff:127.0.0.1'), proxies)).toBe('203.0.113.9');
+    expect(clientAddress(xff('203.0.113.9, 2001:db8::5'), proxies)).toBe('203.0.113.9');
+    expect(clientAddress(xff('10.0.0.1, 10.0.0.2'), proxies)).toBe('10.0.0.1');
+    expect(clientAddress(xff('1.1.1.1, unknown, 10.0.0.2'), proxies)).toBeNull();
+    expect(clientAddress({ 'x-forwarded-for': '[2001:db8:1::7]:443, 10.0.0.9' }, proxies)).toBe('2001:db8:1::7');
+    expect(clientAddress(new Headers(), proxies)).toBeNull();
+    expect(() => parseTrustedProxies('10.0.0.0/33')).toThrow("TRUSTED_PROXIES: '10.0.0.0/33' is not an IP address or CIDR range");
+    expect(() => parseTrustedProxies('proxy.internal')).toThrow('TRUSTED_PROXIES');
+  });
+
+  it('is appended by the app server after whatever the client sent', () => {
+    expect(withSocketPeer('6.6.6.6', '::ffff:127.0.0.1')).toBe('6.6.6.6, ::ffff:127.0.0.1');
+    expect(withSocketPeer(undefined, '192.0.2.1')).toBe('192.0.2.1');
+    expect(clientAddress({ 'x-forwarded-for': withSocketPeer('6.6.6.6', '::ffff:127.0.0.1') }, parseTrustedProxies(''))).toBe('127.0.0.1');
   });
 });
 

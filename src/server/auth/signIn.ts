@@ -1,20 +1,45 @@
-// Checks an email and password against `users`, with throttling. The answer does not tell a wrong
-// email from a wrong password; a disabled account is only named once the password was right.
+// Checks an email and password against `users`, with throttling (rateLimit.ts). The answer does
+// not tell a wrong email from a wrong password; a disabled account is only named once the password
+// was right. A throttled attempt is refused before the password is looked at, and audited.
 import type { Db } from '~/server/db/client';
+import { audit } from './audit';
+import { issueDeviceToken, knownDevice } from './device';
 import { unmatchableHash, verifyPassword } from './passwords';
-import { clearAccountFailures, isSignInLimited, recordSignInFailure } from './rateLimit';
+import { clearPairFailures, recordSignInFailure, signInThrottle, type Attempt } from './rateLimit';
+import { getAuthSecret } from './secret';
 import { activeSessionUser, findUserByEmail, isRole, type SessionUser } from './users';
 
-export type SignInResult = { ok: true; user: SessionUser } | { ok: false; reason: 'invalid' | 'disabled' | 'limited' };
+export type SignInResult =
+  | { ok: true; user: SessionUser; /** a fresh known-device token for the browser */ deviceToken: string }
+  | { ok: false; reason: 'invalid' | 'disabled' }
+  | { ok: false; reason: 'limited'; retryAfterSeconds: number };
 
-export async function authenticate(
-  db: Db,
-  input: { email: string; password: string; address: string | null },
-  now = new Date(),
-): Promise<SignInResult> {
+export interface SignInInput {
+  email: string;
+  password: string;
+  /** the client address (clientAddress()), null when unknown */
+  address: string | null;
+  /** the known-device cookie the browser sent, if any */
+  deviceToken?: string | null;
+}
+
+export async function authenticate(db: Db, input: SignInInput, now = new Date()): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase();
-  const attempt = { email, address: input.address };
-  if (await isSignInLimited(db, attempt, now)) return { ok: false, reason: 'limited' };
+  const secret = await getAuthSecret(db);
+  const device = knownDevice(secret, email, input.deviceToken, now);
+  const attempt: Attempt = { email, address: input.address, device };
+  const throttle = await signInThrottle(db, attempt, now);
+  if (throttle) {
+    await audit(db, null, 'auth.throttled', {
+      email,
+      address: input.address,
+      knownDevice: device !== null,
+      scope: throttle.scope,
+      failures: throttle.failures,
+      retryAfterSeconds: throttle.retryAfterSeconds,
+    });
+    return { ok: false, reason: 'limited', retryAfterSeconds: throttle.retryAfterSeconds };
+  }
 
   const row = await findUserByEmail(db, email);
   const matches = await verifyPassword(input.password, row?.passwordHash ?? unmatchableHash);
@@ -24,8 +49,8 @@ export async function authenticate(
   }
   const user = activeSessionUser(row);
   if (!user) return { ok: false, reason: 'disabled' };
-  await clearAccountFailures(db, email, now);
-  return { ok: true, user };
+  await clearPairFailures(db, attempt);
+  return { ok: true, user, deviceToken: issueDeviceToken(secret, email, now, device ?? undefined) };
 }
 
 /** The active user with this email, for a sign-in through the identity provider. */

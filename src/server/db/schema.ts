@@ -76,7 +76,7 @@ export const signInFailures = pgTable(
   'sign_in_failures',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    /** 'account' (lower-cased email) or 'address' (client IP) */
+    /** 'pair' ("<email> address:<ip>" or "<email> device:<id>"), 'account' (lower-cased email) or 'address' (client IP) */
     scope: text('scope').notNull(),
     subject: text('subject').notNull(),
     at: ts('at').notNull().defaultNow(),

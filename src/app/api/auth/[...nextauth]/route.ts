@@ -1,6 +1,7 @@
 import NextAuth from 'next-auth';
 import type { NextRequest } from 'next/server';
 import { authOptions, servedOverHttps } from '~/server/auth/config';
+import { deviceCookie } from '~/server/auth/device';
 import { getDb } from '~/server/db/client';
 
 // Without NEXTAUTH_URL the site's own address comes from the request (the embedded demo); set
@@ -11,7 +12,12 @@ type RouteContext = { params: Promise<{ nextauth: string[] }> };
 
 async function handler(req: NextRequest, context: RouteContext): Promise<Response> {
   const secure = servedOverHttps(req.url, req.headers.get('x-forwarded-proto'));
-  return NextAuth(req, context, await authOptions(await getDb(), secure)) as Promise<Response>;
+  let deviceToken: string | null = null;
+  const options = await authOptions(await getDb(), secure, { onDeviceToken: (token) => (deviceToken = token) });
+  const response = (await NextAuth(req, context, options)) as Response;
+  // A successful password sign-in marks this browser as a known device of the account.
+  if (deviceToken) response.headers.append('set-cookie', deviceCookie(deviceToken, secure));
+  return response;
 }
 
 export { handler as GET, handler as POST };

@@ -1,0 +1,3 @@
+import { handleCsvExport } from '~/server/export/csvExport';
+
+export const POST = (req: Request) => handleCsvExport(req);
