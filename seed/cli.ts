@@ -6,6 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openDb } from '~/server/db/client';
 import { progressWriter } from '~/lib/progress';
+import { retryWhileUnreachable, runCli } from '~/server/db/retry';
 import { generateDemo, type DemoOptions } from './generate';
 import { importOlist } from './olist';
 import { seedDemo } from './seed';
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
   }
   if (out) return writeNdjson(out, demo);
 
-  const handle = await openDb({ url: process.env.DATABASE_URL || undefined });
+  const handle = await retryWhileUnreachable(() => openDb({ url: process.env.DATABASE_URL || undefined }), { what: 'open the database' });
   try {
     if (olist) {
       const started = performance.now();
@@ -116,4 +117,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+await runCli(main);

@@ -7,6 +7,7 @@ import { departments, type Department } from '~/server/ingest/catalogue';
 import { createApiKey } from '~/server/ingest/apiKeys';
 import { ingestEvents } from '~/server/ingest/ingest';
 import { applyPending } from '~/server/projector/projector';
+import { retryWhileUnreachable } from '~/server/db/retry';
 import { generateDemo, resolveOptions, type DemoOptions } from './generate';
 
 export function demoKeyName(department: Department): string {
@@ -76,18 +77,22 @@ export async function seedDemo(
     byDepartment: { marketing: 0, sales: 0, operations: 0, service: 0 },
   };
   const apply = async () => {
-    await applyPending(db, {
+    await retryWhileUnreachable(() => applyPending(db, {
       chunkSize: SEED_CHUNK_SIZE,
       onChunk: (chunk) => {
         summary.applied += chunk.events;
         summary.elapsedMs = performance.now() - started;
         onProgress?.(summary);
       },
-    });
+    }), { what: 'apply the stored events' });
   };
   let sinceApply = 0;
   for (const batch of generateDemo(resolved)) {
-    const result = await ingestEvents(db, { apiKeyId: keys[batch.department], department: batch.department }, batch.events);
+    // A batch cut off by a database restart is sent again: its ids make the retry harmless.
+    const result = await retryWhileUnreachable(
+      () => ingestEvents(db, { apiKeyId: keys[batch.department], department: batch.department }, batch.events),
+      { what: 'store a batch of the demo' },
+    );
     sinceApply += batch.events.length;
     if (sinceApply >= APPLY_EVERY_EVENTS) {
       await apply();
