@@ -198,7 +198,7 @@ const atStakeTicketCategories: Record<string, number> = { bug: 4, integration: 3
 const atStakeTicketPriorities: Record<string, number> = { urgent: 1, high: 3, normal: 3, low: 1 };
 const churnReasons: Record<string, number> = { price: 3, 'moved to competitor': 3, 'went out of business': 1, 'low usage': 3, 'poor support': 1 };
 const advocacyKinds = { referral: 5, review: 4, case_study: 1.5 } as const;
-const lookalikeDisqualifyReasons: Record<string, number> = { 'wrong company size': 5, 'no need': 3, 'student or job seeker': 2, 'no budget': 2 };
+const lookalikeDisqualifyReasons: Record<string, number> = { 'wrong company size': 7, 'student or job seeker': 3, 'no need': 2, 'no budget': 1 };
 const pageUrls = ['/', '/pricing', '/product', '/customers', '/blog/revenue-funnels', '/demo', '/integrations', '/security'];
 
 // ---------------------------------------------------------------------------------------------
@@ -483,7 +483,7 @@ function generateAccount(out: Batcher, rng: Random, plan: AccountPlan): void {
 
     const source = rng.weighted(leadSourceWeights);
     const profile = channels[source];
-    const lookalike = source === 'social' && createdAt >= plan.lookalike.start && rng.chance(0.65);
+    const lookalike = source === 'social' && createdAt >= plan.lookalike.start && rng.chance(0.8);
     const campaignId = lookalike ? plan.lookalike.id : campaignFor(source, createdAt);
 
     // Anonymous visits before the form fill, tied to the lead by its anonymousId.
@@ -528,7 +528,7 @@ function generateAccount(out: Batcher, rng: Random, plan: AccountPlan): void {
     }
 
     const decidedAt = (reachedAt ?? createdAt) + rng.logNormal(6, 0.7) * DAY;
-    const qualifyRate = lookalike ? 0.03 : reachedAt === null ? profile.qualifyRate * 0.25 : profile.qualifyRate;
+    const qualifyRate = lookalike ? 0.02 : reachedAt === null ? profile.qualifyRate * 0.25 : profile.qualifyRate;
     const disqualifyShare = lookalike ? 0.9 : 0.55;
     const verdict = rng.next();
     const isUpsell = state.customerSince !== null && state.customerSince < createdAt;
@@ -575,7 +575,7 @@ function generateAccount(out: Batcher, rng: Random, plan: AccountPlan): void {
     const opportunityId = `opp-${plan.accountNo}-${++opportunityNo}`;
     const amountCents = Math.round(baseRevenue * (1 + 0.08 * rng.next()) / 100) * 100;
     out.emit(id(), 'opportunity.created', renewalOpenedAt, { opportunityId, accountId, contactId: primary, amountCents, dealType: 'renewal', stage: 'proposal' });
-    out.emit(id(), 'opportunity.updated', Math.min(end, renewalOpenedAt + rng.int(1, 10) * DAY), {
+    out.emit(id(), 'opportunity.updated', Math.min(end - HOUR, renewalOpenedAt + rng.int(1, 10) * DAY), {
       opportunityId, stage: 'negotiation', amountCents, expectedCloseAt: new Date(due).toISOString(),
     });
     state.openAtEnd++;

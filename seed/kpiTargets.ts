@@ -1,8 +1,10 @@
 // Demo KPI targets: three for every department, one on track, one at risk and one off track when
 // the demo is first looked at, and a revenue number marketing signs up for with sales. Each target
 // is aimed from the pace its period has at that moment, so the mix holds for whatever demo was
-// loaded; a period barely begun (under a fifth elapsed) gives way to the one before it, whose
-// figures are final.
+// loaded; a period barely begun (under a fifth elapsed) gives way to the one before it. The demo
+// data stops at its anchor, so a running period's sums and SLA shares only fall as time passes:
+// the targets aimed at risk (a narrow band) are set on a figure that no longer moves, a cohort
+// rate or the last complete period.
 import { sql } from 'drizzle-orm';
 import { one, type Db } from '~/server/db/client';
 import type { Department } from '~/server/ingest/catalogue';
@@ -17,6 +19,8 @@ interface DemoTarget {
   periodKind: PeriodKind;
   /** the status the target is aimed at */
   status: DemoStatus;
+  /** 'last': the last complete period rather than the current one */
+  period?: 'last';
   /** used when the period has no value yet */
   fallback: number;
   /** a quality standard, its minimum set just under the period's actual (met) */
@@ -39,29 +43,32 @@ export const demoTargets: DemoTarget[] = [
     name: 'New revenue (shared: marketing signs up for the sales number)', metric: 'won_revenue', periodKind: 'quarter', status: 'on_track',
     fallback: 50_000_000, budgetCents: 15_000_000, accountable: 'sales', responsible: ['marketing'], informed: ['operations'],
   },
-  { name: 'Speed to lead', metric: 'follow_up_within_sla', periodKind: 'month', status: 'at_risk', fallback: 0.85, accountable: 'sales', informed: ['marketing'] },
+  { name: 'Speed to lead', metric: 'follow_up_within_sla', periodKind: 'month', status: 'at_risk', period: 'last', fallback: 0.85, accountable: 'sales', informed: ['marketing'] },
   { name: 'Won deals', metric: 'won_deals', periodKind: 'quarter', status: 'off_track', fallback: 40, accountable: 'sales', responsible: ['marketing'], informed: ['operations', 'service'] },
   {
     name: 'Onboarding starts', metric: 'onboarding_starts', periodKind: 'month', status: 'on_track', fallback: 15, quality: 'onboarding_within_sla',
     accountable: 'operations', consulted: ['sales'],
   },
-  { name: 'Renewal revenue', metric: 'renewal_revenue', periodKind: 'quarter', status: 'at_risk', fallback: 20_000_000, accountable: 'operations', responsible: ['service'], informed: ['sales'] },
+  { name: 'Renewal revenue', metric: 'renewal_revenue', periodKind: 'quarter', status: 'at_risk', period: 'last', fallback: 20_000_000, accountable: 'operations', responsible: ['service'], informed: ['sales'] },
   { name: 'Onboardings started within SLA', metric: 'onboarding_within_sla', periodKind: 'month', status: 'off_track', fallback: 0.9, accountable: 'operations', informed: ['sales'] },
   {
     name: 'Tickets resolved within SLA, quarter', metric: 'tickets_resolved_within_sla', periodKind: 'quarter', status: 'on_track', fallback: 0.85,
     accountable: 'service', informed: ['operations'],
   },
   {
-    name: 'Tickets resolved within SLA', metric: 'tickets_resolved_within_sla', periodKind: 'month', status: 'at_risk', fallback: 0.85,
+    name: 'Tickets resolved within SLA', metric: 'tickets_resolved_within_sla', periodKind: 'month', status: 'at_risk', period: 'last', fallback: 0.85,
     budgetCents: 1_200_000, accountable: 'service', informed: ['operations', 'sales'],
   },
   { name: 'Expansion revenue', metric: 'expansion_revenue', periodKind: 'quarter', status: 'off_track', fallback: 5_000_000, accountable: 'service', responsible: ['operations'], consulted: ['sales'] },
 ];
 
-/** The period a demo target is set for at `asOf`: the current one, or the last while it has barely begun. */
-export function demoPeriod(kind: PeriodKind, asOf: Date): Period {
+/**
+ * The period a demo target is set for at `asOf`: the current one, or the last while the current
+ * has barely begun; with 'last', the last complete one.
+ */
+export function demoPeriod(kind: PeriodKind, asOf: Date, which: 'current' | 'last' = 'current'): Period {
   const current = periodContaining(kind, asOf);
-  if (elapsedFraction(current, asOf) >= 0.2) return current;
+  if (which === 'current' && elapsedFraction(current, asOf) >= 0.2) return current;
   return periodContaining(kind, new Date(current.start.getTime() - 1));
 }
 
@@ -71,14 +78,15 @@ const hundredthsDown = (value: number) => Math.floor(value * 100 + 1e-9) / 100;
 
 /**
  * The target that puts a projection (the period-end value at the current pace; a rate is its own
- * projection) at the wanted status: on track below it, at risk at 95% (a rate 95%, at most 0.99),
- * off track at 70% (a rate 75%). Rates are whole percentages, money whole dollars, counts whole.
+ * projection) at the wanted status: on track at 80% of it (a rate 90%), at risk at 95% (a rate
+ * too, at most 0.99), off track at 70% (a rate 75%). Rates are whole percentages, money whole
+ * dollars, counts whole (a small count may round out of the at-risk band).
  */
 export function aimTarget(metric: KpiMetric, status: DemoStatus, projection: number | null, fallback: number): number {
   if (projection === null || projection <= 0) return fallback;
   const unit = kpiMetricInfo[metric].unit;
   if (unit === 'fraction') {
-    if (status === 'on_track') return Math.max(0.01, hundredthsDown(projection - 0.05));
+    if (status === 'on_track') return Math.max(0.01, hundredthsDown(projection * 0.9));
     return Math.min(0.99, hundredthsUp(projection / (status === 'at_risk' ? 0.95 : 0.75)));
   }
   const scaled = projection * (status === 'on_track' ? 0.8 : status === 'at_risk' ? 1 / 0.95 : 1 / 0.7);
@@ -91,7 +99,7 @@ export async function seedKpiTargets(db: Db, asOf: Date): Promise<number> {
   const existing = await one<{ n: number }>(db, sql`select count(*)::int as n from kpi_targets`);
   if (Number(existing.n) > 0) return 0;
   for (const target of demoTargets) {
-    const period = demoPeriod(target.periodKind, asOf);
+    const period = demoPeriod(target.periodKind, asOf, target.period ?? 'current');
     const elapsed = elapsedFraction(period, asOf);
     const range = { from: period.start.toISOString(), to: (elapsed >= 1 ? period.end : asOf).toISOString() };
     const actual = await kpiActual(db, target.metric, range, {});
