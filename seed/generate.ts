@@ -576,7 +576,7 @@ function generateAccount(out: Batcher, rng: Random, plan: AccountPlan): void {
     const amountCents = Math.round(baseRevenue * (1 + 0.08 * rng.next()) / 100) * 100;
     out.emit(id(), 'opportunity.created', renewalOpenedAt, { opportunityId, accountId, contactId: primary, amountCents, dealType: 'renewal', stage: 'proposal' });
     out.emit(id(), 'opportunity.updated', Math.min(end - HOUR, renewalOpenedAt + rng.int(1, 10) * DAY), {
-      opportunityId, stage: 'negotiation', amountCents, expectedCloseAt: new Date(due).toISOString(),
+      opportunityId, stage: 'negotiation', amountCents, expectedCloseAt: new Date(startOfDay(due)).toISOString(),
     });
     state.openAtEnd++;
   }
