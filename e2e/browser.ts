@@ -35,3 +35,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** The 12 months up to the demo's anchor: as a custom-range query string (last day inclusive) and as a [from, to) range. */
+export function demoYear(): { yearQuery: string; year: { from: string; to: string } } {
+  const anchor = new Date(`${inject('demoAnchor')}T00:00:00Z`);
+  const from = new Date(Date.UTC(anchor.getUTCFullYear() - 1, anchor.getUTCMonth(), anchor.getUTCDate()));
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  const lastDay = day(new Date(anchor.getTime() - 86_400_000));
+  return { yearQuery: `range=custom&from=${day(from)}&to=${lastDay}`, year: { from: day(from), to: day(anchor) } };
+}

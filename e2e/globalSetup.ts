@@ -10,12 +10,15 @@ import type { TestProject } from 'vitest/node';
 import { ensureDemoUsers } from '~/server/auth/demoUsers';
 import { openDb } from '~/server/db/client';
 import { stageCounts, type StageCount } from '~/server/metrics/funnel';
+import { seedDemoDashboard } from '../seed/dashboards';
+import { todayUtc } from '../seed/generate';
 import { seedKpiTargets } from '../seed/kpiTargets';
 import { seedDemo } from '../seed/seed';
 
 // E2E_DIST_DIR lets a run use its own build folder beside another run's.
 export const e2eDistDir = process.env.E2E_DIST_DIR || '.next-e2e';
-export const e2eDemo = { leads: 300, seed: 42, anchor: new Date('2026-01-01T00:00:00Z') };
+/** The browser tests' demo ends at the start of the test run's day (UTC), so every page shows current data. */
+export const e2eDemo = { leads: 300, seed: 42, anchor: todayUtc() };
 const e2ePassword = 'e2e-demo-password';
 
 declare module 'vitest' {
@@ -26,6 +29,8 @@ declare module 'vitest' {
     demoPassword: string;
     /** the seven stage counts, read from the database before the server started */
     stageCounts: StageCount[];
+    /** the demo's anchor, YYYY-MM-DD: no event after its midnight (UTC) */
+    demoAnchor: string;
   }
 }
 
@@ -104,8 +109,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     process.env.DEMO_PASSWORD = e2ePassword;
     await ensureDemoUsers(handle.db, () => {});
     await seedDemo(handle.db, e2eDemo);
-    // What first start gives a new install besides the events: the demo KPI targets.
-    await seedKpiTargets(handle.db, new Date(e2eDemo.anchor.getTime() - 12 * 3_600_000));
+    // What first start gives a new install besides the events: the demo KPI targets and dashboard.
+    await seedKpiTargets(handle.db, new Date());
+    await seedDemoDashboard(handle.db);
     counts = await stageCounts(handle.db);
   } finally {
     await handle.close();
@@ -144,5 +150,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('baseUrl', baseUrl);
   project.provide('demoPassword', e2ePassword);
   project.provide('stageCounts', counts);
+  project.provide('demoAnchor', e2eDemo.anchor.toISOString().slice(0, 10));
   return teardown;
 }

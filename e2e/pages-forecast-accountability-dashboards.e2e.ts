@@ -6,12 +6,12 @@ import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '~/server/auth/rights';
-import { launchBrowser, screenshot, signIn, url } from './browser';
+import { demoYear, launchBrowser, screenshot, signIn, url } from './browser';
 import { raw, tableRows, type Masked } from './tables';
 import { trpcQuery } from './trpcHttp';
 
-const yearQuery = 'range=custom&from=2025-01-01&to=2025-12-31';
-const year = { from: '2025-01-01', to: '2026-01-01' };
+// The 12 months up to the e2e demo's anchor (the run's day).
+const { yearQuery, year } = demoYear();
 
 interface Forecast {
   weeks: { week: string; expectedWins: number; expectedStarts: number; capacity: number | null }[];

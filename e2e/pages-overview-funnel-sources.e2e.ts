@@ -6,12 +6,11 @@ import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '~/server/auth/rights';
-import { launchBrowser, screenshot, signIn, url } from './browser';
+import { demoYear, launchBrowser, screenshot, signIn, url } from './browser';
 import { trpcMutation, trpcQuery } from './trpcHttp';
 
-// The e2e demo ends on 2026-01-01; 2025 holds a full year of it.
-const yearQuery = 'range=custom&from=2025-01-01&to=2025-12-31';
-const year = { from: '2025-01-01', to: '2026-01-01' };
+// The 12 months up to the e2e demo's anchor (the run's day).
+const { yearQuery, year } = demoYear();
 
 type Masked = { masked: true };
 type Money = number | Masked;

@@ -133,7 +133,10 @@ describe('generateDemo', () => {
       }
       byType.set(e.data.dealType, t);
     }
-    expect([...byType.keys()].sort()).toEqual(['new_business', 'partner', 'upsell']);
+    expect([...byType.keys()].sort()).toEqual(['new_business', 'partner', 'renewal', 'upsell']);
+    // Renewal deals are the renewals coming due after the anchor: all still open.
+    expect(byType.get('renewal')).toMatchObject({ won: 0, lost: 0 });
+    expect(byType.get('renewal')!.open).toBeGreaterThan(0);
     const winRate = (t: string) => byType.get(t)!.won / (byType.get(t)!.won + byType.get(t)!.lost);
     const medianCycle = (t: string) => {
       const c = [...byType.get(t)!.cycles].sort((a, b) => a - b);

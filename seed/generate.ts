@@ -161,16 +161,44 @@ const lastNames = [
 ];
 const companyStems = [
   'North', 'Blue', 'Iron', 'Silver', 'Bright', 'Green', 'Swift', 'Clear', 'Stone', 'Sun', 'Oak', 'River', 'Peak', 'Nova',
-  'Atlas', 'Cedar', 'Harbor', 'Maple', 'Orbit', 'Pine', 'Quartz', 'Summit', 'Tide', 'Vertex',
+  'Atlas', 'Cedar', 'Harbor', 'Maple', 'Orbit', 'Pine', 'Quartz', 'Summit', 'Tide', 'Vertex', 'Amber', 'Birch', 'Coral',
+  'Delta', 'Ember', 'Falcon', 'Granite', 'Helix', 'Indigo', 'Juniper', 'Lumen', 'Meadow',
 ];
-const companyTails = ['works', 'logic', 'field', 'labs', 'bridge', 'point', 'stack', 'wave', 'line', 'forge', 'path', 'gate'];
+const companyTails = [
+  'works', 'logic', 'field', 'labs', 'bridge', 'point', 'stack', 'wave', 'line', 'forge', 'path', 'gate', 'craft', 'ware',
+  'hub', 'mark', 'shore', 'vale', 'crest', 'port', 'view', 'scope', 'loop', 'grid',
+];
+const companyTrades = [
+  'Analytics', 'Systems', 'Logistics', 'Health', 'Energy', 'Media', 'Capital', 'Robotics', 'Foods', 'Retail', 'Software',
+  'Mobility', 'Insurance', 'Studios', 'Materials', 'Telecom', 'Partners', 'Pharma', 'Travel', 'Security',
+];
 const companySuffixes = ['Ltd', 'GmbH', 'Inc', 'SA', 'BV', 'Group', 'Co'];
+/** Stem x tail x trade names, each given to one account before any repeats with a number. */
+const companyNameSpace = companyStems.length * companyTails.length * companyTrades.length;
+// Coprime with the name space (2^7 x 3^3 x 5): stepping by it visits every name once per round.
+const companyNameStep = 7919;
+
+/** The company name of an account: unique per account number within one demo. */
+export function companyName(accountNo: number, seed: number, suffix: string): string {
+  const index = accountNo - 1;
+  const round = Math.floor(index / companyNameSpace);
+  const offset = ((seed % companyNameSpace) + companyNameSpace) % companyNameSpace;
+  let position = (((index % companyNameSpace) * companyNameStep) % companyNameSpace + offset) % companyNameSpace;
+  const trade = companyTrades[position % companyTrades.length]!;
+  position = Math.floor(position / companyTrades.length);
+  const tail = companyTails[position % companyTails.length]!;
+  const stem = companyStems[Math.floor(position / companyTails.length)]!;
+  return `${stem}${tail} ${trade}${round > 0 ? ` ${round + 1}` : ''} ${suffix}`;
+}
 const salesReps = Array.from({ length: 14 }, (_, i) => `rep-${String(i + 1).padStart(2, '0')}`);
 const followUpActivities: Record<string, number> = { call: 5, email: 4, meeting: 1, linkedin: 1 };
 const ticketCategories: Record<string, number> = { how_to: 5, bug: 3, billing: 2, access: 2, integration: 2, feature_request: 1 };
 const ticketPriorities: Record<string, number> = { low: 3, normal: 6, high: 2, urgent: 1 };
+const atStakeTicketCategories: Record<string, number> = { bug: 4, integration: 3, access: 2, billing: 2, how_to: 1 };
+const atStakeTicketPriorities: Record<string, number> = { urgent: 1, high: 3, normal: 3, low: 1 };
 const churnReasons: Record<string, number> = { price: 3, 'moved to competitor': 3, 'went out of business': 1, 'low usage': 3, 'poor support': 1 };
 const advocacyKinds = { referral: 5, review: 4, case_study: 1.5 } as const;
+const lookalikeDisqualifyReasons: Record<string, number> = { 'wrong company size': 7, 'student or job seeker': 3, 'no need': 2, 'no budget': 1 };
 const pageUrls = ['/', '/pricing', '/product', '/customers', '/blog/revenue-funnels', '/demo', '/integrations', '/security'];
 
 // ---------------------------------------------------------------------------------------------
@@ -240,13 +268,14 @@ export function* generateDemo(options: DemoOptions = {}): Generator<DemoBatch> {
   const out = new Batcher(end);
 
   const campaigns = yield* generateCampaigns(out, new Random(mixSeed(seed, 1)), start, end, scale);
+  const lookalike = yield* generateLookalikeCampaign(out, new Random(mixSeed(seed, 4)), end, scale);
   yield* generateCapacity(out, new Random(mixSeed(seed, 2)), start, end, leads / ((end - start) / (7 * DAY)));
 
   let made = 0;
   for (let accountNo = 1; made < leads; accountNo++) {
     const rng = new Random(mixSeed(seed, 3, accountNo));
     const contacts = Math.min(leads - made, 1 + Math.min(5, Math.floor(rng.exponential(0.75))));
-    generateAccount(out, rng, { accountNo, firstContact: made + 1, contacts, start, end, campaigns });
+    generateAccount(out, rng, { accountNo, seed, firstContact: made + 1, contacts, start, end, campaigns, lookalike });
     made += contacts;
     yield* out.full();
   }
@@ -310,18 +339,51 @@ function* generateCampaigns(out: Batcher, rng: Random, start: number, end: numbe
   return campaigns;
 }
 
+/** Days before the anchor since which social leads come mostly from the lookalike campaign. */
+const LOOKALIKE_DAYS = 120;
+
+/**
+ * A social campaign of the last four months that buys lookalike audiences: it spends every day,
+ * and its leads are the wrong companies, so social's lead quality drops and the campaign wins nothing.
+ */
+function* generateLookalikeCampaign(out: Batcher, rng: Random, end: number, scale: number): Generator<DemoBatch, Campaign> {
+  const campaign: Campaign = { id: 'cmp-social-lookalike', channel: 'social', start: startOfDay(end - LOOKALIKE_DAYS * DAY), end: end + 60 * DAY };
+  const weekly = channels.social.weeklySpendCents * scale * 1.4;
+  let eventNo = 0;
+  const eventId = () => `ev-cmp-lookalike-${String(++eventNo).padStart(4, '0')}`;
+  out.emit(eventId(), 'campaign.upserted', campaign.start, {
+    campaignId: campaign.id, name: 'social: Lookalike audiences', channel: 'social', budgetCents: Math.round(weekly * 26),
+  });
+  for (let at = campaign.start; at < end; at += DAY) {
+    const weekday = new Date(at).getUTCDay();
+    const dayFactor = (weekday === 0 || weekday === 6 ? 0.55 : 1.15) / 7;
+    out.emit(eventId(), 'campaign.spend', at + 23 * HOUR, { campaignId: campaign.id, amountCents: Math.round(weekly * dayFactor * (0.75 + 0.5 * rng.next())), date: day(at) });
+  }
+  yield* out.full();
+  return campaign;
+}
+
+/**
+ * How the weeks after the anchor are planned against the usual demand: a holiday week and a short
+ * team leave well under it, a hiring push and a contractor week well over it.
+ */
+const plannedCapacity = [1.05, 0.5, 1.6, 0.55, 1.45, 1.1, 1, 0.6, 1.5, 0.95, 1, 0.7];
+
 /** Onboarding slots per ISO week, planned ahead: the past, and the 12 weeks after the anchor. */
 function* generateCapacity(out: Batcher, rng: Random, start: number, end: number, leadsPerWeek: number): Generator<DemoBatch> {
   const expectedStarts = leadsPerWeek * 0.07;
   const firstWeek = isoWeekOf(new Date(start));
   const lastWeek = addWeeks(isoWeekOf(new Date(end)), 12);
   // Two future weeks nobody planned yet.
-  const unset = new Set([addWeeks(isoWeekOf(new Date(end)), 7), addWeeks(isoWeekOf(new Date(end)), 11)]);
+  const current = isoWeekOf(new Date(end));
+  const unset = new Set([addWeeks(current, 7), addWeeks(current, 11)]);
   // ISO week labels of the same form sort as text.
   for (let week = firstWeek, n = 0; week <= lastWeek; week = addWeeks(week, 1), n++) {
     if (unset.has(week)) continue;
     const growth = 0.7 + 0.6 * Math.min(1, (isoWeekStart(week).getTime() - start) / (end - start));
-    const slots = Math.max(1, Math.round(expectedStarts * growth * (0.95 + 0.35 * rng.next())));
+    const usual = expectedStarts * growth * (0.95 + 0.35 * rng.next());
+    const ahead = plannedCapacity[Math.round((isoWeekStart(week).getTime() - isoWeekStart(current).getTime()) / (7 * DAY)) - 1];
+    const slots = Math.max(1, Math.round(ahead === undefined ? usual : expectedStarts * 1.3 * ahead));
     const plannedAt = Math.min(isoWeekStart(week).getTime() - 10 * DAY + 9 * HOUR, end - DAY + 10 * HOUR);
     out.emit(`ev-cap-${week}`, 'capacity.set', Math.max(start, plannedAt), { week, slots });
     if (n % 50 === 0) yield* out.full();
@@ -331,11 +393,13 @@ function* generateCapacity(out: Batcher, rng: Random, start: number, end: number
 
 interface AccountPlan {
   accountNo: number;
+  seed: number;
   firstContact: number;
   contacts: number;
   start: number;
   end: number;
   campaigns: Campaign[];
+  lookalike: Campaign;
 }
 
 /** One company: its contacts' journeys, deals, onboarding, tickets and life as a customer. */
@@ -344,14 +408,14 @@ function generateAccount(out: Batcher, rng: Random, plan: AccountPlan): void {
   const accountId = `acc-${String(plan.accountNo).padStart(7, '0')}`;
   let eventNo = 0;
   const id = () => `ev-${plan.accountNo}-${++eventNo}`;
-  const company = `${rng.pick(companyStems)}${rng.pick(companyTails)} ${rng.pick(companySuffixes)}`;
+  const company = companyName(plan.accountNo, plan.seed, rng.pick(companySuffixes));
   const domain = `${company.split(' ')[0]!.toLowerCase()}${plan.accountNo}.example`;
   const owner = rng.pick(salesReps);
   // More companies find us as time goes on.
   const firstLeadAt = start + 14 * DAY + (end - start - 14 * DAY) * Math.pow(rng.next(), 0.8);
 
   // Written by the deals as they close, read by later contacts and the customer years.
-  const state: { customerSince: number | null; baseRevenue: number } = { customerSince: null, baseRevenue: 0 };
+  const state: { customerSince: number | null; baseRevenue: number; openAtEnd: number } = { customerSince: null, baseRevenue: 0, openAtEnd: 0 };
   let opportunityNo = 0;
   const contactIds: string[] = [];
 
@@ -379,6 +443,7 @@ function generateAccount(out: Batcher, rng: Random, plan: AccountPlan): void {
     const cycle = rng.logNormal(profile.cycleDays, profile.cycleSigma) * DAY;
     const closeAt = createdAt + cycle;
     const won = rng.chance(Math.min(0.9, profile.winRate * winFactor));
+    if (closeAt > end && createdAt <= end) state.openAtEnd++;
     const stagesReached = won ? stagesAfterCreation.length : rng.int(0, stagesAfterCreation.length);
     for (let s = 0; s < stagesReached; s++) {
       const at = createdAt + cycle * ((s + 1) / (stagesAfterCreation.length + 1)) * (0.8 + 0.3 * rng.next());
@@ -401,7 +466,8 @@ function generateAccount(out: Batcher, rng: Random, plan: AccountPlan): void {
     state.baseRevenue += finalAmount;
 
     if (dealType === 'upsell' && rng.chance(0.6)) return; // small upsells need no onboarding
-    const lagDays = rng.chance(0.82) ? rng.logNormal(3, 0.6) : 8 + rng.exponential(10);
+    // Wins of the last weeks wait longer: the kickoff queue operations is working through now.
+    const lagDays = rng.chance(end - closeAt < 30 * DAY ? 0.55 : 0.82) ? rng.logNormal(3, 0.6) : 8 + rng.exponential(10);
     const startedAt = businessTime(rng, closeAt + lagDays * DAY);
     if (!out.emit(id(), 'onboarding.started', startedAt, { opportunityId, accountId })) return;
     if (rng.chance(0.92)) out.emit(id(), 'onboarding.completed', startedAt + rng.logNormal(21, 0.5) * DAY, { opportunityId, accountId });
@@ -417,7 +483,8 @@ function generateAccount(out: Batcher, rng: Random, plan: AccountPlan): void {
 
     const source = rng.weighted(leadSourceWeights);
     const profile = channels[source];
-    const campaignId = campaignFor(source, createdAt);
+    const lookalike = source === 'social' && createdAt >= plan.lookalike.start && rng.chance(0.8);
+    const campaignId = lookalike ? plan.lookalike.id : campaignFor(source, createdAt);
 
     // Anonymous visits before the form fill, tied to the lead by its anonymousId.
     const anonymous = rng.poisson(source === 'referral' || source === 'events' ? 0.6 : 1.6);
@@ -433,7 +500,8 @@ function generateAccount(out: Batcher, rng: Random, plan: AccountPlan): void {
     const keepSource = rng.chance(0.88); // the rest fall back to their first touch's channel
     out.emit(id(), 'lead.created', createdAt, {
       contactId,
-      accountId: rng.chance(0.85) ? accountId : undefined,
+      // The first contact names the account (so every account has a name); a few later ones leave it out.
+      accountId: n === 0 || rng.chance(0.85) ? accountId : undefined,
       email: `${first}.${last}@${domain}`.toLowerCase(),
       name: `${first} ${last}`,
       company,
@@ -460,20 +528,21 @@ function generateAccount(out: Batcher, rng: Random, plan: AccountPlan): void {
     }
 
     const decidedAt = (reachedAt ?? createdAt) + rng.logNormal(6, 0.7) * DAY;
-    const qualifyRate = reachedAt === null ? profile.qualifyRate * 0.25 : profile.qualifyRate;
+    const qualifyRate = lookalike ? 0.02 : reachedAt === null ? profile.qualifyRate * 0.25 : profile.qualifyRate;
+    const disqualifyShare = lookalike ? 0.9 : 0.55;
     const verdict = rng.next();
     const isUpsell = state.customerSince !== null && state.customerSince < createdAt;
     if (verdict < qualifyRate) {
       const qualified = out.emit(id(), 'lead.qualified', decidedAt, { contactId, reason: rng.chance(0.5) ? 'budget and need confirmed' : undefined });
-      if (qualified && rng.chance(0.74)) {
+      if (qualified && !lookalike && rng.chance(0.74)) {
         const dealType: DealType = isUpsell
           ? 'upsell'
           : source === 'partner' ? (rng.chance(0.85) ? 'partner' : 'new_business')
           : source === 'referral' && rng.chance(0.3) ? 'partner' : 'new_business';
         opportunity(contactId, decidedAt + rng.logNormal(3, 0.8) * DAY, dealType, profile.winFactor);
       }
-    } else if (verdict < qualifyRate + (1 - qualifyRate) * 0.55) {
-      const reason = reachedAt === null ? 'unreachable' : rng.weighted(profile.disqualifyReasons);
+    } else if (verdict < qualifyRate + (1 - qualifyRate) * disqualifyShare) {
+      const reason = reachedAt === null ? 'unreachable' : rng.weighted(lookalike ? lookalikeDisqualifyReasons : profile.disqualifyReasons);
       out.emit(id(), 'lead.disqualified', decidedAt, { contactId, reason });
     } else if ((source === 'partner' || source === 'referral') && rng.chance(0.12)) {
       // A partner brings the deal straight to an opportunity, without a qualification call.
@@ -489,7 +558,8 @@ function generateAccount(out: Batcher, rng: Random, plan: AccountPlan): void {
   // Life as a customer: tickets, expansions, renewals or churn, advocacy.
   const churnRisk = 0.08 + 0.12 * rng.next();
   let churnedAt = Infinity;
-  for (let year = 1; since + year * 365 * DAY <= end; year++) {
+  let year = 1;
+  for (; since + year * 365 * DAY <= end; year++) {
     const at = businessTime(rng, since + year * 365 * DAY - rng.int(0, 20) * DAY);
     if (rng.chance(churnRisk)) {
       out.emit(id(), 'account.churned', at, { accountId, reason: rng.weighted(churnReasons) });
@@ -497,6 +567,18 @@ function generateAccount(out: Batcher, rng: Random, plan: AccountPlan): void {
       break;
     }
     out.emit(id(), 'account.renewed', at, { accountId, amountCents: Math.round(baseRevenue * (1 + 0.08 * rng.next()) / 100) * 100 });
+  }
+  // The next renewal: due within ten weeks of the anchor, sales has it open as a renewal deal.
+  const due = since + year * 365 * DAY;
+  const renewalOpenedAt = businessTime(rng, due - rng.int(35, 75) * DAY);
+  if (churnedAt === Infinity && due - end <= 70 * DAY && renewalOpenedAt <= end) {
+    const opportunityId = `opp-${plan.accountNo}-${++opportunityNo}`;
+    const amountCents = Math.round(baseRevenue * (1 + 0.08 * rng.next()) / 100) * 100;
+    out.emit(id(), 'opportunity.created', renewalOpenedAt, { opportunityId, accountId, contactId: primary, amountCents, dealType: 'renewal', stage: 'proposal' });
+    out.emit(id(), 'opportunity.updated', Math.min(end - HOUR, renewalOpenedAt + rng.int(1, 10) * DAY), {
+      opportunityId, stage: 'negotiation', amountCents, expectedCloseAt: new Date(startOfDay(due)).toISOString(),
+    });
+    state.openAtEnd++;
   }
   for (let quarter = 1; since + quarter * 91 * DAY < Math.min(end, churnedAt); quarter++) {
     if (rng.chance(0.1)) {
@@ -525,5 +607,17 @@ function generateAccount(out: Batcher, rng: Random, plan: AccountPlan): void {
     const hours = rng.logNormal(priority === 'urgent' || priority === 'high' ? 6 : 12, 1.1);
     const satisfaction = hours < 8 ? rng.weighted({ 5: 6, 4: 3, 3: 1 }) : hours < 48 ? rng.weighted({ 5: 3, 4: 4, 3: 2, 2: 1 }) : rng.weighted({ 4: 1, 3: 2, 2: 3, 1: 3 });
     out.emit(id(), 'ticket.resolved', openedAt + hours * HOUR, { ticketId, csat: rng.chance(0.7) ? Number(satisfaction) : undefined });
+  }
+
+  // A customer with a deal or renewal at stake raises a problem in the last days: still open.
+  if (churnedAt === Infinity && state.openAtEnd > 0 && rng.chance(0.5)) {
+    for (let n = rng.chance(0.3) ? 2 : 1; n > 0; n--) {
+      let openedAt = businessTime(rng, end - rng.exponential(4) * DAY);
+      if (openedAt > end || openedAt < end - 21 * DAY) openedAt = end - rng.int(2, 70) * HOUR;
+      out.emit(id(), 'ticket.opened', openedAt, {
+        ticketId: `tkt-${plan.accountNo}-${++ticketNo}`, accountId, contactId: rng.pick(contactIds),
+        category: rng.weighted(atStakeTicketCategories), priority: rng.weighted(atStakeTicketPriorities),
+      });
+    }
   }
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureDemoUsers } from '~/server/auth/demoUsers';
 import { openDb, type Db, type DbHandle } from '~/server/db/client';
+import { seedDemoDashboard } from './dashboards';
 import type { DemoOptions } from './generate';
 import { seedKpiTargets } from './kpiTargets';
 import { isEventLogEmpty, seedDemo, type SeedSummary } from './seed';
@@ -48,13 +49,15 @@ async function main(): Promise<void> {
         `seeded the demo: ${seeded.leads.toLocaleString('en-US')} leads, ${seeded.events.toLocaleString('en-US')} events ` +
           `up to ${seeded.anchor}, in ${(seeded.elapsedMs / 1000).toFixed(1)} s (API keys "Demo <department>")`,
       );
-      const targets = await seedKpiTargets(handle.db, new Date(`${seeded.anchor}T12:00:00Z`));
+      // Aimed as of now: the targets show on track, at risk and off track when first looked at.
+      const targets = await seedKpiTargets(handle.db, new Date());
       console.log(`created ${targets} demo KPI targets`);
     } else {
       console.log('events already ingested: demo not loaded');
     }
 
     await ensureDemoUsers(handle.db);
+    if (seeded && (await seedDemoDashboard(handle.db))) console.log('created the demo dashboard, shared with executives');
     // Further first-start steps that need the database go here.
   } finally {
     // PGlite's folder can be opened by one process only: release it before `next start`.
