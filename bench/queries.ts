@@ -7,7 +7,8 @@
 //                            [--only funnel,attribution.report] [--no-migrate] [--label before]
 //
 // The data lives in its own database (rf_bench_queries on BENCH_PG_URL, default 127.0.0.1:5432).
-// Without --reuse it is dropped, created and loaded (bench/loadQueries.ts); --reuse keeps a loaded
+// Without --reuse it is dropped, created and loaded through the real path: the demo generator's
+// events stored by the door and applied by the projector (seed/seed.ts); --reuse keeps a loaded
 // one (pending migrations, e.g. new indexes, are applied unless --no-migrate) to iterate on
 // queries; --drop drops it. Results go to bench/results/queries.json, or queries-<label>.json.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,16 @@ import { createTestUser, callerAs } from '~/server/api/testing';
 import { one, openDb, type Db } from '~/server/db/client';
 import { sql } from 'drizzle-orm';
 import { seedKpiTargets } from '../seed/kpiTargets';
-import { DATA_END, loadQueryData, type LoadFigures } from './loadQueries';
+import { progressWriter } from '~/lib/progress';
+import { seedDemo } from '../seed/seed';
+
+/** The instant the data ends (the demo's anchor): nothing happens after it. */
+const DATA_END = '2026-11-22T00:00:00Z';
+
+interface LoadFigures {
+  seconds: number;
+  events: number;
+}
 import { rawAttributionLinearByChannel, rawFunnelCounts } from './rawQueries';
 
 const BUDGET_P95_MS = 100;
@@ -211,18 +221,17 @@ async function main(): Promise<void> {
     if (existsSync(LOAD_FILE)) load = JSON.parse(readFileSync(LOAD_FILE, 'utf8')) as LoadFigures & { leads: number; at: string };
   } else {
     await recreateDatabase();
-    const migrating = await openDb({ url, max: 1 });
-    await migrating.close();
-    console.log(`loading ${leads.toLocaleString('en')} leads into ${DB_NAME}`);
-    const figures = await loadQueryData(url, {
-      leads,
-      accounts: Math.round(leads / 5),
-      tickets: Math.round(leads * 0.4),
-      log: (line) => console.log(line),
-    });
+    const seeding = await openDb({ url });
+    console.log(`loading ${leads.toLocaleString('en')} demo leads into ${DB_NAME} through the door and the projector`);
+    const progress = progressWriter(process.stderr, 15_000);
+    const summary = await seedDemo(seeding.db, { leads, anchor: new Date(DATA_END) }, (figures) =>
+      progress.update({ done: figures.events, total: null, unit: `events stored (${figures.applied.toLocaleString('en-US')} applied)` }),
+    );
+    await seeding.close();
+    const figures: LoadFigures = { seconds: summary.elapsedMs / 1000, events: summary.events };
     load = { ...figures, leads, at: new Date().toISOString() };
     writeFileSync(LOAD_FILE, `${JSON.stringify(load, null, 2)}\n`);
-    console.log(`loaded in ${figures.seconds.toFixed(1)} s: ${JSON.stringify(figures.rows)}`);
+    progress.done(`loaded ${summary.events.toLocaleString('en-US')} events in ${figures.seconds.toFixed(1)} s`);
   }
 
   // Pending migrations (new indexes) apply here; the pool is the app's size.
@@ -312,7 +321,7 @@ async function main(): Promise<void> {
       budgetP95Ms: BUDGET_P95_MS,
       reps,
       rows: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)])),
-      load: load && { seconds: load.seconds, leads: load.leads, at: load.at, steps: load.steps },
+      load: load && { seconds: load.seconds, leads: load.leads, events: load.events, at: load.at },
       procedures: results,
       overBudget: over,
       rawEvents: raw,

@@ -1,0 +1,87 @@
+// Seed benchmark: the deterministic demo loaded through the real path (the door stores the raw
+// events, the projector applies them in chunks) against a plain COPY of the same raw rows, on the
+// real Postgres, in the same run. Budget (ARCHITECTURE.md): seed <= 2x the COPY's time.
+//
+//   npm run bench:seed -- [--leads 100000] [--keep]
+//
+// Two scratch databases on BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432) are
+// created and dropped (--keep leaves the seeded one). Results: bench/results/seed.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import postgres from 'postgres';
+import { progressWriter } from '~/lib/progress';
+import { one, openDb, sql } from '~/server/db/client';
+import { generateDemo, resolveOptions } from '../seed/generate';
+import { ensureDemoKeys, seedDemo } from '../seed/seed';
+import { copyLineStream, timeCopy } from './copy';
+
+const BUDGET_RATIO = 2;
+const { values: flags } = parseArgs({
+  options: { leads: { type: 'string', default: '100000' }, keep: { type: 'boolean', default: false } },
+});
+const leads = Number(flags.leads);
+const serverUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const names = { seeded: `rf_bench_seed_${process.pid}`, copied: `rf_bench_copy_${process.pid}` };
+
+async function main(): Promise<void> {
+  const admin = postgres(`${serverUrl}/postgres`, { max: 1, onnotice: () => {} });
+  try {
+    for (const name of Object.values(names)) await admin.unsafe(`create database "${name}"`);
+    // Fixed options, so both sides hold exactly the same events.
+    const options = resolveOptions({ leads });
+
+    console.log(`seeding ${leads.toLocaleString('en-US')} leads through the door and the projector ...`);
+    const seeded = await openDb({ url: `${serverUrl}/${names.seeded}` });
+    const progress = progressWriter(process.stderr, 10_000);
+    const summary = await seedDemo(seeded.db, options, (figures) =>
+      progress.update({ done: figures.events, total: null, unit: `events stored (${figures.applied.toLocaleString('en-US')} applied)` }),
+    );
+    progress.done(`seeded ${summary.events.toLocaleString('en-US')} events in ${(summary.elapsedMs / 1000).toFixed(1)} s`);
+    const readModel = await one<Record<string, number>>(
+      seeded.db,
+      sql`select (select count(*) from events)::int as events, (select count(*) from leads)::int as leads,
+                 (select count(*) from touches)::int as touches, (select count(*) from opportunities)::int as opportunities`,
+    );
+    await seeded.close();
+
+    console.log('copying the same raw rows ...');
+    const copied = await openDb({ url: `${serverUrl}/${names.copied}` });
+    const keyIds = await ensureDemoKeys(copied.db);
+    await copied.close();
+    const copy = await timeCopy(`${serverUrl}/${names.copied}`, copyLineStream(generateDemo(options), keyIds));
+
+    const seedSeconds = summary.elapsedMs / 1000;
+    const ratio = seedSeconds / copy.seconds;
+    const result = {
+      at: new Date().toISOString(),
+      leads,
+      events: summary.events,
+      seed: { seconds: Math.round(seedSeconds * 10) / 10, eventsPerSecond: Math.round(summary.events / seedSeconds) },
+      copy: { rows: copy.rows, seconds: Math.round(copy.seconds * 10) / 10, eventsPerSecond: Math.round(copy.rows / copy.seconds) },
+      ratio: Math.round(ratio * 100) / 100,
+      budget: { ratio: BUDGET_RATIO, within: ratio <= BUDGET_RATIO },
+      readModel,
+    };
+    console.log('\n== seed benchmark ==');
+    console.log(`seed (door + projector)   ${result.events.toLocaleString('en-US')} events in ${result.seed.seconds} s = ${result.seed.eventsPerSecond} events/s`);
+    console.log(`plain COPY of the same    ${result.copy.rows.toLocaleString('en-US')} rows in ${result.copy.seconds} s = ${result.copy.eventsPerSecond} events/s`);
+    console.log(`seed / COPY               ${result.ratio}x (budget <= ${BUDGET_RATIO}x): ${result.budget.within ? 'within budget' : 'OVER BUDGET'}`);
+    console.log(`read model                ${Object.entries(readModel).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    const out = path.join(process.cwd(), 'bench', 'results');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, 'seed.json'), `${JSON.stringify(result, null, 2)}\n`);
+    console.log('written to bench/results/seed.json');
+  } finally {
+    for (const [role, name] of Object.entries(names)) {
+      if (role === 'seeded' && flags.keep) {
+        console.log(`kept ${name}`);
+        continue;
+      }
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    }
+    await admin.end({ timeout: 5 });
+  }
+}
+
+await main();
