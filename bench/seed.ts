@@ -57,7 +57,12 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       leads,
       events: summary.events,
-      seed: { seconds: Math.round(seedSeconds * 10) / 10, eventsPerSecond: Math.round(summary.events / seedSeconds) },
+      seed: {
+        seconds: Math.round(seedSeconds * 10) / 10,
+        eventsPerSecond: Math.round(summary.events / seedSeconds),
+        storeSeconds: Math.round(summary.storeMs / 100) / 10,
+        applySeconds: Math.round(summary.applyMs / 100) / 10,
+      },
       copy: { rows: copy.rows, seconds: Math.round(copy.seconds * 10) / 10, eventsPerSecond: Math.round(copy.rows / copy.seconds) },
       ratio: Math.round(ratio * 100) / 100,
       budget: { ratio: BUDGET_RATIO, within: ratio <= BUDGET_RATIO },
@@ -65,6 +70,7 @@ async function main(): Promise<void> {
     };
     console.log('\n== seed benchmark ==');
     console.log(`seed (door + projector)   ${result.events.toLocaleString('en-US')} events in ${result.seed.seconds} s = ${result.seed.eventsPerSecond} events/s`);
+    console.log(`  of which                 storing ${result.seed.storeSeconds} s, applying ${result.seed.applySeconds} s`);
     console.log(`plain COPY of the same    ${result.copy.rows.toLocaleString('en-US')} rows in ${result.copy.seconds} s = ${result.copy.eventsPerSecond} events/s`);
     console.log(`seed / COPY               ${result.ratio}x (budget <= ${BUDGET_RATIO}x): ${result.budget.within ? 'within budget' : 'OVER BUDGET'}`);
     console.log(`read model                ${Object.entries(readModel).map(([k, v]) => `${k} ${v}`).join(', ')}`);

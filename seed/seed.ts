@@ -39,6 +39,9 @@ export interface SeedProgress {
   /** events applied to the read model */
   applied: number;
   elapsedMs: number;
+  /** time spent storing batches (the door) and applying them (the projector) */
+  storeMs: number;
+  applyMs: number;
 }
 
 /** The raw log is applied every this many stored events, so the read model follows the load. */
@@ -71,12 +74,15 @@ export async function seedDemo(
     events: 0,
     applied: 0,
     elapsedMs: 0,
+    storeMs: 0,
+    applyMs: 0,
     accepted: 0,
     duplicates: 0,
     rejected: 0,
     byDepartment: { marketing: 0, sales: 0, operations: 0, service: 0 },
   };
   const apply = async () => {
+    const applyStarted = performance.now();
     await retryWhileUnreachable(() => applyPending(db, {
       chunkSize: SEED_CHUNK_SIZE,
       onChunk: (chunk) => {
@@ -85,14 +91,17 @@ export async function seedDemo(
         onProgress?.(summary);
       },
     }), { what: 'apply the stored events' });
+    summary.applyMs += performance.now() - applyStarted;
   };
   let sinceApply = 0;
   for (const batch of generateDemo(resolved)) {
     // A batch cut off by a database restart is sent again: its ids make the retry harmless.
+    const storeStarted = performance.now();
     const result = await retryWhileUnreachable(
       () => ingestEvents(db, { apiKeyId: keys[batch.department], department: batch.department }, batch.events),
       { what: 'store a batch of the demo' },
     );
+    summary.storeMs += performance.now() - storeStarted;
     sinceApply += batch.events.length;
     if (sinceApply >= APPLY_EVERY_EVENTS) {
       await apply();
