@@ -4,9 +4,11 @@ import { freshness, type Freshness } from '~/server/projector/projector';
 
 export type { Freshness };
 
-/** The answer with `asOf` and `lagSeconds`, read in parallel with it. */
-export async function fresh<T extends object>(db: Db, answer: Promise<T> | T): Promise<T & Freshness> {
+/**
+ * The answer with `asOf` and `lagSeconds`, read in parallel with it. Report answers are objects;
+ * a plain list (a drill-down page) stays a list, its page shows the freshness of its report.
+ */
+export async function fresh<T extends object & { length?: never }>(db: Db, answer: Promise<T> | T): Promise<T & Freshness> {
   const [value, state] = await Promise.all([answer, freshness(db)]);
-  if (Array.isArray(value)) throw new Error('a list answer carries its freshness in an object: return { rows, ... }');
   return { ...value, ...state };
 }

@@ -21,7 +21,7 @@ export const accountsRouter = createTRPCRouter({
         pageSize: z.number().int().min(1).max(200).default(50),
       }),
     )
-    .query(async ({ ctx, input }) => fresh(ctx.db, maskFields(ctx.rights, await listAccounts(ctx.db, input), accountFieldKinds))),
+    .query(async ({ ctx, input }) => maskFields(ctx.rights, await listAccounts(ctx.db, input), accountFieldKinds)),
 
   get: view.input(z.object({ accountId })).query(async ({ ctx, input }) => {
     const account = await getAccount(ctx.db, input.accountId);
@@ -37,5 +37,5 @@ export const accountsRouter = createTRPCRouter({
         limit: z.number().int().min(1).max(1000).default(500),
       }),
     )
-    .query(async ({ ctx, input }) => fresh(ctx.db, maskFields(ctx.rights, await accountTimeline(ctx.db, input), accountFieldKinds))),
+    .query(async ({ ctx, input }) => maskFields(ctx.rights, await accountTimeline(ctx.db, input), accountFieldKinds)),
 });

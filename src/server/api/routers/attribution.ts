@@ -19,7 +19,7 @@ export const attributionRouter = createTRPCRouter({
   wonDeals: view
     .input(metricInput.extend({ limit: z.number().int().min(1).max(500).default(200) }))
     .query(async ({ ctx, input }) =>
-      fresh(ctx.db, maskFields(ctx.rights, await attributionWonDeals(ctx.db, input, input.limit), attributionFieldKinds)),
+      maskFields(ctx.rights, await attributionWonDeals(ctx.db, input, input.limit), attributionFieldKinds),
     ),
 
   deal: view

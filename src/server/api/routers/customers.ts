@@ -5,7 +5,6 @@ import { customerValues, netRevenueRetention } from '~/server/metrics/customers'
 import { dateRange, metricFilters } from '~/server/metrics/filters';
 import { commonFieldKinds, maskFields } from '../masking';
 import { authedProcedure, createTRPCRouter } from '../trpc';
-import { fresh } from '../freshness';
 
 const view = authedProcedure.need('viewDashboards');
 const customerFieldKinds = {
@@ -29,17 +28,14 @@ export const customersRouter = createTRPCRouter({
       }),
     )
     .query(async ({ ctx, input }) =>
-      fresh(
-        ctx.db,
-        maskFields(
-          ctx.rights,
-          await customerValues(ctx.db, { filters: input.filters, limit: input.pageSize, offset: (input.page - 1) * input.pageSize }),
-          customerFieldKinds,
-        ),
+      maskFields(
+        ctx.rights,
+        await customerValues(ctx.db, { filters: input.filters, limit: input.pageSize, offset: (input.page - 1) * input.pageSize }),
+        customerFieldKinds,
       ),
     ),
 
   retention: view
     .input(z.object({ range: dateRange, filters: metricFilters.default({}) }))
-    .query(async ({ ctx, input }) => fresh(ctx.db, maskFields(ctx.rights, await netRevenueRetention(ctx.db, input), customerFieldKinds))),
+    .query(async ({ ctx, input }) => maskFields(ctx.rights, await netRevenueRetention(ctx.db, input), customerFieldKinds)),
 });

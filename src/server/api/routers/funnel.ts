@@ -11,9 +11,9 @@ const journeyFieldKinds = { ...commonFieldKinds, name: 'contact' } as const;
 export const funnelRouter = createTRPCRouter({
   report: view.input(funnelInput).query(({ ctx, input }) => fresh(ctx.db, funnel(ctx.db, input))),
 
-  trend: view.input(funnelInput).query(({ ctx, input }) => fresh(ctx.db, cohortTrend(ctx.db, input))),
+  trend: view.input(funnelInput).query(({ ctx, input }) => cohortTrend(ctx.db, input)),
 
   journeys: view
     .input(journeyListInput)
-    .query(async ({ ctx, input }) => fresh(ctx.db, maskFields(ctx.rights, await journeyList(ctx.db, input), journeyFieldKinds))),
+    .query(async ({ ctx, input }) => maskFields(ctx.rights, await journeyList(ctx.db, input), journeyFieldKinds)),
 });
