@@ -1,5 +1,7 @@
 // Overview, the executives' shared dashboard: the seven stages with conversion between them,
-// revenue and pipeline, KPI targets with their accountable department, and the monthly trend.
+// revenue and pipeline, KPI targets with their accountable department, and the monthly trend. On
+// an install that never received an event it is the getting-started page instead.
+import { headers } from 'next/headers';
 import { DataTable, type Column } from '~/components/DataTable';
 import { FilterBar } from '~/components/FilterBar';
 import { Grid, PageHeader, Panel, Stat } from '~/components/Panel';
@@ -12,7 +14,9 @@ import { formatValue, type FormatKind } from '~/lib/format';
 import { isMasked } from '~/lib/masked';
 import { ratio } from '~/lib/stats';
 import { describeRange, parseFilters, toMetricInput, type SearchParamsLike } from '~/lib/urlFilters';
+import { departments } from '~/server/ingest/catalogue';
 import { requireUser, serverCaller } from '~/trpc/server';
+import { FirstEvents } from './FirstEvents';
 
 export const dynamic = 'force-dynamic';
 
@@ -40,12 +44,37 @@ const trendSeries = [
   { key: 'conversion', label: 'Conversion' },
 ];
 
+/** This server's address as the browser reached it (behind a proxy: its forwarded host and scheme). */
+async function serverAddress(): Promise<string> {
+  const h = await headers();
+  const host = h.get('x-forwarded-host') ?? h.get('host') ?? 'localhost:3000';
+  const scheme = h.get('x-forwarded-proto') ?? (host.startsWith('localhost') || host.startsWith('127.') ? 'http' : 'https');
+  return `${scheme.split(',')[0]!.trim()}://${host.split(',')[0]!.trim()}`;
+}
+
+async function GettingStarted({ canCreateKey, anyRejected }: { canCreateKey: boolean; anyRejected: boolean }) {
+  // Sample events are dated to the minute the page was drawn.
+  const at = `${new Date().toISOString().slice(0, 16)}:00Z`;
+  return (
+    <>
+      <PageHeader title="Getting started" subtitle="No event has reached this dashboard yet. Connect a source system and the numbers appear here." />
+      {anyRejected ? (
+        <p role="alert" className="muted">
+          Events were sent but refused; {canCreateKey ? <a href="/admin/ingestion">the ingestion log</a> : 'the ingestion log (admins)'} says why.
+        </p>
+      ) : null}
+      <FirstEvents baseUrl={await serverAddress()} departments={[...departments]} canCreateKey={canCreateKey} at={at} />
+    </>
+  );
+}
+
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParamsLike> }) {
   await requireUser();
   const input = toMetricInput(parseFilters(await searchParams), new Date());
   const api = await serverCaller();
-  const [me, funnel, trend, revenue, kpis, metrics] = await Promise.all([
-    api.auth.me(),
+  const [status, me] = await Promise.all([api.setup.status(), api.auth.me()]);
+  if (!status.everIngested) return <GettingStarted canCreateKey={me?.rights.includes('manage') ?? false} anyRejected={status.anyRejected} />;
+  const [funnel, trend, revenue, kpis, metrics] = await Promise.all([
     api.funnel.report(input),
     api.funnel.trend(input),
     api.revenue.summary(input),

@@ -162,14 +162,12 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
         <CategoryBars ariaLabel="Share of customers still customers, by source" caption="Still customers, by source" data={sourceRows} categoryKey="label" categoryLabel="Source" series={[{ key: 'retainedShare', label: 'Still customers' }]} valueFormat="percent" layout="horizontal" showValues />
         <DataTable caption="Lifetime value by original source" columns={[{ key: 'label', header: 'Source', format: 'text' }, ...valueColumns]} rows={sourceRows} rowKey="key" canExport={canExport} exportName="customers-value-by-source" empty="No customer won in this range." />
       </Panel>
-      <Grid columns={2}>
-        <Panel id="value-by-campaign" title="Lifetime value by campaign" description="The campaign of the account's first journey.">
-          <DataTable caption="Lifetime value by original campaign" columns={[{ key: 'label', header: 'Campaign', format: 'text', wrap: true }, ...valueColumns]} rows={campaignRows} rowKey="key" canExport={canExport} exportName="customers-value-by-campaign" empty="No customer won in this range." />
-        </Panel>
-        <Panel id="value-by-segment" title="Lifetime value by segment" description="The deal type of the account's first opportunity.">
-          <DataTable caption="Lifetime value by segment" columns={[{ key: 'label', header: 'Segment', format: 'text' }, ...valueColumns]} rows={segmentRows} rowKey="key" canExport={canExport} exportName="customers-value-by-segment" empty="No customer won in this range." />
-        </Panel>
-      </Grid>
+      <Panel id="value-by-campaign" title="Lifetime value by campaign" description="The campaign of the account's first journey.">
+        <DataTable caption="Lifetime value by original campaign" columns={[{ key: 'label', header: 'Campaign', format: 'text', wrap: true }, ...valueColumns]} rows={campaignRows} rowKey="key" canExport={canExport} exportName="customers-value-by-campaign" empty="No customer won in this range." />
+      </Panel>
+      <Panel id="value-by-segment" title="Lifetime value by segment" description="The deal type of the account's first opportunity.">
+        <DataTable caption="Lifetime value by segment" columns={[{ key: 'label', header: 'Segment', format: 'text' }, ...valueColumns]} rows={segmentRows} rowKey="key" canExport={canExport} exportName="customers-value-by-segment" empty="No customer won in this range." />
+      </Panel>
       <Panel id="cohorts" title="Retention of yearly cohorts" description="Customers by the year of their first won deal (all years, filters applied), and the share still customers each year after, among those that old.">
         <TrendChart ariaLabel="Share of each yearly cohort still customers, by years since the first win" caption="Still customers, by years since the first win" data={curveRows} xKey="years" xLabel="Years since the first win" xFormat="text" series={curveSeries} valueFormat="percent" height={240} />
         <DataTable caption="Retention of yearly cohorts" columns={cohortColumns} rows={cohortRows} rowKey="cohort" canExport={canExport} exportName="customers-yearly-cohorts" empty="No customer yet." />
