@@ -43,6 +43,8 @@ export interface DataTableProps {
   footer?: ReactNode;
   /** false: rows stay in the given order (e.g. stages, weeks) */
   sortable?: boolean;
+  /** smaller type and padding, for many columns */
+  dense?: boolean;
 }
 
 type Direction = 'ascending' | 'descending';
@@ -96,7 +98,7 @@ function useScrolls<T extends HTMLElement>(): [RefObject<T | null>, boolean] {
   return [ref, scrolls];
 }
 
-export function DataTable({ caption, columns, rows, rowKey, canExport, exportName, empty, onSelect, selectLabel, selectedKey, rowActions, footer, sortable = true }: DataTableProps) {
+export function DataTable({ caption, columns, rows, rowKey, canExport, exportName, empty, onSelect, selectLabel, selectedKey, rowActions, footer, sortable = true, dense = false }: DataTableProps) {
   const [exported, setExported] = useState<string | null>(null);
   const [sort, setSort] = useState<{ key: string; direction: Direction } | null>(null);
   const [scrollBox, scrolls] = useScrolls<HTMLDivElement>();
@@ -141,7 +143,7 @@ export function DataTable({ caption, columns, rows, rowKey, canExport, exportNam
         role={scrolls ? 'region' : undefined}
         aria-label={scrolls ? `${caption} (scrolls)` : undefined}
       >
-        <table className={styles.table} data-table={exportName}>
+        <table className={dense ? `${styles.table} ${styles.dense}` : styles.table} data-table={exportName}>
           <caption>{caption}</caption>
           <thead>
             <tr>
@@ -196,7 +198,7 @@ export function DataTable({ caption, columns, rows, rowKey, canExport, exportNam
                       </button>
                     </td>
                   ) : null}
-                  {rowActions ? <td className={styles.rowActions}>{rowActions(row)}</td> : null}
+                  {rowActions ? <td>{rowActions(row)}</td> : null}
                 </tr>
               );
             })}

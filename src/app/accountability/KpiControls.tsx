@@ -108,7 +108,7 @@ export function KpiControls({ caption, columns, rows, canExport, mayEdit, metric
 
   return (
     <div>
-      <DataTable caption={caption} columns={columns} rows={rows} rowKey="id" canExport={canExport} exportName="kpi-targets" empty="No KPI targets yet." rowActions={mayEdit && editable.length > 0 ? actions : undefined} />
+      <DataTable caption={caption} columns={columns} rows={rows} rowKey="id" canExport={canExport} exportName="kpi-targets" empty="No KPI targets yet." dense rowActions={mayEdit && editable.length > 0 ? actions : undefined} />
       {mayEdit ? (
         <div className={styles.tableTools} style={{ justifyContent: 'flex-start', marginTop: '0.75rem' }}>
           <button type="button" className={`${styles.button} ${styles.primary}`} onClick={() => setEditing('new')} disabled={ownDepartments.length === 0}>

@@ -37,6 +37,13 @@ function medianText(hours: number | null): string {
   return `${rounded.toLocaleString('en-US')} ${rounded === 1 ? 'hour' : 'hours'}`;
 }
 
+/** A target's timeframe, short: "Dec 2025" (month) or "2025-Q4" (quarter). */
+function periodText(kind: 'month' | 'quarter', start: string): string {
+  const [year, month] = start.split('-').map(Number);
+  if (kind === 'quarter') return `${year}-Q${Math.floor(((month ?? 1) - 1) / 3) + 1}`;
+  return formatValue('month', start.slice(0, 7));
+}
+
 /** "R: sales; C: marketing; I: executive", the empty roles left out. */
 function raciText(responsible: readonly string[], consulted: readonly string[], informed: readonly string[]): string {
   const parts: string[] = [];
@@ -53,13 +60,13 @@ const targetColumns: Column[] = [
   { key: 'period', header: 'Timeframe', format: 'text', wrap: 'narrow' },
   { key: 'target', header: 'Target value', format: 'text' },
   { key: 'actual', header: 'Actual', format: 'text' },
-  { key: 'projection', header: 'Projection', format: 'text', help: 'Linear run rate to the period end' },
+  { key: 'projection', header: 'Projec\u00ADtion', format: 'text', help: 'Linear run rate to the period end' },
   { key: 'attainment', header: 'Attained', format: 'percent', help: 'Actual / target' },
   { key: 'status', header: 'Status', format: 'text' },
   { key: 'quality', header: 'Quality standard', format: 'text', wrap: 'narrow' },
   { key: 'budget', header: 'Budget', format: 'cents' },
-  { key: 'accountable', header: 'Accountable', format: 'text' },
-  { key: 'raci', header: 'Responsible, consulted, informed', format: 'text', wrap: 'narrow', help: 'R: responsible; C: consulted; I: informed' },
+  { key: 'accountable', header: 'Account\u00ADable', format: 'text' },
+  { key: 'raci', header: 'Respon\u00ADsible, consulted, informed', format: 'text', wrap: 'narrow', help: 'R: responsible; C: consulted; I: informed' },
 ];
 
 function parseDepartment(value: string | undefined): Department | undefined {
@@ -93,7 +100,7 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
       id: s.target.id,
       name: s.target.name,
       metric: info?.label ?? s.target.metric,
-      period: `${s.target.periodKind === 'month' ? 'Month' : 'Quarter'} from ${s.target.periodStart}`,
+      period: periodText(s.target.periodKind, s.target.periodStart),
       target: inUnit(kind, s.target.targetValue),
       actual: inUnit(kind, s.actual),
       projection: inUnit(kind, s.projection),

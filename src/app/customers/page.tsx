@@ -147,14 +147,12 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
         />
         <DataTable caption="Revenue retention by quarter" columns={quarterColumns} rows={quarterRows} rowKey="quarter" canExport={canExport} exportName="customers-retention-by-quarter" />
       </Panel>
-      <Grid columns={2}>
-        <Panel id="churn" title="Churned revenue by reason" description="Accounts that churned in the range and the recurring revenue they took.">
-          <DataTable caption="Churned revenue by reason" columns={churnColumns} rows={churnRows} rowKey="reason" canExport={canExport} exportName="customers-churn-by-reason" empty="No account churned in this range." />
-        </Panel>
-        <Panel id="expansion" title="Expanded revenue by reason" description="Revenue existing customers added: expansions and further won deals.">
-          <DataTable caption="Expanded revenue by reason" columns={expansionColumns} rows={expansionRows} rowKey="reason" canExport={canExport} exportName="customers-expansion-by-reason" empty="No expansion in this range." />
-        </Panel>
-      </Grid>
+      <Panel id="churn" title="Churned revenue by reason" description="Accounts that churned in the range and the recurring revenue they took.">
+        <DataTable caption="Churned revenue by reason" columns={churnColumns} rows={churnRows} rowKey="reason" canExport={canExport} exportName="customers-churn-by-reason" empty="No account churned in this range." />
+      </Panel>
+      <Panel id="expansion" title="Expanded revenue by reason" description="Revenue existing customers added: expansions and further won deals.">
+        <DataTable caption="Expanded revenue by reason" columns={expansionColumns} rows={expansionRows} rowKey="reason" canExport={canExport} exportName="customers-expansion-by-reason" empty="No expansion in this range." />
+      </Panel>
       <Panel id="advocacy" title="Advocacy by kind" description="Referrals, reviews and case studies customers gave in the range.">
         <DataTable caption="Advocacy by kind" columns={advocacyColumns} rows={advocacyRows} rowKey="kind" canExport={canExport} exportName="customers-advocacy-by-kind" empty="No advocacy in this range." />
       </Panel>
