@@ -125,7 +125,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       </Grid>
       <Panel id="stages" title="The seven stages" description="Journeys of the cohort that reached at least each stage, and the share that went on to the next.">
         <FunnelBars ariaLabel="Journeys by stage, as bars" caption="Journeys reaching each stage" data={stageRows} />
-        <DataTable caption="Journeys by stage" columns={stageColumns} rows={stageRows} rowKey="label" canExport={canExport} exportName="overview-stages" />
+        <DataTable caption="Journeys by stage" columns={stageColumns} rows={stageRows} rowKey="label" canExport={canExport} exportName="overview-stages" sortable={false} />
       </Panel>
       <Panel id="kpis" title="KPI targets" description="Each target with its actual so far, the run-rate projection, its status and the accountable department.">
         <DataTable caption="KPI targets and who is accountable" columns={kpiColumns} rows={kpiRows} rowKey="id" canExport={canExport} exportName="overview-kpi-targets" empty="No KPI targets yet." />

@@ -17,12 +17,18 @@ describe('getting-started snippets', () => {
 
   it('writes a curl command with the address, the key and the events as one quoted body', () => {
     const text = curlSnippet('http://localhost:3000', 'sales', "rf_k'ey", '2026-01-01T00:00:00Z');
-    expect(text.split('\n')).toEqual([
+    const lines = text.split('\n');
+    expect(lines.slice(0, 3)).toEqual([
       "curl -sS 'http://localhost:3000/api/ingest/sales' \\",
       `  -H 'Authorization: Bearer rf_k'\\''ey' \\`,
       "  -H 'Content-Type: application/json' \\",
-      `  -d '{"events":[{"id":"first-opportunity-1","type":"opportunity.created","occurredAt":"2026-01-01T00:00:00Z","data":{"opportunityId":"opp-1","accountId":"acme","contactId":"contact-1","amountCents":1200000,"dealType":"new_business"}}]}'`,
     ]);
+    expect(lines[3]).toBe("  -d '{");
+    expect(text.endsWith("}'")).toBe(true);
+    const body = JSON.parse(text.slice(text.indexOf("-d '") + 4, -1)) as unknown;
+    expect(body).toEqual({
+      events: [{ id: 'first-opportunity-1', type: 'opportunity.created', occurredAt: '2026-01-01T00:00:00Z', data: { opportunityId: 'opp-1', accountId: 'acme', contactId: 'contact-1', amountCents: 1200000, dealType: 'new_business' } }],
+    });
   });
 
   it('points analytics-node at this server with the key as write key', () => {

@@ -26,7 +26,7 @@ function shellQuote(text: string): string {
 
 /** `curl` posting the department's sample events to this server. */
 export function curlSnippet(baseUrl: string, department: Department, key: string, at: string): string {
-  const body = JSON.stringify({ events: sampleEvents(department, at) });
+  const body = JSON.stringify({ events: sampleEvents(department, at) }, null, 2);
   return [
     `curl -sS ${shellQuote(`${baseUrl}/api/ingest/${department}`)} \\`,
     `  -H ${shellQuote(`Authorization: Bearer ${key}`)} \\`,
