@@ -1,5 +1,7 @@
 // Overview, the executives' shared dashboard: the seven stages with conversion between them,
-// revenue and pipeline, KPI targets with their accountable department, and the monthly trend.
+// revenue and pipeline, KPI targets with their accountable department, and the monthly trend. On
+// an install that never received an event it is the getting-started page instead.
+import { headers } from 'next/headers';
 import { DataTable, type Column } from '~/components/DataTable';
 import { FilterBar } from '~/components/FilterBar';
 import { Grid, PageHeader, Panel, Stat } from '~/components/Panel';
@@ -12,7 +14,9 @@ import { formatValue, type FormatKind } from '~/lib/format';
 import { isMasked } from '~/lib/masked';
 import { ratio } from '~/lib/stats';
 import { describeRange, parseFilters, toMetricInput, type SearchParamsLike } from '~/lib/urlFilters';
+import { departments } from '~/server/ingest/catalogue';
 import { requireUser, serverCaller } from '~/trpc/server';
+import { FirstEvents } from './FirstEvents';
 
 export const dynamic = 'force-dynamic';
 
@@ -40,11 +44,38 @@ const trendSeries = [
   { key: 'conversion', label: 'Conversion' },
 ];
 
+/** This server's address as the browser reached it (behind a proxy: its forwarded host and scheme). */
+async function serverAddress(): Promise<string> {
+  const h = await headers();
+  const host = h.get('x-forwarded-host') ?? h.get('host') ?? 'localhost:3000';
+  const scheme = h.get('x-forwarded-proto') ?? (host.startsWith('localhost') || host.startsWith('127.') ? 'http' : 'https');
+  return `${scheme.split(',')[0]!.trim()}://${host.split(',')[0]!.trim()}`;
+}
+
+async function GettingStarted({ canCreateKey, anyRejected }: { canCreateKey: boolean; anyRejected: boolean }) {
+  // Sample events are dated to the minute the page was drawn.
+  const at = `${new Date().toISOString().slice(0, 16)}:00Z`;
+  return (
+    <>
+      <PageHeader title="Getting started" subtitle="No event has reached this dashboard yet. Connect a source system and the numbers appear here." />
+      {anyRejected ? (
+        <p role="alert" className="muted">
+          Events were sent but refused; {canCreateKey ? <a href="/admin/ingestion">the ingestion log</a> : 'the ingestion log (admins)'} says why.
+        </p>
+      ) : null}
+      <FirstEvents baseUrl={await serverAddress()} departments={[...departments]} canCreateKey={canCreateKey} at={at} />
+    </>
+  );
+}
+
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParamsLike> }) {
   await requireUser();
   const input = toMetricInput(parseFilters(await searchParams), new Date());
   const api = await serverCaller();
-  const [me, funnel, trend, revenue, kpis, metrics] = await Promise.all([
+  // Side by side: on an empty database the figures cost next to nothing, and otherwise the status
+  // adds no round trip.
+  const [status, me, funnel, trend, revenue, kpis, metrics] = await Promise.all([
+    api.setup.status(),
     api.auth.me(),
     api.funnel.report(input),
     api.funnel.trend(input),
@@ -52,6 +83,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
     api.kpis.list({}),
     api.kpis.metrics(),
   ]);
+  if (!status.everIngested) return <GettingStarted canCreateKey={me?.rights.includes('manage') ?? false} anyRejected={status.anyRejected} />;
   const canExport = me?.rights.includes('exportCsv') ?? false;
   const unitOf = new Map(metrics.map((m) => [m.metric, unitFormat[m.unit]]));
 
@@ -96,7 +128,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       </Grid>
       <Panel id="stages" title="The seven stages" description="Journeys of the cohort that reached at least each stage, and the share that went on to the next.">
         <FunnelBars ariaLabel="Journeys by stage, as bars" caption="Journeys reaching each stage" data={stageRows} />
-        <DataTable caption="Journeys by stage" columns={stageColumns} rows={stageRows} rowKey="label" canExport={canExport} exportName="overview-stages" />
+        <DataTable caption="Journeys by stage" columns={stageColumns} rows={stageRows} rowKey="label" canExport={canExport} exportName="overview-stages" sortable={false} />
       </Panel>
       <Panel id="kpis" title="KPI targets" description="Each target with its actual so far, the run-rate projection, its status and the accountable department.">
         <DataTable caption="KPI targets and who is accountable" columns={kpiColumns} rows={kpiRows} rowKey="id" canExport={canExport} exportName="overview-kpi-targets" empty="No KPI targets yet." />

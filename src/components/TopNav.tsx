@@ -13,6 +13,7 @@ export const dashboardPages: readonly NavItem[] = [
   { href: '/sources', label: 'Sources' },
   { href: '/attribution', label: 'Attribution' },
   { href: '/forecast', label: 'Forecast' },
+  { href: '/customers', label: 'Customers' },
   { href: '/accountability', label: 'Accountability' },
   { href: '/accounts', label: 'Accounts' },
   { href: '/dashboards', label: 'Saved dashboards' },

@@ -26,4 +26,8 @@ describe('toCsv', () => {
   it('writes only the header for no rows', () => {
     expect(toCsv(columns, [])).toBe('Source,Leads,Won revenue\r\n');
   });
+
+  it('leaves out the soft hyphens that let a header break on screen', () => {
+    expect(toCsv([{ key: 'p', header: 'Projec\u00ADtion', format: 'count' }], [{ p: 3 }])).toBe('Projection\r\n3\r\n');
+  });
 });

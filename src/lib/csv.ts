@@ -14,7 +14,8 @@ function quote(field: string): string {
 }
 
 export function toCsv(columns: readonly CsvColumn[], rows: readonly Readonly<Record<string, CellValue>>[]): string {
-  const lines = [columns.map((c) => quote(c.header)).join(',')];
+  // Soft hyphens only help a narrow header break on screen.
+  const lines = [columns.map((c) => quote(c.header.replaceAll('\u00AD', ''))).join(',')];
   for (const row of rows) lines.push(columns.map((c) => quote(csvValue(c.format, row[c.key]))).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -20,6 +20,8 @@ export const tileKinds = [
   'forecast',
   'kpis',
   'handoffs',
+  'customerRetention',
+  'customerValueBySource',
 ] as const;
 export type TileKind = (typeof tileKinds)[number];
 
@@ -32,6 +34,8 @@ export const tileKindLabels: Record<TileKind, string> = {
   forecast: 'Onboarding forecast',
   kpis: 'KPI targets',
   handoffs: 'Handoffs',
+  customerRetention: 'Customers: revenue retention by quarter',
+  customerValueBySource: 'Customers: lifetime value by source',
 };
 
 export const dashboardTile = z.object({

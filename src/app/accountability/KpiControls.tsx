@@ -1,8 +1,10 @@
 'use client';
-// Create, edit and delete KPI targets. Shown only for targets the user may change; the kpis router
-// enforces the same rule on every call. Money is entered in currency units, rates in percent.
+// The KPI targets table with Edit and Delete on the rows the user may change, and the form to
+// create or edit one; the kpis router enforces the same rule on every call. Money is entered in
+// currency units, rates in percent.
 import { useRouter } from 'next/navigation';
 import { useState, useTransition, type FormEvent } from 'react';
+import { DataTable, type Column, type Row } from '~/components/DataTable';
 import styles from '~/components/ui.module.css';
 import { useTRPCClient, type RouterInputs } from '~/trpc/react';
 
@@ -37,6 +39,13 @@ export interface EditableTarget {
 }
 
 interface Props {
+  /** the table: every target the user may see */
+  caption: string;
+  columns: Column[];
+  rows: Row[];
+  canExport: boolean;
+  /** false: the table alone, without actions or the form */
+  mayEdit: boolean;
   metrics: MetricOption[];
   departments: Department[];
   /** departments the user may make accountable */
@@ -55,7 +64,7 @@ function firstOfMonth(): string {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString().slice(0, 10);
 }
 
-export function KpiControls({ metrics, departments, ownDepartments, editable }: Props) {
+export function KpiControls({ caption, columns, rows, canExport, mayEdit, metrics, departments, ownDepartments, editable }: Props) {
   const client = useTRPCClient();
   const router = useRouter();
   const [editing, setEditing] = useState<EditableTarget | 'new' | null>(null);
@@ -81,31 +90,37 @@ export function KpiControls({ metrics, departments, ownDepartments, editable }: 
     void run(() => client.kpis.delete.mutate({ id: target.id }), `Deleted "${target.name}".`);
   }
 
-  return (
-    <div style={{ marginTop: '1rem' }}>
-      <div className={styles.tableTools}>
-        <button type="button" className={`${styles.button} ${styles.primary}`} onClick={() => setEditing('new')} disabled={ownDepartments.length === 0}>
-          New target
+  const editableById = new Map(editable.map((t) => [String(t.id), t]));
+  const actions = (row: Row) => {
+    const t = editableById.get(String(row.id));
+    if (!t) return null;
+    return (
+      <span data-editable-target={t.id} className={styles.rowActions}>
+        <button type="button" className={styles.linkButton} onClick={() => setEditing(t)} disabled={t.targetValue === null} aria-label={`Edit ${t.name}`}>
+          Edit
         </button>
-        <span role="status" className={styles.muted}>
-          {pending ? 'Updating…' : message}
-        </span>
-      </div>
-      {editable.length > 0 ? (
-        <ul aria-label="Targets you may change" style={{ listStyle: 'none', padding: 0, display: 'flex', flexWrap: 'wrap', gap: '0.5rem' }}>
-          {editable.map((t) => (
-            <li key={t.id} data-editable-target={t.id}>
-              <span>{t.name}</span>{' '}
-              <button type="button" className={styles.linkButton} onClick={() => setEditing(t)} disabled={t.targetValue === null} aria-label={`Edit ${t.name}`}>
-                Edit
-              </button>{' '}
-              <button type="button" className={styles.linkButton} onClick={() => remove(t)} aria-label={`Delete ${t.name}`}>
-                Delete
-              </button>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+        <button type="button" className={styles.linkButton} onClick={() => remove(t)} aria-label={`Delete ${t.name}`}>
+          Delete
+        </button>
+      </span>
+    );
+  };
+
+  return (
+    <div>
+      <DataTable caption={caption} columns={columns} rows={rows} rowKey="id" canExport={canExport} exportName="kpi-targets" empty="No KPI targets yet." dense rowActions={mayEdit && editable.length > 0 ? actions : undefined} />
+      {mayEdit ? (
+        <div className={styles.tableTools} style={{ justifyContent: 'flex-start', marginTop: '0.75rem' }}>
+          <button type="button" className={`${styles.button} ${styles.primary}`} onClick={() => setEditing('new')} disabled={ownDepartments.length === 0}>
+            New target
+          </button>
+          <span role="status" className={styles.muted}>
+            {pending ? 'Updating…' : message}
+          </span>
+        </div>
+      ) : (
+        <p className={styles.muted}>Your role may not edit KPI targets.</p>
+      )}
       {error ? (
         <p role="alert" className={styles.error}>
           {error}

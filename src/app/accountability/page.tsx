@@ -1,6 +1,6 @@
 // Accountability: KPI targets (QQTR with RACI) against their actuals and run-rate projections, and
 // the three handoffs with their SLAs and black-hole lists, each owned by one department.
-import { DataTable, type Row } from '~/components/DataTable';
+import { DataTable, type Column, type Row } from '~/components/DataTable';
 import { FilterBar } from '~/components/FilterBar';
 import { PageHeader, Panel, Stat } from '~/components/Panel';
 import { ParamSelect } from '~/components/ParamSelect';
@@ -37,6 +37,38 @@ function medianText(hours: number | null): string {
   return `${rounded.toLocaleString('en-US')} ${rounded === 1 ? 'hour' : 'hours'}`;
 }
 
+/** A target's timeframe, short: "Dec 2025" (month) or "2025-Q4" (quarter). */
+function periodText(kind: 'month' | 'quarter', start: string): string {
+  const [year, month] = start.split('-').map(Number);
+  if (kind === 'quarter') return `${year}-Q${Math.floor(((month ?? 1) - 1) / 3) + 1}`;
+  return formatValue('month', start.slice(0, 7));
+}
+
+/** "R: sales; C: marketing; I: executive", the empty roles left out. */
+function raciText(responsible: readonly string[], consulted: readonly string[], informed: readonly string[]): string {
+  const parts: string[] = [];
+  if (responsible.length > 0) parts.push(`R: ${responsible.join(', ')}`);
+  if (consulted.length > 0) parts.push(`C: ${consulted.join(', ')}`);
+  if (informed.length > 0) parts.push(`I: ${informed.join(', ')}`);
+  return parts.join('; ');
+}
+
+// Fits 1366 px: long text wraps, the three RACI lists share one column.
+const targetColumns: Column[] = [
+  { key: 'name', header: 'Target', format: 'text', wrap: 'narrow' },
+  { key: 'metric', header: 'Metric', format: 'text', wrap: 'narrow' },
+  { key: 'period', header: 'Timeframe', format: 'text', wrap: 'narrow' },
+  { key: 'target', header: 'Target value', format: 'text' },
+  { key: 'actual', header: 'Actual', format: 'text' },
+  { key: 'projection', header: 'Projec\u00ADtion', format: 'text', help: 'Linear run rate to the period end' },
+  { key: 'attainment', header: 'Attained', format: 'percent', help: 'Actual / target' },
+  { key: 'status', header: 'Status', format: 'text' },
+  { key: 'quality', header: 'Quality standard', format: 'text', wrap: 'narrow' },
+  { key: 'budget', header: 'Budget', format: 'cents' },
+  { key: 'accountable', header: 'Account\u00ADable', format: 'text' },
+  { key: 'raci', header: 'Respon\u00ADsible, consulted, informed', format: 'text', wrap: 'narrow', help: 'R: responsible; C: consulted; I: informed' },
+];
+
 function parseDepartment(value: string | undefined): Department | undefined {
   return (departments as readonly string[]).includes(value ?? '') ? (value as Department) : undefined;
 }
@@ -68,7 +100,7 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
       id: s.target.id,
       name: s.target.name,
       metric: info?.label ?? s.target.metric,
-      period: `${s.target.periodKind === 'month' ? 'Month' : 'Quarter'} from ${s.target.periodStart}`,
+      period: periodText(s.target.periodKind, s.target.periodStart),
       target: inUnit(kind, s.target.targetValue),
       actual: inUnit(kind, s.actual),
       projection: inUnit(kind, s.projection),
@@ -76,9 +108,7 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
       quality: quality === null ? null : `${quality}${s.qualityMet === null ? '' : s.qualityMet ? ' (met)' : ' (missed)'}`,
       budget: s.target.budgetCents,
       accountable: s.target.accountable,
-      responsible: s.target.responsible.join(', '),
-      consulted: s.target.consulted.join(', '),
-      informed: s.target.informed.join(', '),
+      raci: raciText(s.target.responsible, s.target.consulted, s.target.informed),
       status: statusLabels[s.status],
     };
   });
@@ -125,40 +155,17 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
           />
         }
       >
-        <DataTable
+        <KpiControls
           caption="KPI targets: actual against target"
-          columns={[
-            { key: 'name', header: 'Target', format: 'text' },
-            { key: 'metric', header: 'Metric', format: 'text' },
-            { key: 'period', header: 'Timeframe', format: 'text' },
-            { key: 'target', header: 'Target', format: 'text' },
-            { key: 'actual', header: 'Actual', format: 'text' },
-            { key: 'projection', header: 'Projection', format: 'text', help: 'Linear run rate to the period end' },
-            { key: 'attainment', header: 'Attained', format: 'percent', help: 'Actual / target' },
-            { key: 'status', header: 'Status', format: 'text' },
-            { key: 'quality', header: 'Quality standard', format: 'text' },
-            { key: 'budget', header: 'Budget', format: 'cents' },
-            { key: 'accountable', header: 'Accountable', format: 'text' },
-            { key: 'responsible', header: 'Responsible', format: 'text' },
-            { key: 'consulted', header: 'Consulted', format: 'text' },
-            { key: 'informed', header: 'Informed', format: 'text' },
-          ]}
+          columns={targetColumns}
           rows={targetRows}
-          rowKey="id"
           canExport={canExport}
-          exportName="kpi-targets"
-          empty="No KPI targets yet."
+          mayEdit={mayEdit}
+          metrics={metrics.map((m) => ({ metric: m.metric, label: m.label, unit: m.unit, shape: m.shape }))}
+          departments={[...departments]}
+          ownDepartments={ownDepartments}
+          editable={editable}
         />
-        {mayEdit ? (
-          <KpiControls
-            metrics={metrics.map((m) => ({ metric: m.metric, label: m.label, unit: m.unit, shape: m.shape }))}
-            departments={[...departments]}
-            ownDepartments={ownDepartments}
-            editable={editable}
-          />
-        ) : (
-          <p className="muted">Your role may not edit KPI targets.</p>
-        )}
       </Panel>
 
       <h2>Handoffs</h2>

@@ -17,6 +17,14 @@ import { WonDealsTable } from './WonDealsTable';
 
 const touchKindLabels = { touch: 'Touch', 'lead.created': 'Lead created', unattributed: 'Unattributed' } as const;
 
+const dealsPerPage = 50;
+
+/** `dealsAfter=<won at>~<deal id>`: the won-deals page after that deal; anything else is the first page. */
+function parseDealCursor(value: string | undefined): { wonAt: string; opportunityId: string } | undefined {
+  const match = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)~(.{1,200})$/.exec(value ?? '');
+  return match && !Number.isNaN(Date.parse(match[1]!)) ? { wonAt: match[1]!, opportunityId: match[2]! } : undefined;
+}
+
 function parseModel(value: string | undefined): AttributionModel {
   return (attributionModels as readonly string[]).includes(value ?? '') ? (value as AttributionModel) : 'linear';
 }
@@ -33,11 +41,12 @@ export default async function AttributionPage({ searchParams }: { searchParams: 
   const input = toMetricInput(parseFilters(params), new Date());
   const model = parseModel(readParam(params, 'model'));
   const dealId = readParam(params, 'deal');
+  const after = parseDealCursor(readParam(params, 'dealsAfter'));
   const api = await serverCaller();
   const [me, report, wonDeals, deal] = await Promise.all([
     api.auth.me(),
     api.attribution.report(input),
-    api.attribution.wonDeals({ ...input, limit: 200 }),
+    api.attribution.wonDeals({ ...input, limit: dealsPerPage + 1, after }),
     dealId ? api.attribution.deal({ opportunityId: dealId }) : Promise.resolve(null),
   ]);
   const canExport = me?.rights.includes('exportCsv') ?? false;
@@ -54,7 +63,11 @@ export default async function AttributionPage({ searchParams }: { searchParams: 
   const channelRows = pivotRows(report.byChannel, (key) => key ?? '(none)');
   const campaignRows = pivotRows(report.byCampaign, (key, name) => (key === null ? 'No campaign' : name ? `${name} (${key})` : key));
 
-  const dealRows: Row[] = wonDeals.map((d) => ({
+  // One more than a page tells whether another page follows.
+  const pageDeals = wonDeals.slice(0, dealsPerPage);
+  const last = pageDeals.at(-1);
+  const nextCursor = wonDeals.length > dealsPerPage && last ? `${last.wonAt}~${last.opportunityId}` : null;
+  const dealRows: Row[] = pageDeals.map((d) => ({
     opportunityId: d.opportunityId,
     account: d.accountName ?? d.accountId ?? 'n/a',
     dealType: d.dealType,
@@ -141,7 +154,7 @@ export default async function AttributionPage({ searchParams }: { searchParams: 
       </Panel>
 
       <Panel id="deals" title="The touches behind one deal" description="Open a won deal to see its path and what each model credits to every touch.">
-        <WonDealsTable rows={dealRows} selected={dealId ?? null} canExport={canExport} />
+        <WonDealsTable rows={dealRows} selected={dealId ?? null} canExport={canExport} perPage={dealsPerPage} paged={after !== undefined} nextCursor={nextCursor} />
         {dealId ? (
           deal ? (
             <section aria-labelledby="deal-path-title" data-deal={deal.opportunityId}>

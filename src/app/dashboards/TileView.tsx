@@ -165,6 +165,53 @@ async function tileBody(api: Api, tile: DashboardTile, index: number, canExport:
         />
       );
     }
+    case 'customerRetention': {
+      const quarters = await api.customers.retention(input);
+      return (
+        <DataTable
+          caption="Revenue retention by quarter"
+          columns={[
+            { key: 'quarter', header: 'Quarter', format: 'text' },
+            { key: 'accounts', header: 'Accounts', format: 'count' },
+            { key: 'startingCents', header: 'Starting', format: 'cents' },
+            { key: 'churnedCents', header: 'Churned', format: 'cents' },
+            { key: 'netRevenueRetention', header: 'NRR', format: 'percent' },
+            { key: 'grossRetention', header: 'Gross retention', format: 'percent' },
+          ]}
+          rows={quarters.map((q): Row => ({ ...q }))}
+          rowKey="quarter"
+          canExport={canExport}
+          exportName={name}
+        />
+      );
+    }
+    case 'customerValueBySource': {
+      const report = await api.customers.report(input);
+      const rows: Row[] = report.valueBy.source.map((g) => ({
+        key: g.key ?? '(none)',
+        label: g.key ?? '(no journey)',
+        customers: g.customers,
+        retainedShare: g.retainedShare,
+        lifetimeValueCents: g.lifetimeValueCents,
+        averageLifetimeValueCents: g.averageLifetimeValueCents,
+      }));
+      return (
+        <DataTable
+          caption="Lifetime value by original source"
+          columns={[
+            { key: 'label', header: 'Source', format: 'text' },
+            { key: 'customers', header: 'Customers', format: 'count' },
+            { key: 'retainedShare', header: 'Still customers', format: 'percent' },
+            { key: 'lifetimeValueCents', header: 'Lifetime value', format: 'cents' },
+            { key: 'averageLifetimeValueCents', header: 'Average LTV', format: 'cents' },
+          ]}
+          rows={rows}
+          rowKey="key"
+          canExport={canExport}
+          exportName={name}
+        />
+      );
+    }
     case 'handoffs': {
       const report = await api.handoffs.report({ ...input, blackHoleLimit: 1 });
       const rows: Row[] = report.handoffs.map((h) => ({

@@ -54,6 +54,7 @@ export function FunnelExplorer({ stages, input, cohortBy, canExport }: { stages:
           rowKey="stage"
           canExport={canExport}
           exportName="funnel-stages"
+          sortable={false}
           onSelect={(row) => setSelected(row.stage as StageName)}
           selectLabel={(row) => `Open the journeys of ${String(row.label)}`}
           selectedKey={selected}

@@ -11,6 +11,7 @@ import { handoffsRouter } from './routers/handoffs';
 import { kpisRouter } from './routers/kpis';
 import { leadQualityRouter } from './routers/leadQuality';
 import { revenueRouter } from './routers/revenue';
+import { setupRouter } from './routers/setup';
 import { sourcesRouter } from './routers/sources';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
@@ -28,6 +29,7 @@ export const appRouter = createTRPCRouter({
   handoffs: handoffsRouter,
   revenue: revenueRouter,
   dashboards: dashboardsRouter,
+  setup: setupRouter,
 });
 
 export type AppRouter = typeof appRouter;

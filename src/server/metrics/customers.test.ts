@@ -77,16 +77,17 @@ describe('net revenue retention', () => {
     // Q1: nothing recurring on Jan 1.
     // Q2: A1 12000 + A2 5000 at start; A1 +3000, A2 +1000 within; A3 is new, not in the cohort.
     // Q3: A1 15000 + A2 6000 + A3 8000 at start; A3 +2000; A2 churns with its 6000.
+    // Gross retention leaves expansion out: Q2 17000 / 17000; Q3 (29000 - 6000) / 29000.
     expect(quarters).toEqual([
-      { quarter: '2025-Q1', start: '2025-01-01T00:00:00.000Z', end: '2025-04-01T00:00:00.000Z', accounts: 0, startingCents: 0, expansionCents: 0, churnedCents: 0, endingCents: 0, netRevenueRetention: null },
-      { quarter: '2025-Q2', start: '2025-04-01T00:00:00.000Z', end: '2025-07-01T00:00:00.000Z', accounts: 2, startingCents: 17000, expansionCents: 4000, churnedCents: 0, endingCents: 21000, netRevenueRetention: 21000 / 17000 },
-      { quarter: '2025-Q3', start: '2025-07-01T00:00:00.000Z', end: '2025-10-01T00:00:00.000Z', accounts: 3, startingCents: 29000, expansionCents: 2000, churnedCents: 6000, endingCents: 25000, netRevenueRetention: 25000 / 29000 },
+      { quarter: '2025-Q1', start: '2025-01-01T00:00:00.000Z', end: '2025-04-01T00:00:00.000Z', accounts: 0, startingCents: 0, expansionCents: 0, churnedCents: 0, endingCents: 0, netRevenueRetention: null, grossRetention: null },
+      { quarter: '2025-Q2', start: '2025-04-01T00:00:00.000Z', end: '2025-07-01T00:00:00.000Z', accounts: 2, startingCents: 17000, expansionCents: 4000, churnedCents: 0, endingCents: 21000, netRevenueRetention: 21000 / 17000, grossRetention: 1 },
+      { quarter: '2025-Q3', start: '2025-07-01T00:00:00.000Z', end: '2025-10-01T00:00:00.000Z', accounts: 3, startingCents: 29000, expansionCents: 2000, churnedCents: 6000, endingCents: 25000, netRevenueRetention: 25000 / 29000, grossRetention: 23000 / 29000 },
     ]);
   });
 
   it('drops accounts that churned before the quarter', async () => {
     const [q4] = await netRevenueRetention(handle.db, { range: { from: '2025-10-01', to: '2026-01-01' } });
     // A1 15000 + A3 10000; A2 churned in Q3.
-    expect(q4).toMatchObject({ quarter: '2025-Q4', accounts: 2, startingCents: 25000, expansionCents: 0, churnedCents: 0, netRevenueRetention: 1 });
+    expect(q4).toMatchObject({ quarter: '2025-Q4', accounts: 2, startingCents: 25000, expansionCents: 0, churnedCents: 0, netRevenueRetention: 1, grossRetention: 1 });
   });
 });

@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
 import { jsonParam } from '~/server/db/params';
-import { accountFilters, toDate, type DateRange, type MetricFilters } from './filters';
+import { accountFilters, accountSegment, inRange, toDate, type DateRange, type MetricFilters } from './filters';
 
 export interface CustomerValue {
   accountId: string;
@@ -110,6 +110,8 @@ export interface QuarterRetention {
   endingCents: number;
   /** ending / starting; null when nothing was recurring at quarter start */
   netRevenueRetention: number | null;
+  /** (starting - starting revenue of the cohort accounts that churned) / starting: expansion left out */
+  grossRetention: number | null;
 }
 
 export interface Quarter {
@@ -157,6 +159,7 @@ export async function netRevenueRetention(
     starting: number | string;
     expansion: number | string;
     churned: number | string;
+    churned_starting: number | string;
   }>(
     db,
     sql`
@@ -189,7 +192,8 @@ export async function netRevenueRetention(
       count(c.account_id)::int as accounts,
       coalesce(sum(c.start_cents), 0)::float8 as starting,
       coalesce(sum(c.expansion_cents), 0)::float8 as expansion,
-      coalesce(sum(c.start_cents + c.expansion_cents) filter (where c.churned), 0)::float8 as churned
+      coalesce(sum(c.start_cents + c.expansion_cents) filter (where c.churned), 0)::float8 as churned,
+      coalesce(sum(c.start_cents) filter (where c.churned), 0)::float8 as churned_starting
     from q left join cohort c on c.quarter = q.quarter
     group by q.quarter`,
   );
@@ -200,6 +204,7 @@ export async function netRevenueRetention(
     const expansionCents = Number(r?.expansion ?? 0);
     const churnedCents = Number(r?.churned ?? 0);
     const endingCents = startingCents + expansionCents - churnedCents;
+    const churnedStartingCents = Number(r?.churned_starting ?? 0);
     return {
       quarter: x.quarter,
       start: x.start.toISOString(),
@@ -210,6 +215,260 @@ export async function netRevenueRetention(
       churnedCents,
       endingCents,
       netRevenueRetention: startingCents === 0 ? null : endingCents / startingCents,
+      grossRetention: startingCents === 0 ? null : (startingCents - churnedStartingCents) / startingCents,
     };
   });
+}
+
+// ---------------------------------------------------------------- the customers page
+
+/** Revenue that counts as recurring (docs/metrics.md): won deals at their won time, expansions at theirs. */
+const recurringRevenue = sql`
+  select o.account_id, o.won_at as at, o.amount_cents as cents
+  from opportunities o where o.status = 'won' and o.account_id is not null and o.amount_cents is not null and o.won_at is not null
+  union all
+  select e.account_id, e.occurred_at, e.amount_cents
+  from account_events e where e.kind = 'expanded' and e.amount_cents is not null`;
+
+/** Accounts that became customers: their first won deal. */
+const firstWins = sql`
+  select o.account_id, min(o.won_at) as first_won_at from opportunities o
+  where o.status = 'won' and o.account_id is not null and o.won_at is not null group by o.account_id`;
+
+export interface ChurnReason {
+  /** as sent with account.churned; null when none was given */
+  reason: string | null;
+  accounts: number;
+  /** the accounts' recurring revenue just before they churned */
+  churnedCents: number;
+}
+
+export interface ExpansionReason {
+  /** 'account expansion' (account.expanded), or 'won <deal type> deal' of an existing customer */
+  reason: string;
+  /** expansions or deals */
+  items: number;
+  accounts: number;
+  expansionCents: number;
+}
+
+export interface AdvocacyKind {
+  kind: string;
+  events: number;
+  accounts: number;
+}
+
+export type ValueDimension = 'source' | 'campaign' | 'segment';
+
+export interface ValueGroup {
+  /** source, campaign id or segment of the account's original journey; null when it has none */
+  key: string | null;
+  /** the campaign's name (campaign groups) */
+  name: string | null;
+  customers: number;
+  churned: number;
+  /** customers not churned / customers */
+  retainedShare: number | null;
+  lifetimeValueCents: number;
+  averageLifetimeValueCents: number | null;
+}
+
+export interface CohortPoint {
+  /** years since each customer's first won deal */
+  years: number;
+  /** customers whose anniversary has passed (the rest are too young to tell) */
+  observed: number;
+  /** of those, customers not churned by that anniversary */
+  retained: number;
+  retainedShare: number | null;
+}
+
+export interface YearCohort {
+  /** the calendar year (UTC) of the first won deal */
+  cohort: number;
+  customers: number;
+  points: CohortPoint[];
+}
+
+export interface CustomerReport {
+  churnedByReason: ChurnReason[];
+  expansionByReason: ExpansionReason[];
+  advocacyByKind: AdvocacyKind[];
+  valueBy: Record<ValueDimension, ValueGroup[]>;
+  cohorts: YearCohort[];
+}
+
+const num = (value: number | string | null | undefined) => Number(value ?? 0);
+const share = (part: number, whole: number) => (whole === 0 ? null : part / whole);
+
+/** Accounts that churned in the range by reason, with the recurring revenue they took with them. */
+export async function churnByReason(db: Db, input: { range: DateRange; filters?: MetricFilters }): Promise<ChurnReason[]> {
+  const found = await rows<{ reason: string | null; accounts: number; cents: number | string }>(
+    db,
+    sql`with rev as (${recurringRevenue})
+    select c.churn_reason as reason, count(*)::int as accounts,
+      coalesce(sum((select sum(r.cents) from rev r where r.account_id = c.account_id and r.at < c.churned_at)), 0)::float8 as cents
+    from accounts c
+    where c.churned_at is not null and ${inRange(sql.raw('c.churned_at'), input.range)}
+      and ${accountFilters(input.filters ?? {}, sql.raw('c.account_id'))}
+    group by c.churn_reason
+    order by cents desc, accounts desc, reason nulls last`,
+  );
+  return found.map((r) => ({ reason: r.reason, accounts: r.accounts, churnedCents: num(r.cents) }));
+}
+
+/**
+ * Revenue added in the range by accounts that were already customers: account.expanded events,
+ * and won deals of accounts with an earlier won deal, by deal type. Nothing after an account's churn.
+ */
+export async function expansionByReason(db: Db, input: { range: DateRange; filters?: MetricFilters }): Promise<ExpansionReason[]> {
+  const found = await rows<{ reason: string; items: number; accounts: number; cents: number | string }>(
+    db,
+    sql`with added as (
+      select 'account expansion' as reason, e.account_id, e.amount_cents as cents, e.occurred_at as at
+      from account_events e
+      where e.kind = 'expanded' and e.amount_cents is not null and ${inRange(sql.raw('e.occurred_at'), input.range)}
+      union all
+      select 'won ' || replace(coalesce(o.deal_type, 'unknown'), '_', ' ') || ' deal', o.account_id, o.amount_cents, o.won_at
+      from opportunities o
+      where o.status = 'won' and o.account_id is not null and o.amount_cents is not null and ${inRange(sql.raw('o.won_at'), input.range)}
+        and exists (select 1 from opportunities p where p.account_id = o.account_id and p.status = 'won' and p.won_at < o.won_at)
+    )
+    select x.reason, count(*)::int as items, count(distinct x.account_id)::int as accounts, sum(x.cents)::float8 as cents
+    from added x join accounts c on c.account_id = x.account_id
+    where (c.churned_at is null or c.churned_at > x.at) and ${accountFilters(input.filters ?? {}, sql.raw('x.account_id'))}
+    group by x.reason
+    order by cents desc, x.reason`,
+  );
+  return found.map((r) => ({ reason: r.reason, items: r.items, accounts: r.accounts, expansionCents: num(r.cents) }));
+}
+
+/** account.advocacy events in the range by kind (referral, review, case study). */
+export async function advocacyByKind(db: Db, input: { range: DateRange; filters?: MetricFilters }): Promise<AdvocacyKind[]> {
+  return rows<AdvocacyKind>(
+    db,
+    sql`select coalesce(e.advocacy_kind, 'unknown') as kind, count(*)::int as events, count(distinct e.account_id)::int as accounts
+    from account_events e
+    where e.kind = 'advocacy' and ${inRange(sql.raw('e.occurred_at'), input.range)}
+      and ${accountFilters(input.filters ?? {}, sql.raw('e.account_id'))}
+    group by 1 order by events desc, kind`,
+  );
+}
+
+/**
+ * Customers whose first won deal falls in the range, grouped by the source, the campaign and the
+ * segment of the account's original journey (its earliest, by inquiry else awareness): how many,
+ * how many churned since, and their lifetime value (all time).
+ */
+export async function valueByOrigin(db: Db, input: { range: DateRange; filters?: MetricFilters }): Promise<Record<ValueDimension, ValueGroup[]>> {
+  const found = await rows<{
+    dimension: ValueDimension;
+    key: string | null;
+    name: string | null;
+    customers: number;
+    churned: number;
+    ltv: number | string;
+  }>(
+    db,
+    sql`with fw as (${firstWins}),
+    won as (
+      select account_id, sum(amount_cents) as cents from opportunities
+      where status = 'won' and account_id is not null group by account_id
+    ),
+    later as (
+      select account_id, sum(amount_cents) as cents from account_events
+      where kind in ('renewed', 'expanded') group by account_id
+    ),
+    cust as (
+      select fw.account_id, c.churned_at is not null as churned,
+        coalesce(w.cents, 0) + coalesce(x.cents, 0) as ltv,
+        origin.source, origin.campaign_id,
+        ${accountSegment(sql.raw('fw.account_id'))} as segment
+      from fw
+      join accounts c on c.account_id = fw.account_id
+      left join won w on w.account_id = fw.account_id
+      left join later x on x.account_id = fw.account_id
+      left join lateral (
+        select ol.source, ol.campaign_id from leads ol where ol.journey_account_id = fw.account_id
+        order by coalesce(ol.inquiry_at, ol.awareness_at) nulls last, ol.contact_id limit 1
+      ) origin on true
+      where ${inRange(sql.raw('fw.first_won_at'), input.range)} and ${accountFilters(input.filters ?? {}, sql.raw('fw.account_id'))}
+    )
+    select case when grouping(cust.source) = 0 then 'source' when grouping(cust.campaign_id) = 0 then 'campaign' else 'segment' end as dimension,
+      coalesce(cust.source, cust.campaign_id, cust.segment) as key,
+      max(cp.name) as name,
+      count(*)::int as customers,
+      count(*) filter (where cust.churned)::int as churned,
+      coalesce(sum(cust.ltv), 0)::float8 as ltv
+    from cust left join campaigns cp on cp.campaign_id = cust.campaign_id
+    group by grouping sets ((cust.source), (cust.campaign_id), (cust.segment))`,
+  );
+  const out: Record<ValueDimension, ValueGroup[]> = { source: [], campaign: [], segment: [] };
+  for (const r of found) {
+    const ltv = num(r.ltv);
+    out[r.dimension].push({
+      key: r.key,
+      name: r.dimension === 'campaign' ? (r.name ?? r.key) : null,
+      customers: r.customers,
+      churned: r.churned,
+      retainedShare: share(r.customers - r.churned, r.customers),
+      lifetimeValueCents: ltv,
+      averageLifetimeValueCents: r.customers === 0 ? null : ltv / r.customers,
+    });
+  }
+  for (const groups of Object.values(out))
+    groups.sort((a, b) => b.lifetimeValueCents - a.lifetimeValueCents || b.customers - a.customers || String(a.key).localeCompare(String(b.key)));
+  return out;
+}
+
+/**
+ * Customers by the year of their first won deal, and the share still customers 1, 2, ... years
+ * later, counted among those whose anniversary is before `now` (year 0 is the whole cohort).
+ */
+export async function yearlyCohorts(db: Db, input: { filters?: MetricFilters; now: Date }): Promise<YearCohort[]> {
+  const now = input.now.toISOString();
+  const found = await rows<{ cohort: number; years: number; customers: number; observed: number; retained: number }>(
+    db,
+    sql`with fw as (${firstWins}),
+    cust as (
+      select fw.account_id, fw.first_won_at, c.churned_at
+      from fw join accounts c on c.account_id = fw.account_id
+      where fw.first_won_at < ${now}::timestamptz and ${accountFilters(input.filters ?? {}, sql.raw('fw.account_id'))}
+    ),
+    span as (
+      select greatest(0, extract(year from age(${now}::timestamptz, min(first_won_at)))::int) as years from cust
+    ),
+    marks as (
+      select extract(year from cust.first_won_at at time zone 'UTC')::int as cohort, y.k as years,
+        cust.first_won_at + make_interval(years => y.k) as mark, cust.churned_at
+      from cust cross join span cross join lateral generate_series(0, span.years) as y(k)
+    )
+    select cohort, years,
+      count(*)::int as customers,
+      count(*) filter (where mark <= ${now}::timestamptz)::int as observed,
+      count(*) filter (where mark <= ${now}::timestamptz and (churned_at is null or churned_at > mark))::int as retained
+    from marks group by cohort, years order by cohort, years`,
+  );
+  const cohorts = new Map<number, YearCohort>();
+  for (const r of found) {
+    let cohort = cohorts.get(r.cohort);
+    if (!cohort) {
+      cohort = { cohort: r.cohort, customers: r.customers, points: [] };
+      cohorts.set(r.cohort, cohort);
+    }
+    if (r.observed > 0) cohort.points.push({ years: r.years, observed: r.observed, retained: r.retained, retainedShare: share(r.retained, r.observed) });
+  }
+  return [...cohorts.values()];
+}
+
+/** Everything the customers page shows besides the quarters. */
+export async function customerReport(db: Db, input: { range: DateRange; filters?: MetricFilters; now: Date }): Promise<CustomerReport> {
+  const [churnedByReason, expansion, advocacy, valueBy, cohorts] = await Promise.all([
+    churnByReason(db, input),
+    expansionByReason(db, input),
+    advocacyByKind(db, input),
+    valueByOrigin(db, input),
+    yearlyCohorts(db, input),
+  ]);
+  return { churnedByReason, expansionByReason: expansion, advocacyByKind: advocacy, valueBy, cohorts };
 }

@@ -17,9 +17,15 @@ export const attributionRouter = createTRPCRouter({
 
   /** the won deals behind the report, to pick one and open its path */
   wonDeals: view
-    .input(metricInput.extend({ limit: z.number().int().min(1).max(500).default(200) }))
+    .input(
+      metricInput.extend({
+        limit: z.number().int().min(1).max(500).default(200),
+        /** keyset: the page after this deal (the last one of the previous page) */
+        after: z.object({ wonAt: z.iso.datetime({ offset: true }), opportunityId: z.string().trim().min(1).max(200) }).optional(),
+      }),
+    )
     .query(async ({ ctx, input }) =>
-      maskFields(ctx.rights, await attributionWonDeals(ctx.db, input, input.limit), attributionFieldKinds),
+      maskFields(ctx.rights, await attributionWonDeals(ctx.db, input, input.limit, input.after), attributionFieldKinds),
     ),
 
   deal: view

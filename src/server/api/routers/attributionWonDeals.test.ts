@@ -56,3 +56,33 @@ describe('attribution.wonDeals', () => {
     ]);
   });
 });
+
+describe('attribution.wonDeals pages', () => {
+  it('continues after the last deal of the previous page (keyset), ties on the won time ordered by id', async () => {
+    const sales = await createApiKey(handle.db, { department: 'sales', name: 'sales pages' });
+    const opened = (id: string) => ({ id: `pc-${id}`, type: 'opportunity.created', occurredAt: '2026-03-01T00:00:00Z', data: { opportunityId: id, accountId: `acc-${id}`, amountCents: 100, dealType: 'new' } });
+    const won = (id: string, at: string) => ({ id: `pw-${id}`, type: 'opportunity.won', occurredAt: at, data: { opportunityId: id } });
+    await ingestAndApply(handle.db, { apiKeyId: sales.id, department: 'sales' }, [
+      ...['p1', 'p2', 'p3', 'p4', 'p5'].map(opened),
+      won('p1', '2026-03-10T00:00:00Z'),
+      won('p2', '2026-03-12T00:00:00Z'),
+      won('p3', '2026-03-12T00:00:00Z'),
+      won('p4', '2026-03-12T00:00:00Z'),
+      won('p5', '2026-03-15T00:00:00Z'),
+    ]);
+    const caller = callerAs(handle.db, await createTestUser(handle.db, { role: 'sales' }));
+    const march = { from: '2026-03-01', to: '2026-04-01' };
+    // The whole order: p5 (15th); p2, p3, p4 (12th, by id); p1 (10th).
+    const first = await caller.attribution.wonDeals({ range: march, limit: 2 });
+    expect(first.map((d) => d.opportunityId)).toEqual(['p5', 'p2']);
+    const second = await caller.attribution.wonDeals({ range: march, limit: 2, after: { wonAt: first[1]!.wonAt, opportunityId: first[1]!.opportunityId } });
+    expect(second.map((d) => d.opportunityId)).toEqual(['p3', 'p4']);
+    const third = await caller.attribution.wonDeals({ range: march, limit: 2, after: { wonAt: second[1]!.wonAt, opportunityId: second[1]!.opportunityId } });
+    expect(third.map((d) => d.opportunityId)).toEqual(['p1']);
+  });
+
+  it('refuses a cursor that is not a date-time, naming the field', async () => {
+    const caller = callerAs(handle.db, await createTestUser(handle.db, { role: 'sales' }));
+    await expect(caller.attribution.wonDeals({ range, after: { wonAt: 'yesterday', opportunityId: 'o1' } })).rejects.toThrow(/after\.wonAt|wonAt/);
+  });
+});

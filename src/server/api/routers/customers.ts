@@ -1,7 +1,8 @@
-// Customer value: lifetime value per account and net revenue retention by quarter. Revenue is
-// money: masked for roles without 'seeMoney'.
+// Customer value: lifetime value per account, net and gross revenue retention by quarter, and the
+// customers page's report (churn and expansion by reason, advocacy, LTV by origin, yearly
+// cohorts). Revenue is money: masked for roles without 'seeMoney'; shares and counts are not.
 import { z } from 'zod';
-import { customerValues, netRevenueRetention } from '~/server/metrics/customers';
+import { customerReport, customerValues, netRevenueRetention } from '~/server/metrics/customers';
 import { dateRange, metricFilters } from '~/server/metrics/filters';
 import { commonFieldKinds, maskFields } from '../masking';
 import { authedProcedure, createTRPCRouter } from '../trpc';
@@ -16,6 +17,7 @@ const customerFieldKinds = {
   startingCents: 'money',
   churnedCents: 'money',
   endingCents: 'money',
+  averageLifetimeValueCents: 'money',
 } as const;
 
 export const customersRouter = createTRPCRouter({
@@ -38,4 +40,10 @@ export const customersRouter = createTRPCRouter({
   retention: view
     .input(z.object({ range: dateRange, filters: metricFilters.default({}) }))
     .query(async ({ ctx, input }) => maskFields(ctx.rights, await netRevenueRetention(ctx.db, input), customerFieldKinds)),
+
+  report: view
+    .input(z.object({ range: dateRange, filters: metricFilters.default({}) }))
+    .query(async ({ ctx, input }) =>
+      maskFields(ctx.rights, await customerReport(ctx.db, { ...input, now: new Date() }), customerFieldKinds),
+    ),
 });
