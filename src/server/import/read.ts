@@ -73,7 +73,7 @@ export function readRecords(file: string, format: FileFormat): RecordStream {
   return {
     bytesRead: () => bytes,
     async *[Symbol.asyncIterator]() {
-      const stream = pipeline(createReadStream(file, { highWaterMark: 256 * 1024 }), decode, parser, () => {});
+      const stream = pipeline(createReadStream(file, { highWaterMark: 64 * 1024 }), decode, parser, () => {});
       let row = 0;
       for await (const cells of stream as AsyncIterable<string[]>) {
         row += 1;
