@@ -29,7 +29,9 @@ CREATE TABLE "imports" (
 	"duplicates" integer DEFAULT 0 NOT NULL,
 	"invalid_rows" integer DEFAULT 0 NOT NULL,
 	"skipped_rows" integer DEFAULT 0 NOT NULL,
-	"error" text
+	"error" text,
+	"runner" text,
+	"lease_until" timestamp with time zone
 );
 --> statement-breakpoint
 ALTER TABLE "import_errors" ADD CONSTRAINT "import_errors_import_id_imports_id_fk" FOREIGN KEY ("import_id") REFERENCES "public"."imports"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -8,6 +8,7 @@ import { dashboardsRouter } from './routers/dashboards';
 import { forecastRouter } from './routers/forecast';
 import { funnelRouter } from './routers/funnel';
 import { handoffsRouter } from './routers/handoffs';
+import { importsRouter } from './routers/imports';
 import { kpisRouter } from './routers/kpis';
 import { leadQualityRouter } from './routers/leadQuality';
 import { revenueRouter } from './routers/revenue';
@@ -28,6 +29,7 @@ export const appRouter = createTRPCRouter({
   handoffs: handoffsRouter,
   revenue: revenueRouter,
   dashboards: dashboardsRouter,
+  imports: importsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -452,6 +452,9 @@ export const imports = pgTable(
     invalidRows: integer('invalid_rows').notNull().default(0),
     skippedRows: integer('skipped_rows').notNull().default(0),
     error: text('error'),
+    /** the process running the import, which holds it until `leaseUntil` and renews that after each batch */
+    runner: text('runner'),
+    leaseUntil: ts('lease_until'),
   },
   (t) => [index('imports_started_idx').on(t.startedAt)],
 );

@@ -1,12 +1,13 @@
 // Imports hand-made files in the shapes HubSpot and Salesforce export, and checks counts worked
 // out by hand from the files (see the comments beside each file's rows in the expectations).
 import path from 'node:path';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows, type DbHandle } from '~/server/db/client';
+import { imports } from '~/server/db/schema';
 import { createTestDb } from '~/server/db/testing';
 import type { Kind, MappingInput } from './kinds';
-import { createImport, importErrorPage, importSender, previewImport, runImport, type ImportRow } from './run';
+import { cancelImport, createImport, importErrorPage, importSender, previewImport, runImport, type ImportRow } from './run';
 
 const fixture = (name: string) => path.join(import.meta.dirname, 'fixtures', name);
 
@@ -161,6 +162,28 @@ describe('Salesforce report (Windows-1252, semicolons, day-first dates, European
     expect(counts(result)).toEqual({ rowsDone: 5, events: 3, accepted: 2, duplicates: 1, invalidRows: 0, skippedRows: 2 });
     const won = await rows<{ data: Record<string, unknown> }>(handle.db, sql`select data from events where event_id = 'import:outcomes:0065g00000AAA1'`);
     expect(won[0]!.data).toEqual({ opportunityId: '0065g00000AAA1', amountCents: 123456 });
+  });
+});
+
+describe('one runner at a time', () => {
+  it('refuses to run an import another process holds, and resumes one whose process is gone', async () => {
+    const created = await createImport(handle.db, { file: fixture('hubspot-deals.csv'), kind: 'outcomes', mapping: outcomesMapping, who: 'test' });
+    await handle.db.update(imports).set({ runner: 'elsewhere', leaseUntil: new Date(Date.now() + 60_000) }).where(eq(imports.id, created.id));
+    await expect(runImport(handle.db, created.id)).rejects.toThrow(`Import ${created.id} is running in another process.`);
+    // the other process stopped renewing its lease: the import was interrupted and can be taken over
+    await handle.db.update(imports).set({ leaseUntil: new Date(Date.now() - 1000) }).where(eq(imports.id, created.id));
+    const done = await runImport(handle.db, created.id);
+    expect([done.status, done.runner, done.leaseUntil, done.rowsDone]).toEqual(['done', null, null, 4]);
+  });
+
+  it('stops after the batch when a stop is asked through the table', async () => {
+    const created = await createImport(handle.db, { file: fixture('salesforce-opportunities.csv'), kind: 'outcomes', mapping: { fields: { opportunityId: 'Opportunity ID', closedAt: 'Close Date', outcome: 'Stage' } }, who: 'test' });
+    const stopped = await runImport(handle.db, created.id, {
+      batchRows: 1,
+      onProgress: () => void cancelImport(handle.db, created.id),
+    });
+    expect(stopped.status).toBe('cancelled');
+    expect(stopped.rowsDone).toBeLessThan(5);
   });
 });
 

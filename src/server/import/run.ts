@@ -1,10 +1,11 @@
 // Runs an import: reads the file's records in batches of 1,000, turns rows into events, sends
 // them through the ingestion path under the department's Import key, and commits the progress
 // after every batch, so that an interrupted import resumes from its last committed row.
+import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { and, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '~/server/db/client';
 import { apiKeys, importErrors, imports } from '~/server/db/schema';
 import { createApiKey } from '~/server/ingest/apiKeys';
@@ -15,6 +16,8 @@ import { detectFormat, fingerprint, readHead, readRecords, type FileFormat } fro
 import { rowMapper, type RowError, type RowResult, type WireEvent } from './rows';
 
 export const IMPORT_BATCH_ROWS = 1000;
+/** How long a running import is held by its process without a committed batch; then it counts as interrupted. */
+export const IMPORT_LEASE_MS = 60_000;
 export const IMPORT_KEY_NAME = 'Import';
 
 /** Where uploaded files wait for their import; they are removed when it is done. */
@@ -162,12 +165,23 @@ function progressOf(row: ImportRow, rowsThisRun: number, bytesThisRun: number, m
 export async function runImport(db: Db, importId: number, options: RunOptions = {}): Promise<ImportRow> {
   const loaded = await getImport(db, importId);
   if (!loaded) throw new ImportError(`No import ${importId}.`);
-  let current: ImportRow = loaded;
-  if (current.status === 'done') return current;
-  if (!current.filePath) throw new ImportError(`Import ${importId} has no file to read any more.`);
-  const file = current.filePath;
+  if (loaded.status === 'done') return loaded;
+  if (!loaded.filePath) throw new ImportError(`Import ${importId} has no file to read any more.`);
+  const runner = `${os.hostname()}:${process.pid}:${randomUUID()}`;
+  const lease = () => new Date(Date.now() + IMPORT_LEASE_MS);
+  // One process at a time: the import is claimed unless another holds a live lease on it.
+  const [claimed] = await db
+    .update(imports)
+    .set({ status: 'running', runner, leaseUntil: lease(), error: null, updatedAt: new Date() })
+    .where(and(eq(imports.id, importId), ne(imports.status, 'done'), or(isNull(imports.leaseUntil), lt(imports.leaseUntil, new Date()))))
+    .returning();
+  if (!claimed) throw new ImportError(`Import ${importId} is running in another process.`);
+  let current: ImportRow = claimed;
+  const file = loaded.filePath;
   const kindName = current.kind as Kind;
   const batchRows = options.batchRows ?? IMPORT_BATCH_ROWS;
+  const mine = and(eq(imports.id, importId), eq(imports.runner, runner));
+  const release = { runner: null, leaseUntil: null, updatedAt: new Date() };
   try {
     const print = await fingerprint(file).catch(() => null);
     if (!print || print.fingerprint !== current.fileFingerprint) {
@@ -179,7 +193,6 @@ export async function runImport(db: Db, importId: number, options: RunOptions = 
     // Reasons written by a batch whose progress was not committed are written again.
     const resumeAfter = current.rowsDone + 1;
     await db.delete(importErrors).where(and(eq(importErrors.importId, importId), gt(importErrors.row, resumeAfter)));
-    current = (await db.update(imports).set({ status: 'running', error: null, updatedAt: new Date() }).where(eq(imports.id, importId)).returning())[0]!;
 
     const started = performance.now();
     const bytesAtStart = current.bytesDone;
@@ -211,7 +224,6 @@ export async function runImport(db: Db, importId: number, options: RunOptions = 
       const bytesDone = Math.min(records.bytesRead(), current.fileBytes);
       rowsThisRun += batch.length;
       const updated = await db.transaction(async (tx) => {
-        if (errors.length > 0) await tx.insert(importErrors).values(errors.map((e) => ({ importId, ...e })));
         const [row] = await tx
           .update(imports)
           .set({
@@ -222,17 +234,22 @@ export async function runImport(db: Db, importId: number, options: RunOptions = 
             duplicates: sql`${imports.duplicates} + ${duplicates}`,
             invalidRows: sql`${imports.invalidRows} + ${invalid}`,
             skippedRows: sql`${imports.skippedRows} + ${skipped}`,
+            leaseUntil: lease(),
             updatedAt: new Date(),
           })
-          .where(eq(imports.id, importId))
+          .where(mine)
           .returning();
-        return row!;
+        if (!row) throw new ImportError(`Import ${importId} was taken over by another process.`);
+        if (errors.length > 0) await tx.insert(importErrors).values(errors.map((e) => ({ importId, ...e })));
+        return row;
       });
       current = updated;
       batch = [];
       options.onProgress?.(progressOf(updated, rowsThisRun, updated.bytesDone - bytesAtStart, performance.now() - started));
     };
 
+    // Stops when the caller asks, or when someone asked through the table (status 'cancelling').
+    const stopAsked = async () => current.status === 'cancelling' || (options.shouldStop !== undefined && (await options.shouldStop()));
     let stopped = false;
     for await (const record of records) {
       // The header is row 1; data rows committed before are passed over.
@@ -240,35 +257,50 @@ export async function runImport(db: Db, importId: number, options: RunOptions = 
       batch.push(record);
       if (batch.length >= batchRows) {
         await commit();
-        if (options.shouldStop && (await options.shouldStop())) {
+        if (await stopAsked()) {
           stopped = true;
           break;
         }
       }
     }
     if (!stopped && batch.length > 0) await commit();
+    // An uploaded file is kept until its import is done; a file named on the command line is the user's.
+    const uploaded = path.dirname(file) === path.resolve(uploadDir());
     const finished = stopped
-      ? { status: 'cancelled', updatedAt: new Date() }
-      : { status: 'done', finishedAt: new Date(), updatedAt: new Date(), bytesDone: current.fileBytes };
-    current = (await db.update(imports).set(finished).where(eq(imports.id, importId)).returning())[0]!;
+      ? { ...release, status: 'cancelled' }
+      : { ...release, status: 'done', finishedAt: new Date(), bytesDone: current.fileBytes, ...(uploaded ? { filePath: null } : {}) };
+    current = (await db.update(imports).set(finished).where(mine).returning())[0] ?? current;
     if (!stopped) {
+      if (uploaded) await rm(file, { force: true });
       options.onProgress?.(progressOf(current, rowsThisRun, current.bytesDone - bytesAtStart, performance.now() - started));
-      await forgetUpload(db, current);
     }
     return current;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const [failed] = await db.update(imports).set({ status: 'failed', error: message, updatedAt: new Date() }).where(eq(imports.id, importId)).returning();
-    if (error instanceof ImportError) return failed!;
+    const [failed] = await db
+      .update(imports)
+      .set({ ...release, status: 'failed', error: message })
+      .where(mine)
+      .returning();
+    if (error instanceof ImportError) return failed ?? current;
     throw error;
   }
 }
 
-/** Removes a finished import's uploaded file; files named on the command line are left alone. */
-async function forgetUpload(db: Db, row: ImportRow): Promise<void> {
-  if (!row.filePath || path.dirname(row.filePath) !== path.resolve(uploadDir())) return;
-  await rm(row.filePath, { force: true });
-  await db.update(imports).set({ filePath: null }).where(eq(imports.id, row.id));
+/** Asks an import to stop: one whose process is gone stops at once, a running one after its batch. */
+export async function cancelImport(db: Db, importId: number): Promise<void> {
+  await db
+    .update(imports)
+    .set({
+      status: sql`case when ${imports.leaseUntil} is not null and ${imports.leaseUntil} >= now() then 'cancelling' else 'cancelled' end`,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(imports.id, importId), sql`${imports.status} in ('running', 'cancelling')`));
+}
+
+/** Whether a running import's process still holds it. */
+export function isLive(row: Pick<ImportRow, 'leaseUntil'>, now = new Date()): boolean {
+  return row.leaseUntil !== null && row.leaseUntil >= now;
 }
 
 /** The most recent imports first, optionally of some departments only. */
