@@ -6,6 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type ChangeEvent } from 'react';
 import styles from '~/app/admin/admin.module.css';
 import ui from '~/components/ui.module.css';
+import own from './import.module.css';
 import { useTRPC, useTRPCClient, type RouterOutputs } from '~/trpc/react';
 
 type Options = RouterOutputs['imports']['options'];
@@ -81,8 +82,11 @@ export function ImportScreen({ options }: { options: Options }) {
   }
 
   async function chooseFile(event: ChangeEvent<HTMLInputElement>) {
-    const file = event.target.files?.[0];
+    const input = event.target;
+    const file = input.files?.[0];
     if (!file) return;
+    // Cleared, so that choosing the same file again (to import it as another kind) uploads it again.
+    input.value = '';
     setUploading(true);
     setError(null);
     setInspection(null);
@@ -280,7 +284,7 @@ export function ImportScreen({ options }: { options: Options }) {
             {preview.rows.map((r) => (
               <tr key={r.row}>
                 <td>{r.row}</td>
-                <td>
+                <td className={own.events}>
                   {r.events.map((e) => (
                     <div key={e.id}>
                       <code>{e.type}</code> {e.occurredAt} <code>{JSON.stringify(e.data)}</code>
@@ -307,7 +311,7 @@ export function ImportScreen({ options }: { options: Options }) {
           <h2 id="progress-title">
             Import {current.id}: {current.status}
           </h2>
-          <progress value={current.bytesDone} max={Math.max(current.fileBytes, 1)} aria-label="Share of the file imported" style={{ width: '100%' }} />
+          <progress value={current.bytesDone} max={Math.max(current.fileBytes, 1)} aria-label="Share of the file imported" className={own.progress} />
           <p role="status">
             {n(current.rowsDone)} rows, {n(current.rowsPerSecond)} rows/s
             {current.etaSeconds !== null ? `, about ${duration(current.etaSeconds)} left` : ''}; {n(current.accepted)} new events, {n(current.duplicates)} already there,{' '}
