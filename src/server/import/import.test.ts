@@ -168,6 +168,8 @@ describe('Salesforce report (Windows-1252, semicolons, day-first dates, European
 describe('one runner at a time', () => {
   it('refuses to run an import another process holds, and resumes one whose process is gone', async () => {
     const created = await createImport(handle.db, { file: fixture('hubspot-deals.csv'), kind: 'outcomes', mapping: outcomesMapping, who: 'test' });
+    // a new import waits for its first runner: running, not interrupted
+    expect([created.status, created.runner, created.leaseUntil! > new Date()]).toEqual(['running', null, true]);
     await handle.db.update(imports).set({ runner: 'elsewhere', leaseUntil: new Date(Date.now() + 60_000) }).where(eq(imports.id, created.id));
     await expect(runImport(handle.db, created.id)).rejects.toThrow(`Import ${created.id} is running in another process.`);
     // the other process stopped renewing its lease: the import was interrupted and can be taken over

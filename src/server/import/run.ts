@@ -104,6 +104,8 @@ export async function createImport(db: Db, input: NewImport): Promise<ImportRow>
       fileFingerprint: print.fingerprint,
       mapping,
       status: 'running',
+      // Held for its first runner (none yet): running until then, interrupted if none comes.
+      leaseUntil: new Date(Date.now() + IMPORT_LEASE_MS),
       userId: input.userId ?? null,
       who: input.who,
     })
@@ -169,11 +171,11 @@ export async function runImport(db: Db, importId: number, options: RunOptions = 
   if (!loaded.filePath) throw new ImportError(`Import ${importId} has no file to read any more.`);
   const runner = `${os.hostname()}:${process.pid}:${randomUUID()}`;
   const lease = () => new Date(Date.now() + IMPORT_LEASE_MS);
-  // One process at a time: the import is claimed unless another holds a live lease on it.
+  // One process at a time: the import is claimed unless another runner holds a live lease on it.
   const [claimed] = await db
     .update(imports)
     .set({ status: 'running', runner, leaseUntil: lease(), error: null, updatedAt: new Date() })
-    .where(and(eq(imports.id, importId), ne(imports.status, 'done'), or(isNull(imports.leaseUntil), lt(imports.leaseUntil, new Date()))))
+    .where(and(eq(imports.id, importId), ne(imports.status, 'done'), or(isNull(imports.runner), isNull(imports.leaseUntil), lt(imports.leaseUntil, new Date()))))
     .returning();
   if (!claimed) throw new ImportError(`Import ${importId} is running in another process.`);
   let current: ImportRow = claimed;

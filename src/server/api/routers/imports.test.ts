@@ -35,7 +35,7 @@ async function waitFor(done: () => boolean) {
 async function finished(api: ReturnType<typeof callerAs>, id: number) {
   for (;;) {
     const view = await api.imports.status({ id });
-    if (view.status !== 'running') return view;
+    if (view.status === 'done' || view.status === 'failed' || view.status === 'cancelled') return view;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
