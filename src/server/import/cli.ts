@@ -2,7 +2,8 @@
 //                   --resume ID   (goes on from the last committed row of an interrupted import)
 //                   --list        (the latest imports)
 // Imports a CSV file through the same code as Admin > Import, with a progress bar; Ctrl-C stops
-// after the current batch, and the import can be resumed.
+// after the current batch, and the import can be resumed. (Run as `node --import tsx`, so that
+// Ctrl-C reaches this process rather than a wrapper.)
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -110,7 +111,15 @@ async function main(): Promise<void> {
         process.stderr.write(`${progressLine(p)}\n`);
       }
     };
-    const result = await runImport(handle.db, importId, { onProgress, shouldStop: () => stop });
+    let result: ImportRow;
+    try {
+      result = await runImport(handle.db, importId, { onProgress, shouldStop: () => stop });
+    } catch (error) {
+      if (!(error instanceof ImportError)) throw error;
+      console.error(error.message);
+      process.exitCode = 1;
+      return;
+    }
     if (tty) process.stderr.write('\n');
     console.log(summary(result));
     if (result.invalidRows > 0) console.log(`  the invalid rows: Admin > Import, or GET /api/import/${result.id}/invalid`);
