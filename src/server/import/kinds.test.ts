@@ -106,6 +106,28 @@ describe('rowMapper', () => {
     expect(map(['spring', '2024-03-05', '-5'], 4).errors).toEqual([{ row: 4, column: 'Cost', value: '-5', message: 'must not be negative' }]);
   });
 
+  it('maps touches, onboarding and account changes', () => {
+    const touches = rowMapper('touches', mappingSchema.parse({ key: ['Visitor', 'When'], fields: { anonymousId: 'Visitor', at: 'When', channel: 'Medium', touchType: { default: 'visit' } } }), ['Visitor', 'When', 'Medium']);
+    expect(touches(['v-1', '2024-05-01 10:00', 'Paid Social'], 2).events).toEqual([
+      { id: 'import:touches:v-1|2024-05-01 10:00', type: 'touch', occurredAt: '2024-05-01T10:00:00.000Z', data: { anonymousId: 'v-1', channel: 'Paid Social', touchType: 'visit' } },
+    ]);
+
+    const onboarding = rowMapper('onboarding', mappingSchema.parse({ fields: { opportunityId: 'Deal', startedAt: 'Kickoff', completedAt: 'Go-live' } }), ['Deal', 'Kickoff', 'Go-live']);
+    expect(onboarding(['D-1', '2024-05-01', '2024-05-20'], 2).events.map((e) => [e.id, e.type])).toEqual([
+      ['import:onboarding:D-1:started', 'onboarding.started'],
+      ['import:onboarding:D-1:completed', 'onboarding.completed'],
+    ]);
+
+    const changes = rowMapper('accountChanges', mappingSchema.parse({ key: ['Account', 'Date'], fields: { accountId: 'Account', at: 'Date', change: 'Type', amount: 'ARR' } }), ['Account', 'Date', 'Type', 'ARR']);
+    expect(changes(['A-1', '2024-06-30', 'Renewal', '12.000,00'], 2).events).toEqual([
+      { id: 'import:accountChanges:A-1|2024-06-30', type: 'account.renewed', occurredAt: '2024-06-30T00:00:00.000Z', data: { accountId: 'A-1', amountCents: 1200000 } },
+    ]);
+    expect(changes(['A-1', '2024-07-31', 'Churn', ''], 3).events.map((e) => e.type)).toEqual(['account.churned']);
+    expect(changes(['A-2', '2024-07-31', 'Pause', ''], 4).errors).toEqual([{ row: 4, column: 'Type', value: 'Pause', message: 'is not a renewal, an expansion or a churn' }]);
+    // a renewal needs its amount: the catalogue's reason, named by the column
+    expect(changes(['A-3', '2024-07-31', 'Upsell', ''], 5).errors).toEqual([{ row: 5, column: 'ARR', value: '', message: 'must be a whole number of cents' }]);
+  });
+
   it('classifies outcomes and account changes', () => {
     expect(['Closed Won', 'closedwon', 'TRUE', 'Closed Lost', 'closedlost', 'Negotiation', ''].map(classifyOutcome)).toEqual(['won', 'won', 'won', 'lost', 'lost', null, null]);
     expect(['Renewal', 'Upsell', 'Churned', 'Cancelled', 'other'].map(classifyChange)).toEqual([
