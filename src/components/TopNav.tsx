@@ -19,9 +19,17 @@ export const dashboardPages: readonly NavItem[] = [
   { href: '/dashboards', label: 'Saved dashboards' },
 ];
 
+/** Department roles import their own department's data (src/server/import/access.ts). */
+const importingRoles: readonly string[] = ['marketing', 'sales', 'operations', 'service'];
+
 export async function TopNav() {
   const user = await currentUser();
-  const items = user?.role === 'admin' ? [...dashboardPages, { href: '/admin', label: 'Admin' }] : dashboardPages;
+  const items =
+    user?.role === 'admin'
+      ? [...dashboardPages, { href: '/admin', label: 'Admin' }]
+      : user && importingRoles.includes(user.role)
+        ? [...dashboardPages, { href: '/import', label: 'Import' }]
+        : dashboardPages;
   return (
     <header className={styles.header}>
       <Link href="/" className={styles.brand}>

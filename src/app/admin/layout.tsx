@@ -13,6 +13,7 @@ const sections = [
   { href: '/admin/permissions', label: 'Permissions' },
   { href: '/admin/api-keys', label: 'API keys' },
   { href: '/admin/ingestion', label: 'Ingestion log' },
+  { href: '/admin/import', label: 'Import' },
   { href: '/admin/audit', label: 'Audit log' },
 ];
 

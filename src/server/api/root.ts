@@ -8,6 +8,7 @@ import { dashboardsRouter } from './routers/dashboards';
 import { forecastRouter } from './routers/forecast';
 import { funnelRouter } from './routers/funnel';
 import { handoffsRouter } from './routers/handoffs';
+import { importsRouter } from './routers/imports';
 import { kpisRouter } from './routers/kpis';
 import { leadQualityRouter } from './routers/leadQuality';
 import { revenueRouter } from './routers/revenue';
@@ -30,6 +31,7 @@ export const appRouter = createTRPCRouter({
   revenue: revenueRouter,
   dashboards: dashboardsRouter,
   setup: setupRouter,
+  imports: importsRouter,
 });
 
 export type AppRouter = typeof appRouter;

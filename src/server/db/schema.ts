@@ -446,3 +446,62 @@ export const dashboards = pgTable(
   },
   (t) => [index('dashboards_owner_idx').on(t.ownerId)],
 );
+
+// ---------------------------------------------------------------- CSV imports
+
+/**
+ * One import of a CSV file: what its rows are, how its columns map, who ran it and how far it
+ * got. `rowsDone` is the last committed row, from where an interrupted import resumes.
+ */
+export const imports = pgTable(
+  'imports',
+  {
+    id: serial('id').primaryKey(),
+    kind: text('kind').notNull(),
+    department: text('department').notNull(),
+    fileName: text('file_name').notNull(),
+    /** where the file is kept until the import is done, to resume from */
+    filePath: text('file_path'),
+    fileBytes: bigint('file_bytes', { mode: 'number' }).notNull(),
+    /** sha256 of the file's first MiB and its size: the same file on resume */
+    fileFingerprint: text('file_fingerprint').notNull(),
+    /** the mapping as validated (src/server/import/kinds.ts) */
+    mapping: jsonb('mapping').notNull(),
+    /** 'running', 'done', 'failed', 'cancelled' */
+    status: text('status').notNull(),
+    userId: integer('user_id'),
+    /** the user's email, or the system user of the command line */
+    who: text('who').notNull(),
+    startedAt: ts('started_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    finishedAt: ts('finished_at'),
+    rowsDone: integer('rows_done').notNull().default(0),
+    bytesDone: bigint('bytes_done', { mode: 'number' }).notNull().default(0),
+    events: integer('events').notNull().default(0),
+    accepted: integer('accepted').notNull().default(0),
+    duplicates: integer('duplicates').notNull().default(0),
+    invalidRows: integer('invalid_rows').notNull().default(0),
+    skippedRows: integer('skipped_rows').notNull().default(0),
+    error: text('error'),
+    /** the process running the import, which holds it until `leaseUntil` and renews that after each batch */
+    runner: text('runner'),
+    leaseUntil: ts('lease_until'),
+  },
+  (t) => [index('imports_started_idx').on(t.startedAt)],
+);
+
+/** The rows an import could not turn into events: row, column, value and the reason. */
+export const importErrors = pgTable(
+  'import_errors',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    importId: integer('import_id')
+      .notNull()
+      .references(() => imports.id, { onDelete: 'cascade' }),
+    row: integer('row').notNull(),
+    column: text('column').notNull(),
+    value: text('value').notNull(),
+    message: text('message').notNull(),
+  },
+  (t) => [index('import_errors_import_idx').on(t.importId, t.row)],
+);
