@@ -109,7 +109,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   return (
     <>
       <PageHeader title="Overview" subtitle={`Journeys whose inquiry falls in ${describeRange(input.range)} (UTC)`}>
-        <RefreshControl />
+        <RefreshControl freshness={{ asOf: funnel.asOf, lagSeconds: funnel.lagSeconds }} />
       </PageHeader>
       <FilterBar />
       <Grid columns={4}>

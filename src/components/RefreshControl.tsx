@@ -1,24 +1,42 @@
 'use client';
 // Re-fetches the page's data without reloading it: client queries are invalidated and the server
-// components re-rendered in place. Optional polling repeats that every minute or five.
+// components re-rendered in place. "Live" (the default) does so when the server says new events
+// were applied (server-sent events from /api/live), and not while nothing changes; polling every
+// minute or five is the fallback. Shows how fresh the figures are (their `asOf`).
 import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useState, useTransition } from 'react';
 import styles from './ui.module.css';
 
+const LIVE = -1;
 const intervals = [
+  { value: LIVE, label: 'Live' },
   { value: 0, label: 'Off' },
   { value: 60_000, label: 'Every minute' },
   { value: 300_000, label: 'Every 5 minutes' },
 ] as const;
 
+export interface FreshnessProps {
+  /** when the newest applied event was received */
+  asOf: string | null;
+  /** how long the oldest event not yet applied has waited */
+  lagSeconds: number;
+}
+
 const timeFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
-export function RefreshControl() {
+function freshnessText(freshness: FreshnessProps): string {
+  if (!freshness.asOf) return 'No events applied yet';
+  const asOf = `Data as of ${timeFormat.format(new Date(freshness.asOf))}`;
+  return freshness.lagSeconds >= 1 ? `${asOf}; applying events ${Math.round(freshness.lagSeconds)} s behind` : asOf;
+}
+
+export function RefreshControl({ freshness }: { freshness?: FreshnessProps } = {}) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const [pending, startTransition] = useTransition();
-  const [every, setEvery] = useState<number>(0);
+  const [every, setEvery] = useState<number>(LIVE);
+  const [connected, setConnected] = useState(false);
   const [refreshedAt, setRefreshedAt] = useState<Date | null>(null);
 
   const refresh = useCallback(() => {
@@ -30,6 +48,13 @@ export function RefreshControl() {
   }, [queryClient, router]);
 
   useEffect(() => {
+    if (every === LIVE) {
+      const source = new EventSource('/api/live');
+      source.addEventListener('ready', () => setConnected(true));
+      source.addEventListener('applied', refresh);
+      source.onerror = () => setConnected(false);
+      return () => source.close();
+    }
     if (every === 0) return;
     const timer = setInterval(refresh, every);
     return () => clearInterval(timer);
@@ -50,8 +75,10 @@ export function RefreshControl() {
           ))}
         </select>
       </label>
-      <span role="status" className={styles.muted} data-refreshed={refreshedAt ? 'true' : undefined}>
-        {refreshedAt ? `Updated ${timeFormat.format(refreshedAt)}` : ''}
+      <span role="status" className={styles.muted} data-refreshed={refreshedAt ? 'true' : undefined} data-live={every === LIVE && connected ? 'on' : 'off'}>
+        {[freshness ? freshnessText(freshness) : null, refreshedAt ? `updated ${timeFormat.format(refreshedAt)}` : null, every === LIVE && connected ? 'live' : null]
+          .filter(Boolean)
+          .join(' · ')}
       </span>
     </div>
   );

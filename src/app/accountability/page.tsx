@@ -138,7 +138,7 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
   return (
     <>
       <PageHeader title="Accountability" subtitle="Who owns which number, how it is going, and where work waits between departments.">
-        <RefreshControl />
+        <RefreshControl freshness={{ asOf: handoffs.asOf, lagSeconds: handoffs.lagSeconds }} />
       </PageHeader>
 
       <Panel

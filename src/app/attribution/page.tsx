@@ -90,7 +90,7 @@ export default async function AttributionPage({ searchParams }: { searchParams: 
   return (
     <>
       <PageHeader title="Attribution" subtitle={`Deals won ${describeRange(input.range)} (UTC); which touches earned the revenue.`}>
-        <RefreshControl />
+        <RefreshControl freshness={{ asOf: report.asOf, lagSeconds: report.lagSeconds }} />
       </PageHeader>
       <FilterBar />
 

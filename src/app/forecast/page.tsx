@@ -50,7 +50,7 @@ export default async function ForecastPage() {
   return (
     <>
       <PageHeader title="Onboarding forecast" subtitle={`Next ${forecast.weeks.length} ISO weeks from ${forecast.asOf.slice(0, 10)} (UTC), from the open deals of every type.`}>
-        <RefreshControl />
+        <RefreshControl freshness={{ asOf: forecast.asOf, lagSeconds: forecast.lagSeconds }} />
       </PageHeader>
 
       {forecast.warnings.length > 0 ? (

@@ -43,7 +43,7 @@ export default async function FunnelPage({ searchParams }: { searchParams: Promi
             { value: 'awareness', label: 'Awareness date' },
           ]}
         />
-        <RefreshControl />
+        <RefreshControl freshness={{ asOf: report.asOf, lagSeconds: report.lagSeconds }} />
       </PageHeader>
       <FilterBar />
       <FunnelExplorer stages={stages} input={input} cohortBy={cohortBy} canExport={me?.rights.includes('exportCsv') ?? false} />

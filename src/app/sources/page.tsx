@@ -71,7 +71,7 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
   return (
     <>
       <PageHeader title="Sources" subtitle={`Leads whose inquiry falls in ${describeRange(input.range)} (UTC), and spend dated in it`}>
-        <RefreshControl />
+        <RefreshControl freshness={{ asOf: report.asOf, lagSeconds: report.lagSeconds }} />
       </PageHeader>
       <FilterBar
         options={{

@@ -1,0 +1,42 @@
+// Live pages: an event sent over HTTP shows on an open page without a reload, and the page says
+// how fresh its figures are.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { launchBrowser, screenshot, signIn, url } from './browser';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser.close());
+
+describe('live pages', () => {
+  it('update the funnel when a new lead is applied, without a reload', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await signIn(page, 'executive', '/funnel');
+    const status = page.locator('[data-live]');
+    await expect.poll(() => status.getAttribute('data-live'), { timeout: 15_000 }).toBe('on');
+    expect(await status.textContent()).toMatch(/Data as of \d{2}:\d{2}:\d{2}/);
+    const inquiries = page.locator('table[data-table="funnel-stages"] [data-row="inquiry"] [data-col="journeys"]');
+    const before = Number(await inquiries.getAttribute('data-value'));
+    let navigations = 0;
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) navigations++;
+    });
+
+    const id = `live-${Date.now()}`;
+    const response = await fetch(url('/api/ingest/marketing'), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${inject('marketingKey')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ events: [{ id, type: 'lead.created', occurredAt: new Date().toISOString(), data: { contactId: id, source: 'email' } }] }),
+    });
+    expect(response.status).toBe(200);
+    expect((await response.json()).accepted).toBe(1);
+
+    await expect.poll(async () => Number(await inquiries.getAttribute('data-value')), { timeout: 20_000 }).toBe(before + 1);
+    expect(navigations).toBe(0);
+    await screenshot(page, 'live-funnel-1366');
+    await page.close();
+  });
+});
