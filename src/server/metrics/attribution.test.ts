@@ -216,5 +216,5 @@ describe('attribution and arrival order', () => {
       await inOrder.close();
       await reversed.close();
     }
-  });
+  }, 240_000);
 });
