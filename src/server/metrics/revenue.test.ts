@@ -55,8 +55,10 @@ describe('revenue.summary', () => {
   it('shows the amounts to a role that may see money and masks them for one that may not', async () => {
     const executive = callerAs(handle.db, await createTestUser(handle.db, { role: 'executive' }));
     const service = callerAs(handle.db, await createTestUser(handle.db, { role: 'service' }));
-    expect(await executive.revenue.summary({ range: january })).toEqual({ wonDeals: 1, wonRevenueCents: 120000, openDeals: 1, openPipelineCents: 55000 });
-    expect(await service.revenue.summary({ range: january })).toEqual({ wonDeals: 1, wonRevenueCents: masked, openDeals: 1, openPipelineCents: masked });
+    // Every report answer says how fresh it is: everything sent was applied.
+    const fresh = { asOf: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/), lagSeconds: 0 };
+    expect(await executive.revenue.summary({ range: january })).toEqual({ wonDeals: 1, wonRevenueCents: 120000, openDeals: 1, openPipelineCents: 55000, ...fresh });
+    expect(await service.revenue.summary({ range: january })).toEqual({ wonDeals: 1, wonRevenueCents: masked, openDeals: 1, openPipelineCents: masked, ...fresh });
   });
 
   it('refuses a signed-out caller', async () => {
