@@ -31,7 +31,7 @@ export async function TopNav() {
         ? [...dashboardPages, { href: '/import', label: 'Import' }]
         : dashboardPages;
   return (
-    <header className={styles.header}>
+    <header className={styles.header} data-top-nav>
       <Link href="/" className={styles.brand}>
         Revenue funnel
       </Link>

@@ -9,10 +9,18 @@ import { EmptyState } from '~/components/States';
 import styles from '~/components/ui.module.css';
 import { roles } from '~/server/auth/rights';
 import { requireUser, serverCaller } from '~/trpc/server';
+import { FullScreenButton } from '../FullScreenButton';
 import { OwnerControls } from '../OwnerControls';
 import { TileView } from '../TileView';
 
-export default async function DashboardPage({ params }: { params: Promise<{ dashboardId: string }> }) {
+export default async function DashboardPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ dashboardId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const present = (await searchParams).present === '1';
   const user = await requireUser();
   const id = Number((await params).dashboardId);
   if (!Number.isInteger(id) || id <= 0) notFound();
@@ -32,6 +40,22 @@ export default async function DashboardPage({ params }: { params: Promise<{ dash
     dashboard.tiles.map((tile, index) => <TileView key={index} api={api} tile={tile} index={index} canExport={rights.includes('exportCsv')} now={now} />),
   );
 
+  if (present) {
+    // The presentation view: for a wall screen; live, without navigation or controls.
+    return (
+      <div data-presentation>
+        <PageHeader title={dashboard.name} subtitle={`Figures computed with your role's rights (${user.role}).`}>
+          <FullScreenButton />
+          <Link href={`/dashboards/${dashboard.id}`} className={styles.button} style={{ textDecoration: 'none' }}>
+            Leave presentation
+          </Link>
+          <RefreshControl />
+        </PageHeader>
+        {tiles.length > 0 ? tiles : <EmptyState>This dashboard has no tiles yet.</EmptyState>}
+      </div>
+    );
+  }
+
   return (
     <>
       <p>
@@ -46,6 +70,9 @@ export default async function DashboardPage({ params }: { params: Promise<{ dash
             Edit
           </Link>
         ) : null}
+        <Link href={`/dashboards/${dashboard.id}?present=1`} className={styles.button} style={{ textDecoration: 'none' }}>
+          Present
+        </Link>
         <RefreshControl />
       </PageHeader>
       {owner ? <OwnerControls dashboardId={dashboard.id} name={dashboard.name} sharedWith={dashboard.sharedWith} roles={[...roles]} canShare={rights.includes('shareDashboards')} /> : null}
