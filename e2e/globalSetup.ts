@@ -12,6 +12,7 @@ import { openDb } from '~/server/db/client';
 import { stageCounts, type StageCount } from '~/server/metrics/funnel';
 import { seedKpiTargets } from '../seed/kpiTargets';
 import { seedDemo } from '../seed/seed';
+import { startTestProvider } from '~/server/auth/testing/oidcProvider';
 
 // E2E_DIST_DIR lets a run use its own build folder beside another run's.
 export const e2eDistDir = process.env.E2E_DIST_DIR || '.next-e2e';
@@ -26,6 +27,8 @@ declare module 'vitest' {
     demoPassword: string;
     /** the seven stage counts, read from the database before the server started */
     stageCounts: StageCount[];
+    /** the test identity provider the server signs in through (people: sam, in group "sales") */
+    oidcIssuer: string;
   }
 }
 
@@ -113,7 +116,24 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', NEXT_DIST_DIR: e2eDistDir, PGLITE_DIR: pgliteDir, PORT: String(port), NEXTAUTH_URL: baseUrl };
+  // A real OpenID Connect provider for the single sign-on tests, asked again on every request.
+  const identity = await startTestProvider({
+    redirectUris: [`${baseUrl}/api/auth/callback/oidc`],
+    people: { sam: { email: 'sam@corp.test', name: 'Sam Seller', groups: ['everyone', 'sales'] } },
+  });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    NEXT_DIST_DIR: e2eDistDir,
+    PGLITE_DIR: pgliteDir,
+    PORT: String(port),
+    NEXTAUTH_URL: baseUrl,
+    OIDC_ISSUER: identity.issuer,
+    OIDC_CLIENT_ID: identity.clientId,
+    OIDC_CLIENT_SECRET: identity.clientSecret,
+    OIDC_NAME: 'Corp SSO',
+    OIDC_RECHECK_SECONDS: '0',
+  };
   delete env.DATABASE_URL;
   let log = '';
   // Its own process group, so that stopping it stops whatever it started.
@@ -131,6 +151,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const teardown = async () => {
     await stop(server);
+    await identity.close();
     if (process.env.E2E_SERVER_LOG) console.log(log);
     rmSync(workDir, { recursive: true, force: true });
   };
@@ -144,5 +165,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('baseUrl', baseUrl);
   project.provide('demoPassword', e2ePassword);
   project.provide('stageCounts', counts);
+  project.provide('oidcIssuer', identity.issuer);
   return teardown;
 }

@@ -13,6 +13,8 @@ const sections = [
   { href: '/admin/permissions', label: 'Permissions' },
   { href: '/admin/api-keys', label: 'API keys' },
   { href: '/admin/ingestion', label: 'Ingestion log' },
+  { href: '/admin/sso', label: 'Single sign-on' },
+  { href: '/admin/privacy', label: 'Privacy' },
   { href: '/admin/audit', label: 'Audit log' },
 ];
 

@@ -19,6 +19,8 @@ import { department } from '~/server/ingest/catalogue';
 import { createApiKey, revokeApiKey } from '~/server/ingest/apiKeys';
 import { replayRejected } from '~/server/ingest/replay';
 import { erasePerson } from '~/server/privacy/erasure';
+import { ssoEnv } from '~/server/auth/sso';
+import { getSetting, setSetting, ssoSettings } from '~/server/settings';
 import { createAdminToken, listAdminTokens, revokeAdminToken, tokenScopes } from '~/server/privacy/tokens';
 import { authedProcedure, createTRPCRouter } from '../trpc';
 
@@ -142,6 +144,27 @@ const auditRouter = createTRPCRouter({
   list: admin.input(z.object({ limit: z.number().int().min(1).max(1000).default(200) }).optional()).query(({ ctx, input }) => recentAudit(ctx.db, input?.limit)),
 });
 
+const ssoRouter = createTRPCRouter({
+  get: admin.query(async ({ ctx }) => {
+    const env = ssoEnv();
+    return {
+      configured: env !== null,
+      issuer: env?.issuer ?? null,
+      scopes: env?.scopes ?? null,
+      recheckSeconds: env?.recheckSeconds ?? null,
+      settings: await getSetting(ctx.db, 'sso'),
+    };
+  }),
+
+  set: admin.input(ssoSettings).mutation(async ({ ctx, input }) => {
+    const groups = input.mappings.map((m) => m.group);
+    if (new Set(groups).size !== groups.length) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Each group may be mapped once.' });
+    const saved = await setSetting(ctx.db, 'sso', input);
+    await audit(ctx.db, ctx.user, 'sso.settings', saved);
+    return saved;
+  }),
+});
+
 const privacyRouter = createTRPCRouter({
   /** Forget a person: rewrites the raw log, the rejected log, the read model and the audit log. */
   erase: admin
@@ -177,6 +200,7 @@ const privacyRouter = createTRPCRouter({
 });
 
 export const adminRouter = createTRPCRouter({
+  sso: ssoRouter,
   privacy: privacyRouter,
   users: usersRouter,
   permissions: permissionsRouter,

@@ -63,7 +63,23 @@ export async function startTestProvider(options: { redirectUris: string[]; peopl
       return grant;
     },
   });
-  server.on('request', provider.callback());
+  // PUT /test-control/people/<id> {"groups"?: [...], "active"?: bool}: a test in another process
+  // changes a person the way an admin of the provider would.
+  const handler = provider.callback();
+  server.on('request', (req, res) => {
+    const control = /^\/test-control\/people\/([^/]+)$/.exec(req.url ?? '');
+    if (!control || req.method !== 'PUT') return handler(req, res);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const person = people.get(decodeURIComponent(control[1]!));
+      const change = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Partial<Pick<TestPerson, 'groups' | 'active'>>;
+      if (person && Array.isArray(change.groups)) person.groups = change.groups;
+      if (person && typeof change.active === 'boolean') person.active = change.active;
+      res.statusCode = person ? 204 : 404;
+      res.end();
+    });
+  });
   return {
     issuer,
     clientId,
