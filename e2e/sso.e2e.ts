@@ -51,6 +51,8 @@ describe('single sign-on', () => {
 
     const me = await page.evaluate(async () => (await (await fetch('/api/trpc/auth.me')).json()) as { result: { data: { json: { role: string; email: string } } } });
     expect(me.result.data.json).toMatchObject({ email: 'sam@corp.test', role: 'sales' });
+    await page.goto(url('/sources'));
+    await page.getByText('Sam Seller').waitFor();
     await screenshot(page, 'sso-signed-in-as-sales');
 
     // Out of every mapped group at the provider: the next request is refused.

@@ -8,6 +8,7 @@ export const signInErrors: Record<string, string> = {
   noEmail: 'Your identity provider did not tell us your email address.',
   ssoOnly: 'Sign in with single sign-on: password sign-in is turned off for this account.',
   sso: 'Single sign-on failed. Try again.',
+  taken: 'This email belongs to another single sign-on identity. Ask an administrator.',
   CredentialsSignin: 'Email or password is wrong.',
   SessionRequired: 'Sign in to continue.',
 };

@@ -155,7 +155,7 @@ async function unseal(db: Db, sealed: string | null): Promise<string | null> {
 
 export type SsoSignIn =
   | { ok: true; userId: number; email: string; placement: Placement; created: boolean }
-  | { ok: false; reason: 'noEmail' | 'noMappedGroup' | 'disabled' };
+  | { ok: false; reason: 'noEmail' | 'noMappedGroup' | 'disabled' | 'taken' };
 
 /**
  * The local account of a person the provider vouched for, created or updated from their groups;
@@ -175,7 +175,7 @@ export async function ssoSignIn(db: Db, claims: Claims): Promise<SsoSignIn> {
   const [bySubject] = await db.select().from(users).where(eq(users.ssoSubject, subject)).limit(1);
   const byEmail = bySubject ? undefined : await findUserByEmail(db, email);
   const existing = bySubject ?? (byEmail && byEmail.ssoSubject === null ? byEmail : undefined);
-  if (!existing && byEmail) return { ok: false, reason: 'disabled' }; // the email belongs to another subject
+  if (!existing && byEmail) return { ok: false, reason: 'taken' }; // the email belongs to another subject
   if (existing?.disabledAt) return { ok: false, reason: 'disabled' };
   let userId: number;
   if (existing) {

@@ -15,6 +15,12 @@ describe('anonymiseEvent', () => {
       entityKey: 'erased-2',
     });
   });
+  it('renames only the shared anonymous id in another contact\'s lead', () => {
+    expect(anonymiseEvent('lead.created', { contactId: 'c-99', email: 'x@y', name: 'Other', anonymousId: 'anon-9' }, 'c-99', names)).toEqual({
+      data: { contactId: 'c-99', email: 'x@y', name: 'Other', anonymousId: 'erased-2' },
+      entityKey: 'c-99',
+    });
+  });
   it('keeps a required disqualification reason valid and an opportunity keyed by itself', () => {
     expect(anonymiseEvent('lead.disqualified', { contactId: 'c-17', reason: 'told me about her illness' }, 'c-17', names).data).toEqual({ contactId: 'erased-1', reason: 'erased' });
     expect(anonymiseEvent('opportunity.created', { opportunityId: 'o-1', contactId: 'c-17', amountCents: 5 }, 'o-1', names)).toEqual({

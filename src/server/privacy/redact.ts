@@ -38,6 +38,10 @@ export function anonymiseEvent(
   const anonymous = typeof data.anonymousId === 'string' ? names.anonymous.get(data.anonymousId) : undefined;
   if (contact !== undefined) out.contactId = contact;
   if (anonymous !== undefined) out.anonymousId = anonymous;
+  // Another contact's event that shares one of the person's anonymous ids (a shared browser) only
+  // has that id renamed; it keeps its own email, name and text.
+  const persons = contact !== undefined || (typeof data.contactId !== 'string' && anonymous !== undefined) || type === 'opportunity.lost';
+  if (!persons) return { data: out, entityKey: type === 'touch' ? ((out.contactId as string | undefined) ?? entityKey) : entityKey };
   switch (type) {
     case 'lead.created':
       delete out.email;
