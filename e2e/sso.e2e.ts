@@ -33,6 +33,13 @@ describe('single sign-on', () => {
     await admin.getByRole('button', { name: 'Save mapping' }).click();
     await admin.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
     await screenshot(admin, 'sso-admin-mapping');
+    // The privacy page beside it: a token for the privacy tool, shown once.
+    await admin.goto(url('/admin/privacy'));
+    await admin.getByLabel('Name').fill('Privacy tool');
+    await admin.getByRole('button', { name: 'Create token' }).click();
+    await admin.getByText(/^Token "Privacy tool"/).waitFor();
+    await admin.getByRole('cell', { name: 'Privacy tool', exact: true }).waitFor();
+    await screenshot(admin, 'privacy-admin');
     await adminContext.close();
 
     const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });

@@ -21,7 +21,9 @@ export default async function PrivacyPage() {
       </p>
       <CreateTokenForm />
       <table className={styles.table}>
-        <caption>{tokens.length} tokens</caption>
+        <caption>
+          {tokens.length} {tokens.length === 1 ? 'token' : 'tokens'}
+        </caption>
         <thead>
           <tr>
             <th scope="col">Name</th>
