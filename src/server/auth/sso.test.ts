@@ -250,6 +250,20 @@ describe('single sign-on with a real provider', () => {
     provider.people.get('eve')!.active = true;
   });
 
+  it('ends the session when the access token expired and the provider gave no refresh token', async () => {
+    const browser = new Browser();
+    await signInWithSso(browser, 'eve');
+    expect(await me(browser)).toMatchObject({ role: 'executive' });
+    const [user] = await handle.db.select().from(users).where(eq(users.email, 'eve@corp.test'));
+    await handle.db.update(authSessions).set({ idpExpiresAt: new Date(Date.now() - 1000) }).where(eq(authSessions.userId, user!.id));
+    expect(await me(browser)).toBeNull();
+    expect((await sessionsOf('eve@corp.test')).map((s) => s.endReason).sort()).toEqual(['idpRefused', 'tokenExpired']);
+    // The provider tokens are kept encrypted, never as issued.
+    const [row] = await handle.db.select().from(authSessions).where(eq(authSessions.endReason, 'tokenExpired'));
+    expect(row?.idpAccessToken).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(row?.idpRefreshToken).toBeNull();
+  });
+
   it('signing out ends the session on our side: a copy of the cookie is worth nothing after', async () => {
     const browser = new Browser();
     await signInWithSso(browser, 'eve');
@@ -258,7 +272,7 @@ describe('single sign-on with a real provider', () => {
     const { csrfToken } = (await (await browser.request(`${appUrl}/api/auth/csrf`)).json()) as { csrfToken: string };
     await browser.follow(`${appUrl}/api/auth/signout`, { form: { csrfToken, callbackUrl: appUrl } });
     expect(await me(browser, copy)).toBeNull();
-    expect((await sessionsOf('eve@corp.test')).map((s) => s.endReason).sort()).toEqual(['idpRefused', 'signOut']);
+    expect((await sessionsOf('eve@corp.test')).map((s) => s.endReason).sort()).toEqual(['idpRefused', 'signOut', 'tokenExpired']);
   });
 
   it('turns password sign-in off for everyone but admins (the break-glass accounts)', async () => {
