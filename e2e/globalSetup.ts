@@ -15,6 +15,7 @@ import { seedDemoDashboard } from '../seed/dashboards';
 import { todayUtc } from '../seed/generate';
 import { seedKpiTargets } from '../seed/kpiTargets';
 import { seedDemo } from '../seed/seed';
+import { startTestProvider } from '~/server/auth/testing/oidcProvider';
 
 // E2E_DIST_DIR lets a run use its own build folder beside another run's.
 export const e2eDistDir = process.env.E2E_DIST_DIR || '.next-e2e';
@@ -34,6 +35,8 @@ declare module 'vitest' {
     demoAnchor: string;
     /** a marketing ingestion key, for tests that send events over HTTP */
     marketingKey: string;
+    /** the test identity provider the server signs in through (people: sam, in group "sales") */
+    oidcIssuer: string;
   }
 }
 
@@ -124,7 +127,24 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', NEXT_DIST_DIR: e2eDistDir, PGLITE_DIR: pgliteDir, PORT: String(port), NEXTAUTH_URL: baseUrl };
+  // A real OpenID Connect provider for the single sign-on tests, asked again on every request.
+  const identity = await startTestProvider({
+    redirectUris: [`${baseUrl}/api/auth/callback/oidc`],
+    people: { sam: { email: 'sam@corp.test', name: 'Sam Seller', groups: ['everyone', 'sales'] } },
+  });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    NEXT_DIST_DIR: e2eDistDir,
+    PGLITE_DIR: pgliteDir,
+    PORT: String(port),
+    NEXTAUTH_URL: baseUrl,
+    OIDC_ISSUER: identity.issuer,
+    OIDC_CLIENT_ID: identity.clientId,
+    OIDC_CLIENT_SECRET: identity.clientSecret,
+    OIDC_NAME: 'Corp SSO',
+    OIDC_RECHECK_SECONDS: '0',
+  };
   delete env.DATABASE_URL;
   let log = '';
   // Its own process group, so that stopping it stops whatever it started.
@@ -142,6 +162,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const teardown = async () => {
     await stop(server);
+    await identity.close();
     if (process.env.E2E_SERVER_LOG) console.log(log);
     rmSync(workDir, { recursive: true, force: true });
   };
@@ -157,5 +178,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('stageCounts', counts);
   project.provide('demoAnchor', e2eDemo.anchor.toISOString().slice(0, 10));
   project.provide('marketingKey', marketingKey);
+  project.provide('oidcIssuer', identity.issuer);
   return teardown;
 }

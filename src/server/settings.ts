@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rows, type Db } from '~/server/db/client';
 import { jsonParam } from '~/server/db/params';
+import { role } from '~/server/auth/rights';
 
 const hours = z.number().positive().max(24 * 365);
 
@@ -17,9 +18,26 @@ export const slaSettings = z.object({
 });
 export type SlaSettings = z.infer<typeof slaSettings>;
 
+export const ssoGroupMapping = z.object({
+  /** the group as the identity provider names it in the groups claim */
+  group: z.string().trim().min(1, 'must not be empty').max(200),
+  role,
+  department: z.string().trim().min(1, 'must not be empty').max(60),
+});
+export const ssoSettings = z.object({
+  /** the claim (from the provider's userinfo) that lists the person's groups */
+  groupsClaim: z.string().trim().min(1, 'must not be empty').max(100),
+  /** in order: the first mapping whose group the person is in gives the role and department */
+  mappings: z.array(ssoGroupMapping).max(200),
+  /** false: password sign-in only for admin accounts (the break-glass accounts) while SSO is configured */
+  passwordSignIn: z.boolean(),
+});
+export type SsoSettings = z.infer<typeof ssoSettings>;
+
 /** The value type of every typed setting. Add a key here and in settingDefinitions. */
 export interface SettingValues {
   slas: SlaSettings;
+  sso: SsoSettings;
 }
 export type SettingKey = keyof SettingValues;
 export type SettingValue<K extends SettingKey> = SettingValues[K];
@@ -29,6 +47,7 @@ export const settingDefinitions: { [K in SettingKey]: { schema: z.ZodType<Settin
     schema: slaSettings,
     default: { leadFollowUpHours: 24, onboardingStartHours: 7 * 24, ticketResolutionHours: 48 },
   },
+  sso: { schema: ssoSettings, default: { groupsClaim: 'groups', mappings: [], passwordSignIn: true } },
 };
 
 export async function getSetting<K extends SettingKey>(db: Db, key: K): Promise<SettingValue<K>> {

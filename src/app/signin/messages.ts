@@ -4,6 +4,11 @@ export const signInErrors: Record<string, string> = {
   disabled: 'This account is disabled. Ask an administrator.',
   limited: 'Too many failed attempts. Wait a little and try again.',
   unknown: 'No active account matches that identity. Ask an administrator to create one.',
+  noMappedGroup: 'Your organisation has not given you access to this dashboard (you are in no group mapped to a role). Ask an administrator.',
+  noEmail: 'Your identity provider did not tell us your email address.',
+  ssoOnly: 'Sign in with single sign-on: password sign-in is turned off for this account.',
+  sso: 'Single sign-on failed. Try again.',
+  taken: 'This email belongs to another single sign-on identity. Ask an administrator.',
   CredentialsSignin: 'Email or password is wrong.',
   SessionRequired: 'Sign in to continue.',
 };

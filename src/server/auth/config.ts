@@ -3,8 +3,9 @@
 // httpOnly cookie (Secure and __Secure- prefixed when the site is served over https); the server
 // re-reads the user on every call, so disabling an account or changing a role applies at once.
 //
-// Identity-provider sign-ins are matched to an existing user by email and refused when there is
-// none: an admin decides who gets in and with which role.
+// Identity-provider sign-ins (sso.ts) create or update the account from the person's groups as an
+// admin mapped them to roles and departments; a person in no mapped group does not get in. Every
+// sign-in is a server-side session (`sid` in the token) that sign-out ends.
 import type { AuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
@@ -14,7 +15,8 @@ import { clientAddress } from './clientAddress';
 import { deviceCookieName } from './device';
 import { getAuthSecret } from './secret';
 import { readCookie } from './session';
-import { authenticate, findActiveUserByEmail } from './signIn';
+import { authenticate } from './signIn';
+import { endSession, fetchUserinfo, findUserBySsoSubject, ssoEnv, ssoSignIn, startSession } from './sso';
 
 export const sessionMaxAgeSeconds = 8 * 3600;
 
@@ -25,20 +27,18 @@ interface OidcProfile {
 }
 
 function oidcProvider(): OAuthConfig<OidcProfile> | null {
-  const issuer = process.env.OIDC_ISSUER;
-  const clientId = process.env.OIDC_CLIENT_ID;
-  const clientSecret = process.env.OIDC_CLIENT_SECRET;
-  if (!issuer || !clientId || !clientSecret) return null;
+  const env = ssoEnv();
+  if (!env) return null;
   return {
     id: 'oidc',
     name: process.env.OIDC_NAME ?? 'Single sign-on',
     type: 'oauth',
-    wellKnown: `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
-    authorization: { params: { scope: 'openid email profile' } },
+    wellKnown: `${env.issuer}/.well-known/openid-configuration`,
+    authorization: { params: { scope: env.scopes } },
     idToken: true,
-    checks: ['pkce', 'state'],
-    clientId,
-    clientSecret,
+    checks: ['pkce', 'state', 'nonce'],
+    clientId: env.clientId,
+    clientSecret: env.clientSecret,
     profile: (profile) => ({ id: profile.sub, email: profile.email ?? null, name: profile.name ?? null }),
   };
 }
@@ -104,16 +104,31 @@ export async function authOptions(db: Db, secure: boolean, hooks: SignInHooks = 
       ...(oidc ? [oidc] : []),
     ],
     callbacks: {
-      async signIn({ account, user }) {
+      async signIn({ account, profile }) {
         if (account?.provider !== 'oidc') return true;
-        if (!user.email) return '/signin?error=unknown';
-        return (await findActiveUserByEmail(db, user.email)) ? true : '/signin?error=unknown';
+        // The groups come from userinfo, asked with the fresh access token: the same answer every
+        // later request is checked against.
+        const env = ssoEnv();
+        if (!env || !account.access_token) return '/signin?error=sso';
+        const info = await fetchUserinfo(env, account.access_token);
+        if (!info.ok || info.claims.sub !== account.providerAccountId) return '/signin?error=sso';
+        const result = await ssoSignIn(db, { ...(profile ?? {}), ...info.claims });
+        return result.ok ? true : `/signin?error=${result.reason}`;
       },
       async jwt({ token, user, account }) {
-        if (user && account?.provider === 'oidc' && user.email) {
+        if (!user || !account) return token;
+        if (account.provider === 'oidc') {
           // The provider's subject id must never be read as a local user id.
-          const local = await findActiveUserByEmail(db, user.email);
-          token.sub = local ? String(local.id) : undefined;
+          const local = await findUserBySsoSubject(db, account.providerAccountId);
+          if (!local) return { ...token, sub: undefined };
+          token.sub = String(local.id);
+          token.sid = await startSession(db, local.id, 'oidc', {
+            accessToken: account.access_token ?? null,
+            refreshToken: account.refresh_token ?? null,
+            expiresAt: typeof account.expires_at === 'number' ? new Date(account.expires_at * 1000) : null,
+          });
+        } else {
+          token.sid = await startSession(db, Number(user.id), 'credentials');
         }
         return token;
       },
@@ -122,6 +137,9 @@ export async function authOptions(db: Db, secure: boolean, hooks: SignInHooks = 
       },
     },
     events: {
+      async signOut({ token }) {
+        if (typeof token?.sid === 'string') await endSession(db, token.sid, 'signOut');
+      },
       async signIn({ user, account }) {
         const id = Number(user.id);
         if (account?.provider === 'credentials' && Number.isInteger(id)) {

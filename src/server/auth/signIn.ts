@@ -7,11 +7,13 @@ import { issueDeviceToken, knownDevice } from './device';
 import { unmatchableHash, verifyPassword } from './passwords';
 import { clearPairFailures, recordSignInFailure, signInThrottle, type Attempt } from './rateLimit';
 import { getAuthSecret } from './secret';
+import { getSetting } from '~/server/settings';
+import { ssoEnv } from './sso';
 import { activeSessionUser, findUserByEmail, isRole, type SessionUser } from './users';
 
 export type SignInResult =
   | { ok: true; user: SessionUser; /** a fresh known-device token for the browser */ deviceToken: string }
-  | { ok: false; reason: 'invalid' | 'disabled' }
+  | { ok: false; reason: 'invalid' | 'disabled' | 'ssoOnly' }
   | { ok: false; reason: 'limited'; retryAfterSeconds: number };
 
 export interface SignInInput {
@@ -49,8 +51,18 @@ export async function authenticate(db: Db, input: SignInInput, now = new Date())
   }
   const user = activeSessionUser(row);
   if (!user) return { ok: false, reason: 'disabled' };
+  if (!(await passwordSignInAllowed(db, user))) return { ok: false, reason: 'ssoOnly' };
   await clearPairFailures(db, attempt);
   return { ok: true, user, deviceToken: issueDeviceToken(secret, email, now, device ?? undefined) };
+}
+
+/**
+ * Whether this account may sign in with a password: always, unless single sign-on is configured
+ * and an admin turned password sign-in off; admin accounts keep it (the break-glass accounts).
+ */
+export async function passwordSignInAllowed(db: Db, user: SessionUser): Promise<boolean> {
+  if (user.role === 'admin' || !ssoEnv()) return true;
+  return (await getSetting(db, 'sso')).passwordSignIn;
 }
 
 /** The active user with this email, for a sign-in through the identity provider. */

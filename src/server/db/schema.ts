@@ -62,6 +62,49 @@ export const users = pgTable('users', {
   passwordHash: text('password_hash'),
   disabledAt: ts('disabled_at'),
   createdAt: ts('created_at').notNull().defaultNow(),
+  /** the identity provider's subject (`sub`) of an account that signs in through single sign-on */
+  ssoSubject: text('sso_subject').unique(),
+});
+
+/**
+ * One row per sign-in; the session cookie names it (`sid`). Ending the row (sign-out, or the
+ * identity provider no longer vouching for the person) ends the session whatever the cookie says.
+ */
+export const authSessions = pgTable(
+  'auth_sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** 'credentials' or 'oidc' */
+    provider: text('provider').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    endedAt: ts('ended_at'),
+    /** why it ended: signOut, idpRefused, noMappedGroup, tokenExpired, disabled */
+    endReason: text('end_reason'),
+    /** the provider's access token (AES-GCM under the auth secret), to ask the provider again */
+    idpAccessToken: text('idp_access_token'),
+    idpRefreshToken: text('idp_refresh_token'),
+    idpExpiresAt: ts('idp_expires_at'),
+    /** when the provider last confirmed the person and their groups */
+    idpCheckedAt: ts('idp_checked_at'),
+  },
+  (t) => [index('auth_sessions_user_idx').on(t.userId)],
+);
+
+/** Tokens for machine callers of admin APIs (a privacy tool's erasure requests), stored as a sha256 hash. */
+export const adminTokens = pgTable('admin_tokens', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull(),
+  /** what the token may do; 'privacy' (erasure requests) is the one scope today */
+  scope: text('scope').notNull(),
+  keyHash: text('key_hash').notNull().unique(),
+  prefix: text('prefix').notNull(),
+  createdBy: integer('created_by'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  lastUsedAt: ts('last_used_at'),
+  revokedAt: ts('revoked_at'),
 });
 
 /** Product settings (SLAs, lookback, forecast horizon, permission matrix), one JSON value per key. */

@@ -18,6 +18,10 @@ import { isFixed, right, rights, role, roles, withRight } from '~/server/auth/ri
 import { department } from '~/server/ingest/catalogue';
 import { createApiKey, revokeApiKey } from '~/server/ingest/apiKeys';
 import { replayRejected } from '~/server/ingest/replay';
+import { erasePerson } from '~/server/privacy/erasure';
+import { ssoEnv } from '~/server/auth/sso';
+import { getSetting, setSetting, ssoSettings } from '~/server/settings';
+import { createAdminToken, listAdminTokens, revokeAdminToken, tokenScopes } from '~/server/privacy/tokens';
 import { authedProcedure, createTRPCRouter } from '../trpc';
 
 const admin = authedProcedure.need('manage');
@@ -140,7 +144,64 @@ const auditRouter = createTRPCRouter({
   list: admin.input(z.object({ limit: z.number().int().min(1).max(1000).default(200) }).optional()).query(({ ctx, input }) => recentAudit(ctx.db, input?.limit)),
 });
 
+const ssoRouter = createTRPCRouter({
+  get: admin.query(async ({ ctx }) => {
+    const env = ssoEnv();
+    return {
+      configured: env !== null,
+      issuer: env?.issuer ?? null,
+      scopes: env?.scopes ?? null,
+      recheckSeconds: env?.recheckSeconds ?? null,
+      settings: await getSetting(ctx.db, 'sso'),
+    };
+  }),
+
+  set: admin.input(ssoSettings).mutation(async ({ ctx, input }) => {
+    const groups = input.mappings.map((m) => m.group);
+    if (new Set(groups).size !== groups.length) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Each group may be mapped once.' });
+    const saved = await setSetting(ctx.db, 'sso', input);
+    await audit(ctx.db, ctx.user, 'sso.settings', saved);
+    return saved;
+  }),
+});
+
+const privacyRouter = createTRPCRouter({
+  /** Forget a person: rewrites the raw log, the rejected log, the read model and the audit log. */
+  erase: admin
+    .input(
+      z.union([
+        z.object({ contactId: z.string().trim().min(1).max(200), reference: z.string().trim().max(200).optional() }),
+        z.object({ email: z.email(), reference: z.string().trim().max(200).optional() }),
+      ]),
+    )
+    .mutation(({ ctx, input }) =>
+      erasePerson(ctx.db, 'contactId' in input ? { contactId: input.contactId } : { email: input.email }, ctx.user, {
+        via: 'admin',
+        ...(input.reference ? { reference: input.reference } : {}),
+      }),
+    ),
+
+  tokens: admin.query(({ ctx }) => listAdminTokens(ctx.db)),
+
+  createToken: admin
+    .input(z.object({ name: z.string().trim().min(1).max(120), scope: z.enum(tokenScopes).default('privacy') }))
+    .mutation(async ({ ctx, input }) => {
+      const created = await createAdminToken(ctx.db, { ...input, createdBy: ctx.user.id });
+      await audit(ctx.db, ctx.user, 'adminToken.create', { tokenId: created.id, name: input.name, scope: input.scope });
+      // The token itself is shown once and never stored.
+      return created;
+    }),
+
+  revokeToken: admin.input(z.object({ id })).mutation(async ({ ctx, input }) => {
+    if (!(await revokeAdminToken(ctx.db, input.id))) throw notFound('token');
+    await audit(ctx.db, ctx.user, 'adminToken.revoke', { tokenId: input.id });
+    return { ok: true as const };
+  }),
+});
+
 export const adminRouter = createTRPCRouter({
+  sso: ssoRouter,
+  privacy: privacyRouter,
   users: usersRouter,
   permissions: permissionsRouter,
   apiKeys: apiKeysRouter,

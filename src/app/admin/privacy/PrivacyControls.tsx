@@ -1,0 +1,124 @@
+'use client';
+import { useState, type FormEvent } from 'react';
+import { useTRPCClient } from '~/trpc/react';
+import styles from '../admin.module.css';
+import { useAdminAction } from '../useAdminMutation';
+import { OneTimeSecret } from '../users/UserControls';
+
+interface Erased {
+  contacts: number;
+  events: number;
+  rejected: number;
+  auditEntries: number;
+  pseudonyms: string[];
+}
+
+export function ForgetPersonForm() {
+  const client = useTRPCClient();
+  const { run, error, pending } = useAdminAction();
+  const [done, setDone] = useState<Erased | null>(null);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    const value = String(form.get('who')).trim();
+    const reference = String(form.get('reference')).trim() || undefined;
+    if (!value || !window.confirm('Forget this person everywhere? This cannot be undone.')) return;
+    const input = value.includes('@') ? { email: value, reference } : { contactId: value, reference };
+    const result = await run(() => client.admin.privacy.erase.mutate(input));
+    if (result) {
+      setDone(result);
+      formElement.reset();
+    }
+  }
+
+  return (
+    <>
+      <form className={styles.form} onSubmit={submit} aria-label="Forget a person">
+        <label>
+          Email or contact id
+          <input name="who" required autoComplete="off" />
+        </label>
+        <label>
+          Request reference (optional)
+          <input name="reference" autoComplete="off" />
+        </label>
+        <button type="submit" disabled={pending}>
+          Forget this person
+        </button>
+        {error ? (
+          <p role="alert" className={styles.error}>
+            {error}
+          </p>
+        ) : null}
+      </form>
+      {done ? (
+        <p role="status">
+          Forgotten: {done.contacts} {done.contacts === 1 ? 'journey' : 'journeys'} now under {done.pseudonyms.join(', ') || 'no pseudonym'};{' '}
+          {done.events} raw events, {done.rejected} rejected events and {done.auditEntries} audit entries rewritten.
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+export function CreateTokenForm() {
+  const client = useTRPCClient();
+  const { run, error, pending } = useAdminAction();
+  const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const name = String(new FormData(formElement).get('name'));
+    const result = await run(() => client.admin.privacy.createToken.mutate({ name, scope: 'privacy' }));
+    if (result) {
+      setCreated({ name: result.name, token: result.token });
+      formElement.reset();
+    }
+  }
+
+  return (
+    <>
+      <form className={styles.form} onSubmit={submit} aria-label="Create a privacy token">
+        <label>
+          Name
+          <input name="name" required />
+        </label>
+        <button type="submit" disabled={pending}>
+          Create token
+        </button>
+        {error ? (
+          <p role="alert" className={styles.error}>
+            {error}
+          </p>
+        ) : null}
+      </form>
+      {created ? <OneTimeSecret label={`Token "${created.name}"`} value={created.token} /> : null}
+    </>
+  );
+}
+
+export function RevokeTokenButton({ id, name }: { id: number; name: string }) {
+  const client = useTRPCClient();
+  const { run, error, pending } = useAdminAction();
+  return (
+    <>
+      <button
+        type="button"
+        disabled={pending}
+        onClick={() => {
+          if (window.confirm(`Revoke the token "${name}"?`)) void run(() => client.admin.privacy.revokeToken.mutate({ id }));
+        }}
+      >
+        Revoke<span className="visually-hidden"> {name}</span>
+      </button>
+      {error ? (
+        <span role="alert" className={styles.error}>
+          {error}
+        </span>
+      ) : null}
+    </>
+  );
+}
