@@ -31,13 +31,12 @@ async function forecastFacts(db: Db, asOf: number): Promise<ForecastInput> {
     sql`select (value #>> '{}')::int as weeks from settings where key = ${FORECAST_WEEKS_SETTING}`,
   );
   // A deal lost before the win-rate window of the earliest backtest counts nowhere: not read.
-  // Renewal deals keep a customer; they start no onboarding, so they are not part of the forecast.
   const lostBefore = asOf - (WIN_RATE_WINDOW_DAYS + 1) * DAY_MS - Math.max(...BACKTEST_WEEKS_AGO) * 7 * DAY_MS;
   const opportunities = await rows<{ id: string; deal_type: string | null; created: number; won: number | null; lost: number | null }>(
     db,
     sql`select opportunity_id as id, deal_type, ${epochMs('created_at')} as created, ${epochMs('won_at')} as won, ${epochMs('lost_at')} as lost
     from opportunities
-    where created_at is not null and deal_type is distinct from 'renewal' and (won_at is not null or lost_at is null or lost_at >= ${new Date(lostBefore).toISOString()}::timestamptz)`,
+    where created_at is not null and (won_at is not null or lost_at is null or lost_at >= ${new Date(lostBefore).toISOString()}::timestamptz)`,
   );
   const onboardings = await rows<{ id: string; started: number }>(
     db,
