@@ -39,4 +39,20 @@ describe('live pages', () => {
     await screenshot(page, 'live-funnel-1366');
     await page.close();
   });
+
+  it('present a shared dashboard on a wall screen: no navigation, live', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await signIn(page, 'executive', '/dashboards');
+    await page.locator('tr', { hasText: 'Weekly pipeline review' }).getByRole('button').first().click();
+    await page.waitForURL(/\/dashboards\/\d+$/);
+    await expect.poll(() => page.locator('[data-top-nav]').isVisible()).toBe(true);
+    await page.getByRole('link', { name: 'Present' }).click();
+    await page.waitForURL(/present=1/);
+    await expect.poll(() => page.locator('[data-presentation]').isVisible()).toBe(true);
+    expect(await page.locator('[data-top-nav]').isVisible()).toBe(false);
+    expect(await page.locator('[data-presentation] table').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-live]').getAttribute('data-live'), { timeout: 15_000 }).toBe('on');
+    await screenshot(page, 'dashboard-presentation-1366');
+    await page.close();
+  });
 });
