@@ -1,6 +1,7 @@
 // The app router: one sub-router per family. Register a new router here.
 import { accountsRouter } from './routers/accounts';
 import { adminRouter } from './routers/admin';
+import { alertsRouter } from './routers/alerts';
 import { attributionRouter } from './routers/attribution';
 import { authRouter } from './routers/auth';
 import { customersRouter } from './routers/customers';
@@ -10,6 +11,7 @@ import { funnelRouter } from './routers/funnel';
 import { handoffsRouter } from './routers/handoffs';
 import { kpisRouter } from './routers/kpis';
 import { leadQualityRouter } from './routers/leadQuality';
+import { notesRouter } from './routers/notes';
 import { revenueRouter } from './routers/revenue';
 import { sourcesRouter } from './routers/sources';
 import { createCallerFactory, createTRPCRouter } from './trpc';
@@ -28,6 +30,8 @@ export const appRouter = createTRPCRouter({
   handoffs: handoffsRouter,
   revenue: revenueRouter,
   dashboards: dashboardsRouter,
+  alerts: alertsRouter,
+  notes: notesRouter,
 });
 
 export type AppRouter = typeof appRouter;
