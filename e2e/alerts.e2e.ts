@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGNATURE_HEADER, verifySignature } from '~/server/alerts/channels';
 import { startWebhookReceiver, type WebhookReceiver } from '~/server/alerts/testReceivers';
 import type { Role } from '~/server/auth/rights';
-import { launchBrowser, screenshot, signIn, url } from './browser';
+import { launchBrowser, screenshot, signIn } from './browser';
 import { tableRows } from './tables';
 
 let browser: Browser;
