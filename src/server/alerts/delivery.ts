@@ -54,6 +54,8 @@ export async function deliverDue(db: Db, options: DeliveryOptions = {}): Promise
     returning id, idempotency_key, channel, message, attempts`,
   );
   const run: DeliveryRun = { delivered: 0, retrying: 0, failed: 0 };
+  // RETURNING follows no order: send in queue order.
+  claimed.sort((a, b) => Number(a.id) - Number(b.id));
   for (const row of claimed) {
     const attempt = Number(row.attempts) + 1;
     let error: string | null = null;

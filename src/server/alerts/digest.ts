@@ -1,4 +1,4 @@
-// The weekly digest per user, by email, built from the same data as the pages and masked for the
+// The daily or weekly digest per user, by email, built from the same data as the pages and masked for the
 // user's role: the department's KPI targets with their status, its open alerts, its black holes,
 // what its neighbours wrote to it, and the figure its neighbours produce for it (lead quality for
 // marketing, the onboarding forecast against capacity for operations, accounts with open tickets
@@ -22,15 +22,37 @@ import { rightsOfRole } from './recipients';
 const DAY_MS = 86_400_000;
 const statusLabels: Record<string, string> = { on_track: 'on track', at_risk: 'at risk', off_track: 'off track', not_started: 'not started', no_data: 'no data' };
 
+export type DigestFrequency = 'daily' | 'weekly';
+
+/** ALERTS_DIGEST: weekly (default), daily, or off. */
+export function digestFrequency(env: NodeJS.ProcessEnv = process.env): DigestFrequency | null {
+  const value = env.ALERTS_DIGEST ?? 'weekly';
+  if (value === 'off') return null;
+  if (value === 'daily' || value === 'weekly') return value;
+  throw new Error(`ALERTS_DIGEST must be daily, weekly or off, got "${value}"`);
+}
+
+/** The digest period `now` falls in: an ISO week (2026-W07) or a UTC day (2026-02-15). */
+export function digestPeriod(frequency: DigestFrequency, now: Date): string {
+  return frequency === 'weekly' ? isoWeekOf(now) : now.toISOString().slice(0, 10);
+}
+
 export interface Digest {
   subject: string;
   text: string;
 }
 
-export async function buildDigest(db: Db, recipient: { department: string; role: Role }, now: Date, rights: ReadonlySet<Right>): Promise<Digest> {
+export async function buildDigest(
+  db: Db,
+  recipient: { department: string; role: Role },
+  now: Date,
+  rights: ReadonlySet<Right>,
+  frequency: DigestFrequency = 'weekly',
+): Promise<Digest> {
   const department = recipient.department;
   const lines: string[] = [];
-  const week = isoWeekOf(now);
+  const period = digestPeriod(frequency, now);
+  const notesDays = frequency === 'weekly' ? 7 : 1;
 
   // KPI targets of the department whose period includes now.
   const statuses = (await kpiTargetStatuses(db, { asOf: now, department: isDepartmentName(department) ? department : undefined })).filter((s) => {
@@ -72,10 +94,10 @@ export async function buildDigest(db: Db, recipient: { department: string; role:
   const written = await rows<{ author_name: string; author_department: string; subject_kind: string; subject_id: string; body: string }>(
     db,
     sql`select author_name, author_department, subject_kind, subject_id, body from notes
-    where to_department = ${department} and created_at >= ${new Date(now.getTime() - 7 * DAY_MS).toISOString()}::timestamptz
+    where to_department = ${department} and created_at >= ${new Date(now.getTime() - notesDays * DAY_MS).toISOString()}::timestamptz
     order by id desc limit 20`,
   );
-  lines.push('', 'What your neighbours wrote to you this week');
+  lines.push('', `What your neighbours wrote to you ${frequency === 'weekly' ? 'this week' : 'today'}`);
   if (written.length === 0) lines.push('  nothing');
   for (const n of written) lines.push(`  ${n.author_name} (${n.author_department}) on ${n.subject_kind.replace('_', ' ')} ${n.subject_id}: ${n.body}`);
 
@@ -97,7 +119,8 @@ export async function buildDigest(db: Db, recipient: { department: string; role:
     }
   }
 
-  return { subject: `Weekly digest for ${department}, ${week}`, text: lines.join('\n') };
+  const title = frequency === 'weekly' ? 'Weekly' : 'Daily';
+  return { subject: `${title} digest for ${department}, ${period}`, text: lines.join('\n') };
 }
 
 function isDepartmentName(value: string): value is 'marketing' | 'sales' | 'operations' | 'service' {
@@ -105,11 +128,16 @@ function isDepartmentName(value: string): value is 'marketing' | 'sales' | 'oper
 }
 
 /**
- * Queues this week's digest for every active user of the four departments (once per user and ISO
- * week: the idempotency key names both); returns how many were queued.
+ * Queues the period's digest for every active user of the four departments (once per user and
+ * period: the idempotency key names both); returns how many were queued.
  */
-export async function queueWeeklyDigests(db: Db, now: Date, options: { userIds?: readonly number[] } = {}): Promise<number> {
-  const week = isoWeekOf(now);
+export async function queueDigests(
+  db: Db,
+  now: Date,
+  options: { frequency?: DigestFrequency; userIds?: readonly number[] } = {},
+): Promise<number> {
+  const frequency = options.frequency ?? 'weekly';
+  const period = digestPeriod(frequency, now);
   const recipients = await rows<{ id: number; email: string; role: string; department: string }>(
     db,
     sql`select id, email, role, department from users
@@ -118,11 +146,11 @@ export async function queueWeeklyDigests(db: Db, now: Date, options: { userIds?:
   let queued = 0;
   for (const user of recipients) {
     if (options.userIds && !options.userIds.includes(user.id)) continue;
-    const key = `digest:${week}:user:${user.id}`;
+    const key = `digest:${period}:user:${user.id}`;
     const exists = await rows<{ id: number }>(db, sql`select id from alert_outbox where idempotency_key = ${key}`);
     if (exists.length > 0) continue;
     const role: Role = isRole(user.role) ? user.role : 'viewer';
-    const digest = await buildDigest(db, { department: user.department, role }, now, await rightsOfRole(db, role));
+    const digest = await buildDigest(db, { department: user.department, role }, now, await rightsOfRole(db, role), frequency);
     const message: AlertMessage = {
       title: digest.subject,
       text: digest.text,
@@ -135,7 +163,7 @@ export async function queueWeeklyDigests(db: Db, now: Date, options: { userIds?:
       alerting: false,
       department: user.department,
       at: now.toISOString(),
-      detail: { week },
+      detail: { period, frequency },
     };
     if (await enqueue(db, { ruleId: null, department: user.department, idempotencyKey: key, channel: { type: 'email', to: [user.email] }, message, dueAt: now })) queued += 1;
   }

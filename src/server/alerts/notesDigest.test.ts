@@ -9,7 +9,7 @@ import type { Department } from '~/server/ingest/catalogue';
 import { ingestAndApply } from '~/server/ingest/ingestAndApply';
 import { createKpiTarget } from '~/server/metrics/kpis';
 import { deliverDue } from './delivery';
-import { queueWeeklyDigests } from './digest';
+import { queueDigests } from './digest';
 import { createNote, inbox, markNotesRead, notesAbout, notesOfAccount, unreadNotes } from './notes';
 import { createAlertRule } from './rules';
 import { mailText, startSmtpSink, startWebhookReceiver, type SmtpSink, type WebhookReceiver } from './testReceivers';
@@ -99,12 +99,12 @@ describe('notes between departments', () => {
   });
 });
 
-describe('weekly digest', () => {
+describe('digests', () => {
   it('mails each department user their targets, black holes and neighbours, money masked for service', async () => {
-    const queued = await queueWeeklyDigests(handle.db, now, { userIds: [sales.id, service.id] });
+    const queued = await queueDigests(handle.db, now, { userIds: [sales.id, service.id] });
     expect(queued).toBe(2);
     // Once per user and week.
-    expect(await queueWeeklyDigests(handle.db, now, { userIds: [sales.id, service.id] })).toBe(0);
+    expect(await queueDigests(handle.db, now, { userIds: [sales.id, service.id] })).toBe(0);
     const config = { host: smtp.host, port: smtp.port, secure: false, from: 'alerts@revenue.test' };
     expect(await deliverDue(handle.db, { now, smtp: config })).toEqual({ delivered: 2, retrying: 0, failed: 0 });
     const mailTo = (address: string) => smtp.mails.find((m) => m.to.includes(address))!;
@@ -123,5 +123,19 @@ describe('weekly digest', () => {
     expect(serviceMail).not.toContain('$120.00');
     // T1 opened Feb 14 12:00 is within its 48 h SLA on Feb 15.
     expect(serviceMail).toContain('ticketResolution: 0 past the 48 h SLA');
+  });
+
+  it('a daily digest is its own period: queued again the next day, not twice the same day', async () => {
+    expect(await queueDigests(handle.db, now, { frequency: 'daily', userIds: [marketing.id] })).toBe(1);
+    expect(await queueDigests(handle.db, new Date('2026-02-15T18:00:00Z'), { frequency: 'daily', userIds: [marketing.id] })).toBe(0);
+    expect(await queueDigests(handle.db, new Date('2026-02-16T06:00:00Z'), { frequency: 'daily', userIds: [marketing.id] })).toBe(1);
+    const config = { host: smtp.host, port: smtp.port, secure: false, from: 'alerts@revenue.test' };
+    expect(await deliverDue(handle.db, { now: new Date('2026-02-16T06:00:00Z'), smtp: config })).toEqual({ delivered: 2, retrying: 0, failed: 0 });
+    const subjects = smtp.mails.filter((m) => m.to.includes('marketing@revenue.test')).map((m) => m.subject);
+    expect(subjects).toEqual(['Daily digest for marketing, 2026-02-15', 'Daily digest for marketing, 2026-02-16']);
+    // Marketing's neighbour figure: the lead quality sales gives it (c1 reached qualification with its deal).
+    const daily = mailText(smtp.mails.find((m) => m.subject === 'Daily digest for marketing, 2026-02-15')!.raw);
+    expect(daily).toContain('webinar: 1 of 1 qualified (100%)');
+    expect(daily).toContain('KPI targets\r\n  none this period');
   });
 });

@@ -1,13 +1,13 @@
 // The alert loop inside the app server: rules are evaluated shortly after the projector applies a
 // chunk (in-process `onApplied`), and on a timer for what moves with the clock (an SLA running
-// out, a silent key, a period elapsing); the outbox is delivered on a shorter timer; weekly
-// digests are queued when SMTP is configured. Across instances the evaluation lease and the
+// out, a silent key, a period elapsing); the outbox is delivered on a shorter timer; daily or
+// weekly digests are queued when SMTP is configured. Across instances the evaluation lease and the
 // outbox's skip-locked claim keep every evaluation and delivery to one instance.
 import type { Db } from '~/server/db/client';
 import { onApplied } from '~/server/projector/signal';
 import { smtpFromEnv } from './channels';
 import { deliverDue } from './delivery';
-import { queueWeeklyDigests } from './digest';
+import { digestFrequency, queueDigests } from './digest';
 import { evaluateRules } from './evaluate';
 
 export interface AlertLoopOptions {
@@ -40,7 +40,8 @@ export function runAlerts(getDb: () => Promise<Db>, options: AlertLoopOptions = 
   async function evaluateOnce(): Promise<void> {
     const db = await getDb();
     await evaluateRules(db);
-    if (smtpFromEnv()) await queueWeeklyDigests(db, new Date());
+    const frequency = digestFrequency();
+    if (frequency && smtpFromEnv()) await queueDigests(db, new Date(), { frequency });
     await deliverDue(db);
   }
 
