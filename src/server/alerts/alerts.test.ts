@@ -8,7 +8,7 @@ import { ingestAndApply } from '~/server/ingest/ingestAndApply';
 import { createKpiTarget } from '~/server/metrics/kpis';
 import { SIGNATURE_HEADER, IDEMPOTENCY_HEADER, verifySignature, type SmtpConfig } from './channels';
 import { deliverDue } from './delivery';
-import { evaluateRules } from './evaluate';
+import { evaluateRule, evaluateRules } from './evaluate';
 import { acquireLease, releaseLease } from './lease';
 import { createAlertRule, setAlertRuleMuted } from './rules';
 import { startSmtpSink, startWebhookReceiver, type SmtpSink, type WebhookReceiver } from './testReceivers';
@@ -212,5 +212,58 @@ describe('the evaluation lease', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await acquireLease(handle.db, 'alerts:evaluate', 'instance-b', 60_000)).toBe(true);
     await releaseLease(handle.db, 'alerts:evaluate', 'instance-b');
+  });
+});
+
+describe('lead quality and data health rules', () => {
+  it('a source whose qualified share falls below X alerts once, with the share in the message', async () => {
+    // Webinar leads of the 30 days before T3: c1..c6; qualified c1, c2, c3 and c5: 4/6 = 0.667.
+    const rule = await createAlertRule(
+      handle.db,
+      { name: 'Webinar quality', department: 'marketing', kind: 'lead_quality', params: { by: 'source', key: 'webinar', minShare: 0.7, minLeads: 5 }, channels: [{ type: 'webhook', url: ok.url, secret }] },
+      null,
+    );
+    expect(await evaluateRule(handle.db, rule, T3)).toEqual({ changes: 1, queued: 1 });
+    expect(await evaluateRule(handle.db, rule, T3)).toEqual({ changes: 0, queued: 0 });
+    const [message] = await rows<{ message: { title: string; detail: { leads: number; qualified: number } } }>(
+      handle.db,
+      sql`select message from alert_outbox where rule_id = ${rule.id}`,
+    );
+    expect(message?.message).toMatchObject({ title: 'Lead quality of source "webinar" is below 70%', detail: { leads: 6, qualified: 4 } });
+  });
+
+  it('an API key rejecting over X% alerts; a key silent for N hours alerts', async () => {
+    const key = await createApiKey(handle.db, { department: 'marketing', name: 'Web forms' });
+    const sent = await ingestAndApply(handle.db, { apiKeyId: key.id, department: 'marketing' }, [
+      { id: 'ok-1', type: 'lead.created', occurredAt: '2026-02-15T00:00:00Z', data: { contactId: 'h1' } },
+      { id: 'ok-2', type: 'lead.created', occurredAt: '2026-02-15T00:00:00Z', data: { contactId: 'h2' } },
+      { id: 'bad-1', type: 'lead.created', occurredAt: 'yesterday', data: { contactId: 'h3' } },
+      { id: 'bad-2', type: 'lead.created', occurredAt: '2026-02-15T00:00:00Z', data: {} },
+      { id: 'bad-3', type: 'no.such.type', occurredAt: '2026-02-15T00:00:00Z', data: {} },
+    ]);
+    expect(sent.rejected).toHaveLength(3);
+    const now = new Date();
+    const rejections = await createAlertRule(
+      handle.db,
+      { name: 'Web forms rejections', department: 'admin', kind: 'data_health', params: { check: 'rejections', apiKeyId: key.id, maxShare: 0.5, windowHours: 1, minEvents: 5 } },
+      null,
+    );
+    // 3 of 5 = 0.6 > 0.5.
+    expect(await evaluateRule(handle.db, rejections, new Date(now.getTime() + 1000))).toEqual({ changes: 1, queued: 0 });
+    const [rejecting] = await rows<{ state: string; detail: { accepted: number; rejected: number } }>(
+      handle.db,
+      sql`select state, detail from alert_states where rule_id = ${rejections.id}`,
+    );
+    expect(rejecting).toMatchObject({ state: 'rejecting', detail: { accepted: 2, rejected: 3 } });
+
+    const silent = await createAlertRule(
+      handle.db,
+      { name: 'Web forms silent', department: 'admin', kind: 'data_health', params: { check: 'silent', apiKeyId: key.id, hours: 2 } },
+      null,
+    );
+    await evaluateRule(handle.db, silent, new Date(now.getTime() + 3_600_000));
+    await evaluateRule(handle.db, silent, new Date(now.getTime() + 2 * 3_600_000 + 60_000));
+    const [state] = await rows<{ state: string; version: number }>(handle.db, sql`select state, version from alert_states where rule_id = ${silent.id}`);
+    expect(state).toEqual({ state: 'silent', version: 2 });
   });
 });
