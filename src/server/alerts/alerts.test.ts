@@ -267,3 +267,30 @@ describe('lead quality and data health rules', () => {
     expect(state).toEqual({ state: 'silent', version: 2 });
   });
 });
+
+describe('what a message may say', () => {
+  it('masks money for a department whose role may not see it', async () => {
+    const target = await createKpiTarget(
+      handle.db,
+      { name: 'February revenue', metric: 'won_revenue', periodKind: 'month', periodStart: '2026-02-01', targetValue: 50000, accountable: 'sales', informed: ['service'] },
+      null,
+    );
+    const params = { targetId: target.id, notifyOn: ['on_track', 'at_risk', 'off_track'] as ('on_track' | 'at_risk' | 'off_track')[] };
+    const channels = [{ type: 'webhook' as const, url: ok.url, secret }];
+    const forService = await createAlertRule(handle.db, { name: 'Revenue (service)', department: 'service', kind: 'kpi_status', params, channels }, null);
+    const forSales = await createAlertRule(handle.db, { name: 'Revenue (sales)', department: 'sales', kind: 'kpi_status', params, channels }, null);
+    // No deal won in February: $0.00 of $500.00, off track.
+    await evaluateRule(handle.db, forService, T3);
+    await evaluateRule(handle.db, forSales, T3);
+    const messages = await rows<{ rule_id: number; message: { text: string; detail: Record<string, unknown> } }>(
+      handle.db,
+      sql`select rule_id, message from alert_outbox where rule_id in (${forService.id}, ${forSales.id}) order by rule_id`,
+    );
+    expect(messages.map((m) => m.message.detail)).toMatchObject([
+      { status: 'off_track', actual: { masked: true }, projection: { masked: true }, targetValue: { masked: true } },
+      { status: 'off_track', actual: 0, projection: 0, targetValue: 50000 },
+    ]);
+    expect(messages[0]!.message.text).toBe('Won revenue: masked so far, projected masked against a target of masked for the period to 2026-02-28. Accountable: sales.');
+    expect(messages[1]!.message.text).toBe('Won revenue: $0.00 so far, projected $0.00 against a target of $500.00 for the period to 2026-02-28. Accountable: sales.');
+  });
+});

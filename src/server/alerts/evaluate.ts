@@ -69,6 +69,8 @@ async function measure(db: Db, rule: AlertRule, now: Date, rights: ReadonlySet<R
         accountable: target.accountable,
       };
       const label = statusLabels[status.status] ?? status.status;
+      // The period's end is exclusive: name its last day.
+      const lastDay = new Date(new Date(status.periodEnd).getTime() - 1).toISOString().slice(0, 10);
       return [
         {
           subject: String(target.id),
@@ -77,7 +79,7 @@ async function measure(db: Db, rule: AlertRule, now: Date, rights: ReadonlySet<R
           title: `KPI target "${target.name}" is ${label}`,
           text:
             `${info.label}: ${formatValue(kind, detail.actual)} so far, projected ${formatValue(kind, detail.projection)} ` +
-            `against a target of ${formatValue(kind, detail.targetValue)} by ${status.periodEnd.slice(0, 10)}. Accountable: ${target.accountable}.`,
+            `against a target of ${formatValue(kind, detail.targetValue)} for the period to ${lastDay}. Accountable: ${target.accountable}.`,
         },
       ];
     }
