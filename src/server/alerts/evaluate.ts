@@ -6,7 +6,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { formatValue, type FormatKind } from '~/lib/format';
 import type { Right } from '~/server/auth/rights';
 import { maskValue } from '~/server/api/masking';
-import { one, rows, type Db } from '~/server/db/client';
+import { isUnreachable, one, rows, type Db } from '~/server/db/client';
 import { jsonParam } from '~/server/db/params';
 import { alertStates } from '~/server/db/schema';
 import { metricFilters } from '~/server/metrics/filters';
@@ -276,6 +276,10 @@ export async function evaluateRule(db: Db, rule: AlertRule, now: Date): Promise<
   return { changes, queued };
 }
 
+function defaultRuleError(rule: AlertRule, error: unknown): void {
+  console.error(`[alerts] rule ${rule.id} (${rule.name}) failed: ${error instanceof Error ? error.message : String(error)}`);
+}
+
 export interface Evaluation {
   rules: number;
   changes: number;
@@ -288,7 +292,13 @@ export interface Evaluation {
  */
 export async function evaluateRules(
   db: Db,
-  options: { now?: Date; kinds?: readonly AlertKind[]; holder?: string; leaseMs?: number } = {},
+  options: {
+    now?: Date;
+    kinds?: readonly AlertKind[];
+    holder?: string;
+    leaseMs?: number;
+    onRuleError?: (rule: AlertRule, error: unknown) => void;
+  } = {},
 ): Promise<Evaluation | null> {
   const now = options.now ?? new Date();
   return withLease(db, EVALUATE_LEASE, options.holder ?? processHolder, options.leaseMs ?? 5 * 60_000, async () => {
@@ -296,9 +306,15 @@ export async function evaluateRules(
     const chosen = all.filter((rule) => rule.kind !== 'notes' && (!options.kinds || options.kinds.includes(rule.kind)));
     const total: Evaluation = { rules: chosen.length, changes: 0, queued: 0 };
     for (const rule of chosen) {
-      const result = await evaluateRule(db, rule, now);
-      total.changes += result.changes;
-      total.queued += result.queued;
+      // One broken rule (say, a key deleted under it) must not stop the others.
+      try {
+        const result = await evaluateRule(db, rule, now);
+        total.changes += result.changes;
+        total.queued += result.queued;
+      } catch (error) {
+        if (isUnreachable(error)) throw error;
+        (options.onRuleError ?? defaultRuleError)(rule, error);
+      }
     }
     return total;
   });
