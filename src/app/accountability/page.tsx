@@ -1,5 +1,6 @@
 // Accountability: KPI targets (QQTR with RACI) against their actuals and run-rate projections, and
-// the three handoffs with their SLAs and black-hole lists, each owned by one department.
+// the notes departments wrote each other about them, and the three handoffs with their SLAs and
+// black-hole lists, each owned by one department.
 import { DataTable, type Column, type Row } from '~/components/DataTable';
 import { FilterBar } from '~/components/FilterBar';
 import { PageHeader, Panel, Stat } from '~/components/Panel';
@@ -13,6 +14,7 @@ import { canEditTarget } from '~/server/auth/kpiTargets';
 import { departments, type Department } from '~/server/ingest/catalogue';
 import { requireUser, serverCaller } from '~/trpc/server';
 import { KpiControls, type EditableTarget } from './KpiControls';
+import { NoteForm } from './NoteForm';
 
 const unitFormat: Record<'count' | 'cents' | 'fraction', FormatKind> = { count: 'count', cents: 'cents', fraction: 'percent' };
 
@@ -85,6 +87,9 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
     api.kpis.list({ department }),
     api.handoffs.report(input),
   ]);
+  const targetIds = statuses.slice(0, 200).map((s) => String(s.target.id));
+  const notes = targetIds.length > 0 ? await api.notes.about({ subjectKind: 'kpi_target', subjectIds: targetIds }) : [];
+  const targetNames = new Map(statuses.map((s) => [String(s.target.id), s.target.name]));
   const rights = me?.rights ?? [];
   const canExport = rights.includes('exportCsv');
   const mayEdit = rights.includes('editOwnKpiTargets');
@@ -166,6 +171,32 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
           ownDepartments={ownDepartments}
           editable={editable}
         />
+      </Panel>
+
+      <Panel id="notes" title="Notes between departments" description="On the record: who wrote what to whom, about which target. Notes on black-hole items and accounts are written here too and show on the account's page.">
+        <DataTable
+          caption="Notes on KPI targets"
+          columns={[
+            { key: 'createdAt', header: 'When', format: 'date' },
+            { key: 'target', header: 'Target', format: 'text' },
+            { key: 'from', header: 'From', format: 'text' },
+            { key: 'to', header: 'To', format: 'text' },
+            { key: 'body', header: 'Note', format: 'text' },
+          ]}
+          rows={notes.map((n) => ({
+            id: n.id,
+            createdAt: n.createdAt.toISOString(),
+            target: targetNames.get(n.subjectId) ?? n.subjectId,
+            from: `${n.authorName} (${n.authorDepartment})`,
+            to: n.toDepartment,
+            body: n.body,
+          }))}
+          rowKey="id"
+          canExport={false}
+          exportName="notes"
+          empty="No notes on these targets yet."
+        />
+        <NoteForm targets={statuses.map((s) => ({ id: s.target.id, name: s.target.name }))} departments={[...departments, 'executive']} />
       </Panel>
 
       <h2>Handoffs</h2>

@@ -1,6 +1,7 @@
 // The app router: one sub-router per family. Register a new router here.
 import { accountsRouter } from './routers/accounts';
 import { adminRouter } from './routers/admin';
+import { alertsRouter } from './routers/alerts';
 import { attributionRouter } from './routers/attribution';
 import { authRouter } from './routers/auth';
 import { customersRouter } from './routers/customers';
@@ -11,6 +12,7 @@ import { handoffsRouter } from './routers/handoffs';
 import { importsRouter } from './routers/imports';
 import { kpisRouter } from './routers/kpis';
 import { leadQualityRouter } from './routers/leadQuality';
+import { notesRouter } from './routers/notes';
 import { revenueRouter } from './routers/revenue';
 import { setupRouter } from './routers/setup';
 import { sourcesRouter } from './routers/sources';
@@ -32,6 +34,8 @@ export const appRouter = createTRPCRouter({
   dashboards: dashboardsRouter,
   setup: setupRouter,
   imports: importsRouter,
+  alerts: alertsRouter,
+  notes: notesRouter,
 });
 
 export type AppRouter = typeof appRouter;

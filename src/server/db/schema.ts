@@ -548,3 +548,120 @@ export const importErrors = pgTable(
   },
   (t) => [index('import_errors_import_idx').on(t.importId, t.row)],
 );
+// ---------------------------------------------------------------- alerts, notes, digests
+
+/**
+ * An alert rule: what to watch (kind + params, validated by src/server/alerts/rules.ts), whose
+ * it is (department: content is masked for that department's role) and where it goes (channels).
+ */
+export const alertRules = pgTable('alert_rules', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull(),
+  kind: text('kind').notNull(),
+  params: jsonb('params').$type<Record<string, unknown>>().notNull(),
+  department: text('department').notNull(),
+  /** [{ type: 'webhook', url, secret, format } | { type: 'email', to }] */
+  channels: jsonb('channels').$type<Record<string, unknown>[]>().notNull().default([]),
+  muted: integer('muted').notNull().default(0),
+  createdBy: integer('created_by'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** The last state of each subject a rule watches: no repeat while it holds. */
+export const alertStates = pgTable(
+  'alert_states',
+  {
+    ruleId: integer('rule_id')
+      .notNull()
+      .references(() => alertRules.id, { onDelete: 'cascade' }),
+    /** what the state is about: a target id, an item id, a source, an API key, or 'all' */
+    subject: text('subject').notNull(),
+    state: text('state').notNull(),
+    /** whether the state is one the rule alerts on (an open alert) */
+    alerting: integer('alerting').notNull().default(0),
+    /** counts state changes; part of the idempotency key */
+    version: integer('version').notNull().default(1),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+    since: ts('since').notNull().defaultNow(),
+    evaluatedAt: ts('evaluated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.ruleId, t.subject] })],
+);
+
+/** Messages to deliver, at least once: one row per state change and channel. */
+export const alertOutbox = pgTable(
+  'alert_outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ruleId: integer('rule_id'),
+    /** the department the message is for (rights and listing) */
+    department: text('department').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    channel: jsonb('channel').$type<Record<string, unknown>>().notNull(),
+    message: jsonb('message').$type<Record<string, unknown>>().notNull(),
+    status: text('status').notNull().default('pending'), // pending | delivered | failed
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    deliveredAt: ts('delivered_at'),
+  },
+  (t) => [
+    uniqueIndex('alert_outbox_key_uq').on(t.idempotencyKey),
+    index('alert_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/** Every delivery attempt and how it went. */
+export const alertDeliveries = pgTable(
+  'alert_deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    outboxId: bigint('outbox_id', { mode: 'number' })
+      .notNull()
+      .references(() => alertOutbox.id, { onDelete: 'cascade' }),
+    attempt: integer('attempt').notNull(),
+    at: ts('at').notNull().defaultNow(),
+    ok: integer('ok').notNull(),
+    error: text('error'),
+  },
+  (t) => [index('alert_deliveries_outbox_idx').on(t.outboxId)],
+);
+
+/** Named leases: one server instance at a time runs an evaluation. */
+export const alertLeases = pgTable('alert_leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+});
+
+/** A note on the record about a KPI target, a handoff item or an account, addressed to a department. */
+export const notes = pgTable(
+  'notes',
+  {
+    id: serial('id').primaryKey(),
+    subjectKind: text('subject_kind').notNull(), // kpi_target | handoff_item | account
+    subjectId: text('subject_id').notNull(),
+    accountId: text('account_id'),
+    toDepartment: text('to_department').notNull(),
+    body: text('body').notNull(),
+    authorId: integer('author_id'),
+    authorName: text('author_name').notNull(),
+    authorDepartment: text('author_department').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('notes_subject_idx').on(t.subjectKind, t.subjectId),
+    index('notes_to_idx').on(t.toDepartment, t.createdAt),
+    index('notes_account_idx').on(t.accountId).where(sql`${t.accountId} is not null`),
+  ],
+);
+
+/** Up to when each user has read the notes addressed to their department. */
+export const noteReads = pgTable('note_reads', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  readUntilId: integer('read_until_id').notNull(),
+});

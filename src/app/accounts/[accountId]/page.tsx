@@ -21,7 +21,7 @@ export default async function AccountPage({ params }: { params: Promise<{ accoun
     if (error instanceof TRPCError && error.code === 'NOT_FOUND') notFound();
     throw error;
   }
-  const timeline = await api.accounts.timeline({ accountId, limit: 1000 });
+  const [timeline, notes] = await Promise.all([api.accounts.timeline({ accountId, limit: 1000 }), api.notes.account({ accountId })]);
   const canExport = me?.rights.includes('exportCsv') ?? false;
 
   const rows: Row[] = timeline.items.map((item, index) => ({
@@ -82,6 +82,30 @@ export default async function AccountPage({ params }: { params: Promise<{ accoun
           canExport={canExport}
           exportName={`timeline-${account.accountId}`}
           empty="Nothing recorded yet."
+        />
+      </Panel>
+      <Panel id="account-notes" title="Notes" description="What departments wrote each other about this account and its items, on the record.">
+        <DataTable
+          caption={`Notes on ${account.accountId}`}
+          columns={[
+            { key: 'createdAt', header: 'When', format: 'date' },
+            { key: 'from', header: 'From', format: 'text' },
+            { key: 'to', header: 'To', format: 'text' },
+            { key: 'about', header: 'About', format: 'text' },
+            { key: 'body', header: 'Note', format: 'text' },
+          ]}
+          rows={notes.map((n) => ({
+            id: n.id,
+            createdAt: n.createdAt.toISOString(),
+            from: `${n.authorName} (${n.authorDepartment})`,
+            to: n.toDepartment,
+            about: `${n.subjectKind.replace('_', ' ')} ${n.subjectId}`,
+            body: n.body,
+          }))}
+          rowKey="id"
+          canExport={false}
+          exportName={`notes-${account.accountId}`}
+          empty="No notes yet."
         />
       </Panel>
     </>
