@@ -26,7 +26,7 @@ export default async function AuditPage() {
               <td>{e.actorEmail ?? 'system'}</td>
               <td>{e.action}</td>
               <td>
-                <pre className={styles.raw}>{JSON.stringify(e.details)}</pre>
+                <pre className={styles.raw} tabIndex={0}>{JSON.stringify(e.details)}</pre>
               </td>
             </tr>
           ))}

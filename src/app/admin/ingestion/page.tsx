@@ -69,7 +69,7 @@ export default async function IngestionPage({ searchParams }: { searchParams: Pr
                 {r.type ?? 'unknown type'} {r.eventId ? <code>{r.eventId}</code> : null}
               </td>
               <td>
-                <pre className={styles.raw}>{JSON.stringify(r.errors, null, 2)}</pre>
+                <pre className={styles.raw} tabIndex={0}>{JSON.stringify(r.errors, null, 2)}</pre>
               </td>
               <td>
                 {r.replayedAt ? (
@@ -77,7 +77,7 @@ export default async function IngestionPage({ searchParams }: { searchParams: Pr
                 ) : r.raw !== null ? (
                   <ReplayControl id={r.id} raw={JSON.stringify(r.raw, null, 2)} />
                 ) : (
-                  <pre className={styles.raw}>{r.rawText ?? 'no body kept'}</pre>
+                  <pre className={styles.raw} tabIndex={0}>{r.rawText ?? 'no body kept'}</pre>
                 )}
               </td>
             </tr>
