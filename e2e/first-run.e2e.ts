@@ -2,85 +2,34 @@
 // folder with only the demo accounts. The Overview is the getting-started page: the viewer sees the
 // commands with a placeholder key; the admin creates a key on the page, runs the curl command it
 // shows (this server's address, that key) and the page turns into the Overview with the event in.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDemoUsers } from '~/server/auth/demoUsers';
 import type { Role } from '~/server/auth/rights';
-import { openDb } from '~/server/db/client';
 import { seriousViolations } from './axe';
 import { launchBrowser, screenshot } from './browser';
-import { e2eDistDir } from './globalSetup';
+import { startOwnServer, type OwnServer } from './ownServer';
 
-const password = 'first-run-password';
 let browser: Browser;
-let server: ChildProcess;
+let server: OwnServer;
 let baseUrl: string;
-let workDir: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 beforeAll(async () => {
-  workDir = mkdtempSync(path.join(tmpdir(), 'rf-first-run-'));
-  const pgliteDir = path.join(workDir, 'pglite');
-  const handle = await openDb({ dataDir: pgliteDir });
-  try {
-    process.env.DEMO_PASSWORD = password;
-    await ensureDemoUsers(handle.db, () => {});
-  } finally {
-    await handle.close();
-  }
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', NEXT_DIST_DIR: e2eDistDir, PGLITE_DIR: pgliteDir, PORT: String(port), NEXTAUTH_URL: baseUrl };
-  delete env.DATABASE_URL;
-  server = spawn(path.join(process.cwd(), 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], { env, detached: true, stdio: 'ignore' });
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${baseUrl}/signin`, { redirect: 'manual' })).status < 500) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('the first-run server did not start');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
+  server = await startOwnServer('first-run');
+  baseUrl = server.baseUrl;
   browser = await launchBrowser();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (server?.pid !== undefined && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    process.kill(-server.pid, 'SIGTERM');
-    await exited;
-  }
-  rmSync(workDir, { recursive: true, force: true });
+  await server?.stop();
 });
 
 async function signedIn(role: Role, width: number): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height: 900 } });
   const page = await context.newPage();
-  await page.goto(`${baseUrl}/`);
-  await page.waitForURL(/\/signin/);
-  await page.fill('#email', `${role}@demo.local`);
-  await page.fill('#password', password);
-  await page.click('button[type="submit"]');
-  await page.waitForURL((current) => new URL(current).pathname === '/');
+  await server.signIn(page, role, '/');
   return page;
 }
 

@@ -9,7 +9,6 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ensureDemoUsers } from '~/server/auth/demoUsers';
 import { openDb } from '~/server/db/client';
-import { createApiKey } from '~/server/ingest/apiKeys';
 import { stageCounts, type StageCount } from '~/server/metrics/funnel';
 import { seedDemoDashboard } from '../seed/dashboards';
 import { todayUtc } from '../seed/generate';
@@ -33,8 +32,6 @@ declare module 'vitest' {
     stageCounts: StageCount[];
     /** the demo's anchor, YYYY-MM-DD: no event after its midnight (UTC) */
     demoAnchor: string;
-    /** a marketing ingestion key, for tests that send events over HTTP */
-    marketingKey: string;
     /** the test identity provider the server signs in through (people: sam, in group "sales") */
     oidcIssuer: string;
   }
@@ -111,7 +108,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const pgliteDir = path.join(workDir, 'pglite');
   const handle = await openDb({ dataDir: pgliteDir });
   let counts: StageCount[];
-  let marketingKey: string;
   try {
     process.env.DEMO_PASSWORD = e2ePassword;
     await ensureDemoUsers(handle.db, () => {});
@@ -120,7 +116,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await seedKpiTargets(handle.db, new Date());
     await seedDemoDashboard(handle.db);
     counts = await stageCounts(handle.db);
-    marketingKey = (await createApiKey(handle.db, { department: 'marketing', name: 'Browser tests' })).key;
   } finally {
     await handle.close();
   }
@@ -177,7 +172,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('demoPassword', e2ePassword);
   project.provide('stageCounts', counts);
   project.provide('demoAnchor', e2eDemo.anchor.toISOString().slice(0, 10));
-  project.provide('marketingKey', marketingKey);
   project.provide('oidcIssuer', identity.issuer);
   return teardown;
 }

@@ -4,22 +4,27 @@
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, signIn, url } from './browser';
+import { launchBrowser, screenshot } from './browser';
+import { startOwnServer, type OwnServer } from './ownServer';
 
 const olist = path.join(process.cwd(), '../shared/data/olist');
 
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+// Its own server and database: 8,000 imported leads would change what the other tests count.
+let server: OwnServer;
 
 beforeAll(async () => {
+  server = await startOwnServer('import');
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   page = await context.newPage();
-  await signIn(page, 'admin', '/admin/import');
-});
+  await server.signIn(page, 'admin', '/admin/import');
+}, 120_000);
 afterAll(async () => {
   await browser?.close();
+  await server?.stop();
 });
 
 const column = (field: string) => page.getByLabel(`Column for ${field}`, { exact: true });
@@ -79,7 +84,7 @@ describe('Olist through Admin > Import', () => {
   }, 300_000);
 
   it('shows 8,000 leads and 842 wins on the Sources page for 2017-2018', async () => {
-    await page.goto(url('/sources?range=custom&from=2017-01-01&to=2018-12-31'));
+    await page.goto(server.url('/sources?range=custom&from=2017-01-01&to=2018-12-31'));
     const leads = page.locator('[data-stat="leads"]');
     expect(await leads.locator('> div:nth-child(2)').innerText()).toBe('8,000');
     expect(await leads.locator('> div:nth-child(3)').innerText()).toBe('842 won');
