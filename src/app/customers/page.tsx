@@ -57,8 +57,9 @@ const valueColumns: Column[] = [
 const noReason = '(no reason given)';
 const advocacyLabels: Record<string, string> = { referral: 'Referral', review: 'Review', case_study: 'Case study' };
 
-/** The sum of values that may be masked: masked when any is. */
-function total(values: readonly MaybeMasked<number>[]): MaybeMasked<number> {
+/** The sum of values that may be masked: masked when any is, or when the user may not see money (an empty sum too). */
+function total(values: readonly MaybeMasked<number>[], seeMoney: boolean): MaybeMasked<number> {
+  if (!seeMoney) return masked;
   let sum = 0;
   for (const value of values) {
     if (typeof value !== 'number') return masked;
@@ -73,6 +74,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
   const api = await serverCaller();
   const [me, quarters, report] = await Promise.all([api.auth.me(), api.customers.retention(input), api.customers.report(input)]);
   const canExport = me?.rights.includes('exportCsv') ?? false;
+  const seeMoney = me?.rights.includes('seeMoney') ?? false;
 
   const quarterRows: Row[] = quarters.map((q) => ({ ...q }));
   const latest = [...quarters].reverse().find((q) => q.netRevenueRetention !== null);
@@ -105,8 +107,8 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
     return row;
   });
 
-  const churned = total(report.churnedByReason.map((r) => r.churnedCents));
-  const expanded = total(report.expansionByReason.map((r) => r.expansionCents));
+  const churned = total(report.churnedByReason.map((r) => r.churnedCents), seeMoney);
+  const expanded = total(report.expansionByReason.map((r) => r.expansionCents), seeMoney);
   const churnedAccounts = report.churnedByReason.reduce((n, r) => n + r.accounts, 0);
   const advocacyEvents = report.advocacyByKind.reduce((n, r) => n + r.events, 0);
 
