@@ -108,8 +108,9 @@ async function expectTablesMatch(page: Page, quarters: Quarter[], report: Report
 describe('Customers', () => {
   it('shows the executive every figure of the procedures, money included, and exports it', async () => {
     const { context, page, quarters, report } = await open('executive');
-    // The demo has churn, expansion, advocacy and customers from several sources.
-    expect(report.churnedByReason.length).toBeGreaterThan(0);
+    // The demo has expansion, advocacy and customers from several sources. Churn comes at yearly
+    // renewals: the 300-lead demo may have none yet in these quarters, and the churn table is
+    // compared with the procedure either way.
     expect(report.expansionByReason.length).toBeGreaterThan(0);
     expect(report.advocacyByKind.length).toBeGreaterThan(0);
     expect(report.valueBy.source.length).toBeGreaterThan(1);
@@ -120,11 +121,13 @@ describe('Customers', () => {
     const latest = [...quarters].reverse().find((q) => q.netRevenueRetention !== null)!;
     expect(await statText(page, 'nrr')).toBe(`${(Math.round(latest.netRevenueRetention! * 1000) / 10).toString()}%`);
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV: Churned revenue by reason' }).click()]);
-    expect(download.suggestedFilename()).toBe('customers-churn-by-reason.csv');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV: Expanded revenue by reason' }).click()]);
+    expect(download.suggestedFilename()).toBe('customers-expansion-by-reason.csv');
     const lines = readFileSync(await download.path(), 'utf8').trimEnd().split('\r\n');
-    expect(lines[0]).toBe('Reason,Accounts,Revenue lost');
-    expect(lines.slice(1)).toEqual(report.churnedByReason.map((r) => `${r.reason ?? '(no reason given)'},${r.accounts},${((r.churnedCents as number) / 100).toFixed(2)}`));
+    expect(lines[0]).toBe('Reason,Expansions or deals,Accounts,Revenue added');
+    expect(lines.slice(1)).toEqual(
+      report.expansionByReason.map((r) => `${r.reason},${r.items},${r.accounts},${((r.expansionCents as number) / 100).toFixed(2)}`),
+    );
 
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'customers-executive-1366');
