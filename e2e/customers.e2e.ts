@@ -117,7 +117,10 @@ describe('Customers', () => {
     expect(quarters.some((q) => q.netRevenueRetention !== null)).toBe(true);
     await expectTablesMatch(page, quarters, report);
     const churned = report.churnedByReason.reduce((s, r) => s + (r.churnedCents as number), 0);
-    expect(await statText(page, 'churned')).toBe(`$${Math.round(churned / 100).toLocaleString('en-US')}`);
+    // Amounts of $10,000 and more are shown in whole dollars, smaller ones with cents.
+    const dollars = churned / 100;
+    const shown = dollars >= 10_000 ? Math.round(dollars).toLocaleString('en-US') : dollars.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    expect(await statText(page, 'churned')).toBe(`$${shown}`);
     const latest = [...quarters].reverse().find((q) => q.netRevenueRetention !== null)!;
     expect(await statText(page, 'nrr')).toBe(`${(Math.round(latest.netRevenueRetention! * 1000) / 10).toString()}%`);
 
