@@ -18,6 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { openDb } from '~/server/db/client';
+import { freshness, projectorState } from '~/server/projector/projector';
 import { createApiKey } from '~/server/ingest/apiKeys';
 import { departments, type Department } from '~/server/ingest/catalogue';
 import { generateDemo } from '../seed/generate';
@@ -275,7 +276,7 @@ async function main(): Promise<void> {
     const measuredEvents = outcomes.length * BATCH_SIZE;
     // Freshness: how far the projector trailed while the senders ran, and how long it needs after.
     const lastWatermark = Math.max(0, ...outcomes.map((o) => o.watermark ?? 0));
-    const lagDuringLoad = lag.stop();
+    const lagDuringLoad = await lag.stop();
     const drainSeconds = await waitDrained(databaseUrl(ingestDb), lastWatermark, 120);
     const mem: MemoryReport = memory.stop();
     memory = null;
@@ -367,25 +368,23 @@ async function main(): Promise<void> {
   }
 }
 
-/** Samples the projector's lag (age of the oldest committed event not yet applied) every 500 ms; sorted on stop. */
-function sampleLag(url: string): { stop(): number[] } {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
+/** Samples the projector's lag (`freshness().lagSeconds`) every 500 ms; sorted on stop. */
+function sampleLag(url: string): { stop(): Promise<number[]> } {
+  const opened = openDb({ url, max: 1, migrate: false });
   const samples: number[] = [];
   let running = true;
   const loop = (async () => {
+    const { db } = await opened;
     while (running) {
-      const [row] = await sql<{ lag: number | null }[]>`
-        select (select extract(epoch from now() - e.received_at)::float8 from events e
-                 where (e.tx, e.id) > (s.cursor_tx, s.cursor_id) order by e.tx, e.id limit 1) as lag
-        from projector_state s where s.name = 'main'`;
-      samples.push(row?.lag ?? 0);
+      samples.push((await freshness(db)).lagSeconds);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   })();
   return {
-    stop() {
+    async stop() {
       running = false;
-      void loop.finally(() => sql.end({ timeout: 5 }));
+      await loop;
+      await (await opened).close();
       return [...samples].sort((a, b) => a - b);
     },
   };
@@ -393,17 +392,16 @@ function sampleLag(url: string): { stop(): number[] } {
 
 /** Seconds until the projector has applied the batch at `watermark`; null past `limitSeconds`. */
 async function waitDrained(url: string, watermark: number, limitSeconds: number): Promise<number | null> {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const handle = await openDb({ url, max: 1, migrate: false });
   const started = performance.now();
   try {
     while ((performance.now() - started) / 1000 < limitSeconds) {
-      const [row] = await sql<{ applied_below: string }[]>`select applied_below from projector_state where name = 'main'`;
-      if (Number(row?.applied_below ?? 0) > watermark) return (performance.now() - started) / 1000;
+      if ((await projectorState(handle.db)).appliedBelow > watermark) return (performance.now() - started) / 1000;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     return null;
   } finally {
-    await sql.end({ timeout: 5 });
+    await handle.close();
   }
 }
 

@@ -3,14 +3,13 @@
 // the demo accounts and, when asked, a small demo.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ensureDemoUsers } from '~/server/auth/demoUsers';
 import type { Role } from '~/server/auth/rights';
 import { openDb, type Db } from '~/server/db/client';
-import { e2eDistDir } from './globalSetup';
+import { e2eDistDir, freePort } from './globalSetup';
 
 export interface OwnServer {
   baseUrl: string;
@@ -19,17 +18,6 @@ export interface OwnServer {
   /** signs in through the sign-in page as the demo account of a role; ends on `then` */
   signIn(page: Page, role: Role, then?: string): Promise<void>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** Starts the server once `prepare` has filled its database (the demo accounts are always there). */

@@ -5,7 +5,6 @@ import type { Db } from '~/server/db/client';
 import { apiKeys, events, rejectedEvents } from '~/server/db/schema';
 import type { Department } from './catalogue';
 import { applyPending } from '~/server/projector/projector';
-import { wakeProjector } from '~/server/projector/signal';
 import { appendEvents } from './ingest';
 import { fromSegment, isSegmentCall } from './segment';
 import { validateEvent, type FieldError } from './validate';
@@ -41,9 +40,6 @@ export async function replayRejected(db: Db, rejectedId: number, corrected?: unk
     return { status: eventPk === null ? 'duplicate' : 'applied', eventPk };
   });
   // Applied at once when this process may project; otherwise the running projector takes it.
-  if (result.status === 'applied') {
-    wakeProjector();
-    await applyPending(db);
-  }
+  if (result.status === 'applied') await applyPending(db);
   return result;
 }

@@ -170,7 +170,6 @@ export async function projectorState(db: Db): Promise<ProjectorState> {
 export async function waitApplied(db: Db, watermark: number, timeoutMs = 5000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if ((await projectorState(db)).appliedBelow > watermark) return true;
     await applyPending(db);
     if ((await projectorState(db)).appliedBelow > watermark) return true;
     const left = deadline - Date.now();

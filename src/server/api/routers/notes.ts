@@ -1,4 +1,4 @@
-// Notes between departments: any signed-in user writes one on a KPI target, a handoff item or an
+// Notes between departments: every signed-in user may write one on a KPI target, a handoff item or an
 // account, addressed to a department; everyone who views the dashboards reads them; the addressed
 // department's users have a bell with their unread count.
 import { TRPCError } from '@trpc/server';
