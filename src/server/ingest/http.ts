@@ -129,8 +129,11 @@ async function receive(request: Request, endpoint: Endpoint, deps: IngestDeps): 
         { path: 'events', message: `at most ${MAX_EVENTS_PER_BATCH} events a batch` },
       ]);
     }
-    const spans = endpoint.itemBytes(bytes);
-    const result = await endpoint.ingest(db, sender, items, spans && spans.length === items.length ? spans : null);
+    const spans = () => {
+      const found = endpoint.itemBytes(bytes);
+      return found && found.length === items.length ? found : null;
+    };
+    const result = await endpoint.ingest(db, sender, items, spans);
     if (new URL(request.url).searchParams.get('wait') === 'applied') {
       result.applied = result.watermark === null ? true : await waitApplied(db, result.watermark, WAIT_APPLIED_MS);
     }

@@ -43,8 +43,11 @@ export type Translate = (raw: unknown) => { ok: true; event: unknown } | { ok: f
 
 export interface IngestOptions {
   translate?: Translate;
-  /** each item's bytes as sent, when the caller has them (kept exactly for rejected items) */
-  rawBytes?: readonly (Buffer | undefined)[] | null;
+  /**
+   * Each item's bytes as sent, when the caller can find them (kept exactly for rejected items).
+   * Called only when an item is rejected: a clean batch never pays for the byte scan.
+   */
+  rawBytes?: () => readonly (Buffer | undefined)[] | null;
 }
 
 type Judged = { ok: true; event: IngestEvent } | { ok: false; rejection: Rejection; type: string | null };
@@ -74,6 +77,11 @@ export async function ingestEvents(db: Db, sender: Sender, batch: unknown[], opt
   const valid: IngestEvent[] = [];
   const rejected: Rejection[] = [];
   const rejectedRows: (typeof rejectedEvents.$inferInsert)[] = [];
+  let spans: readonly (Buffer | undefined)[] | null | undefined;
+  const bytesOf = (index: number) => {
+    if (spans === undefined) spans = options.rawBytes?.() ?? null;
+    return spans?.[index];
+  };
   batch.forEach((raw, index) => {
     const judged = judge(raw, index, sender.department, options.translate);
     if (judged.ok) {
@@ -89,7 +97,7 @@ export async function ingestEvents(db: Db, sender: Sender, batch: unknown[], opt
       eventId: rejection.id === null ? null : printable(rejection.id),
       type: judged.type === null ? null : printable(judged.type).slice(0, 200),
       raw: storableJson(raw),
-      rawBody: options.rawBytes?.[index] ?? Buffer.from(JSON.stringify(raw ?? null) ?? 'null', 'utf8'),
+      rawBody: bytesOf(index) ?? Buffer.from(JSON.stringify(raw ?? null) ?? 'null', 'utf8'),
       status: rejection.status,
       errors: printableErrors(rejection.errors),
     });
@@ -112,7 +120,8 @@ export function printableErrors(errors: FieldError[]): FieldError[] {
 
 /**
  * Appends validated events to the log in one statement; the same key + id is stored once. Returns
- * how many were new and the batch's watermark.
+ * how many were new and the batch's watermark. The events were judged storable (`findUnstorable`),
+ * so they travel as plain JSON.
  */
 export async function appendEvents(tx: Db, sender: Sender, valid: IngestEvent[]): Promise<{ accepted: number; watermark: number | null }> {
   if (valid.length === 0) return { accepted: 0, watermark: null };
@@ -121,7 +130,7 @@ export async function appendEvents(tx: Db, sender: Sender, valid: IngestEvent[])
     sql`
     insert into events (api_key_id, department, event_id, type, occurred_at, entity_key, account_id, data)
     select ${sender.apiKeyId}, ${sender.department}, e.id, e.type, e.occurred_at, e.entity_key, e.account_id, e.data
-    from jsonb_to_recordset(${jsonParam(
+    from jsonb_to_recordset(${JSON.stringify(
       valid.map((e) => ({
         id: e.id,
         type: e.type,
@@ -130,7 +139,7 @@ export async function appendEvents(tx: Db, sender: Sender, valid: IngestEvent[])
         account_id: accountIdOf(e),
         data: e.data,
       })),
-    )}) as e(id text, type text, occurred_at timestamptz, entity_key text, account_id text, data jsonb)
+    )}::jsonb) as e(id text, type text, occurred_at timestamptz, entity_key text, account_id text, data jsonb)
     on conflict (api_key_id, event_id) do nothing
     returning tx`,
   );

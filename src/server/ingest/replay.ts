@@ -7,6 +7,7 @@ import type { Department } from './catalogue';
 import { applyPending } from '~/server/projector/projector';
 import { appendEvents } from './ingest';
 import { fromSegment, isSegmentCall } from './segment';
+import { findUnstorable } from './storable';
 import { validateEvent, type FieldError } from './validate';
 
 export type ReplayResult =
@@ -26,6 +27,8 @@ export async function replayRejected(db: Db, rejectedId: number, corrected?: unk
   // A call kept from the Segment endpoint is mapped the way it would have been.
   const translated = corrected === undefined && isSegmentCall(candidate) ? fromSegment(candidate) : { ok: true as const, event: candidate };
   if (!translated.ok) return { status: 'invalid', errors: translated.errors };
+  const unstorable = findUnstorable(translated.event);
+  if (unstorable) return { status: 'invalid', errors: [unstorable] };
   const check = validateEvent(translated.event, key.department as Department);
   if (!check.ok) return { status: 'invalid', errors: check.errors };
 
