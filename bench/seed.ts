@@ -2,7 +2,9 @@
 // events, the projector applies them in chunks) against a plain COPY of the same raw rows, on the
 // real Postgres, in the same run. Budget (ARCHITECTURE.md): seed <= 2x the COPY's time.
 //
-//   npm run bench:seed -- [--leads 100000] [--keep]
+//   npm run bench:seed -- [--leads 100000] [--keep] [--profile]
+//
+// --profile logs every statement of the seeded database and prints the costliest ones.
 //
 // Two scratch databases on BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432) are
 // created and dropped (--keep leaves the seeded one). Results: bench/results/seed.json.
@@ -15,10 +17,15 @@ import { one, openDb, sql } from '~/server/db/client';
 import { generateDemo, resolveOptions } from '../seed/generate';
 import { ensureDemoKeys, seedDemo } from '../seed/seed';
 import { copyLineStream, timeCopy } from './copy';
+import { enableStatementLog, logSize, statementCosts } from './profile';
 
 const BUDGET_RATIO = 2;
 const { values: flags } = parseArgs({
-  options: { leads: { type: 'string', default: '100000' }, keep: { type: 'boolean', default: false } },
+  options: {
+    leads: { type: 'string', default: '100000' },
+    keep: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+  },
 });
 const leads = Number(flags.leads);
 const serverUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
@@ -32,6 +39,8 @@ async function main(): Promise<void> {
     const options = resolveOptions({ leads });
 
     console.log(`seeding ${leads.toLocaleString('en-US')} leads through the door and the projector ...`);
+    if (flags.profile) await enableStatementLog(admin, names.seeded);
+    const logOffset = logSize();
     const seeded = await openDb({ url: `${serverUrl}/${names.seeded}` });
     const progress = progressWriter(process.stderr, 10_000);
     const summary = await seedDemo(seeded.db, options, (figures) =>
@@ -44,6 +53,7 @@ async function main(): Promise<void> {
                  (select count(*) from touches)::int as touches, (select count(*) from opportunities)::int as opportunities`,
     );
     await seeded.close();
+    const profile = flags.profile ? statementCosts(names.seeded, logOffset) : null;
 
     console.log('copying the same raw rows ...');
     const copied = await openDb({ url: `${serverUrl}/${names.copied}` });
@@ -74,6 +84,12 @@ async function main(): Promise<void> {
     console.log(`plain COPY of the same    ${result.copy.rows.toLocaleString('en-US')} rows in ${result.copy.seconds} s = ${result.copy.eventsPerSecond} events/s`);
     console.log(`seed / COPY               ${result.ratio}x (budget <= ${BUDGET_RATIO}x): ${result.budget.within ? 'within budget' : 'OVER BUDGET'}`);
     console.log(`read model                ${Object.entries(readModel).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    if (profile) {
+      console.log(`\ncostliest statements (${Math.round(profile.totalMs)} ms logged in all):`);
+      for (const s of profile.statements.slice(0, 15)) {
+        console.log(`${String(Math.round(s.totalMs)).padStart(8)} ms ${String(s.calls).padStart(6)}x ${(s.share * 100).toFixed(1).padStart(5)}%  ${s.statement}`);
+      }
+    }
     const out = path.join(process.cwd(), 'bench', 'results');
     mkdirSync(out, { recursive: true });
     writeFileSync(path.join(out, 'seed.json'), `${JSON.stringify(result, null, 2)}\n`);
