@@ -22,7 +22,12 @@ type Answer = IngestResult & { applied?: boolean };
 function json(status: number, body: Answer | ErrorBody | (Answer & { success: true }), headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      // no-transform: the usual answer is a few dozen bytes, not worth a compressor per request.
+      'cache-control': 'no-store, no-transform',
+      ...headers,
+    },
   });
 }
 
