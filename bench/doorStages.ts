@@ -1,57 +1,126 @@
-// Where a 1,000-event batch's time goes at the door, stage by stage, in one process against the
-// real Postgres: body parse, byte spans, judging (storable check + validation), the append
-// statement, and a COPY of the same rows for comparison.
+// Where the CPU goes, per 1,000 events: the door's stages in Node, the door's statement in
+// Postgres, the projector applying the same events, and a plain COPY of the same rows. CPU time
+// (Node: process.cpuUsage; Postgres: the serving backend's utime + stime from /proc), not wall
+// time, so the figures hold on a loaded machine; the last lines turn them into the rate this
+// design can sustain on the machine's cores.
+//
+//   npm run bench:door -- [--batches 40] [--seed 7]
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
 import postgres from 'postgres';
-import { openDb } from '~/server/db/client';
+import { one, openDb, sql, type Db } from '~/server/db/client';
 import { createApiKey } from '~/server/ingest/apiKeys';
+import { departments, type Department } from '~/server/ingest/catalogue';
 import { ingestEvents } from '~/server/ingest/ingest';
 import { elementBytes, findUnstorable } from '~/server/ingest/storable';
 import { validateEvent } from '~/server/ingest/validate';
-import { copyLines, timeCopy } from './copy';
+import { applyPending } from '~/server/projector/projector';
+import { copyLines } from './copy';
 import { traffic, type Batch } from './events';
 
-const batches: Batch[] = [];
-for (const b of traffic({ seed: 7, batchSize: 1000 })) {
-  batches.push(b);
-  if (batches.length >= 40) break;
-}
-const bodies = batches.map((b) => Buffer.from(JSON.stringify({ events: b.events })));
-const time = (label: string, f: () => void) => {
-  const t = performance.now();
-  f();
-  console.log(label.padEnd(24), ((performance.now() - t) / batches.length).toFixed(2), 'ms/batch');
-};
-const parsed: unknown[] = [];
-time('JSON.parse', () => bodies.forEach((b) => parsed.push(JSON.parse(b.toString('utf8')))));
-time('elementBytes', () => bodies.forEach((b) => elementBytes(b, 'events')));
-time('findUnstorable', () => parsed.forEach((p) => (p as { events: unknown[] }).events.forEach((e) => findUnstorable(e))));
-time('validateEvent', () => batches.forEach((b, i) => (parsed[i] as { events: unknown[] }).events.forEach((e) => validateEvent(e, b.department))));
+const { values: flags } = parseArgs({ options: { batches: { type: 'string', default: '40' }, seed: { type: 'string', default: '7' } } });
+const BATCHES = Number(flags.batches);
+const serverUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-const admin = postgres('postgres://postgres@127.0.0.1:5432/postgres', { max: 1, onnotice: () => {} });
-const name = `door_${process.pid}`;
-await admin.unsafe(`create database ${name}`);
-await admin.unsafe(`create database ${name}_copy`);
+/** CPU milliseconds a Postgres backend has used so far. */
+function backendCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+function nodeCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+async function backendPid(db: Db): Promise<number> {
+  return (await one<{ pid: number }>(db, sql`select pg_backend_pid() as pid`)).pid;
+}
+
+const batches: Batch[] = [];
+for (const batch of traffic({ seed: Number(flags.seed), batchSize: 1000 })) {
+  if (batch.events.length === 1000) batches.push(batch);
+  if (batches.length >= BATCHES) break;
+}
+const events = batches.length * 1000;
+const bodies = batches.map((b) => Buffer.from(JSON.stringify({ events: b.events })));
+const perThousand = (ms: number) => (ms * 1000) / events;
+
+const nodeStages: [string, number][] = [];
+const stage = (label: string, work: () => void) => {
+  const before = nodeCpuMs();
+  work();
+  nodeStages.push([label, perThousand(nodeCpuMs() - before)]);
+};
+const parsed: unknown[][] = [];
+stage('JSON.parse of the body', () => bodies.forEach((b) => parsed.push((JSON.parse(b.toString('utf8')) as { events: unknown[] }).events)));
+stage('storable check', () => parsed.forEach((list) => list.forEach((e) => findUnstorable(e))));
+stage('validation', () => batches.forEach((b, i) => parsed[i]!.forEach((e) => validateEvent(e, b.department))));
+stage('byte spans (rejections only)', () => bodies.forEach((b) => elementBytes(b, 'events')));
+
+const admin = postgres(`${serverUrl}/postgres`, { max: 1, onnotice: () => {} });
+const names = { door: `rf_bench_door_${process.pid}`, copy: `rf_bench_door_copy_${process.pid}` };
 try {
-  const handle = await openDb({ url: `postgres://postgres@127.0.0.1:5432/${name}`, max: 4 });
-  const copyHandle = await openDb({ url: `postgres://postgres@127.0.0.1:5432/${name}_copy`, max: 2 });
-  const keyIds = {} as Record<Batch['department'], number>;
-  for (const d of ['marketing', 'sales', 'operations', 'service'] as const) {
-    keyIds[d] = (await createApiKey(handle.db, { department: d, name: d })).id;
-    await createApiKey(copyHandle.db, { department: d, name: d });
+  for (const name of Object.values(names)) await admin.unsafe(`create database "${name}"`);
+  const handle = await openDb({ url: `${serverUrl}/${names.door}`, max: 1 });
+  const copyHandle = await openDb({ url: `${serverUrl}/${names.copy}`, max: 1 });
+  const keyIds = {} as Record<Department, number>;
+  for (const department of departments) {
+    keyIds[department] = (await createApiKey(handle.db, { department, name: department })).id;
+    await createApiKey(copyHandle.db, { department, name: department });
   }
   await copyHandle.close();
-  const t = performance.now();
-  for (let i = 0; i < batches.length; i++) {
-    const b = batches[i]!;
-    const events = (parsed[i] as { events: unknown[] }).events;
-    await ingestEvents(handle.db, { apiKeyId: keyIds[b.department], department: b.department }, events, { rawBytes: () => elementBytes(bodies[i]!, 'events') });
+
+  // The door: judge + append + commit, batch by batch, on one connection.
+  const pid = await backendPid(handle.db);
+  let node = nodeCpuMs();
+  let pg = backendCpuMs(pid);
+  for (const [i, batch] of batches.entries()) {
+    const list = (JSON.parse(bodies[i]!.toString('utf8')) as { events: unknown[] }).events;
+    await ingestEvents(handle.db, { apiKeyId: keyIds[batch.department], department: batch.department }, list, {
+      rawBytes: () => elementBytes(bodies[i]!, 'events'),
+    });
   }
-  console.log('ingestEvents total'.padEnd(24), ((performance.now() - t) / batches.length).toFixed(2), 'ms/batch');
-  const copy = await timeCopy(`postgres://postgres@127.0.0.1:5432/${name}_copy`, copyLines(batches, keyIds));
-  console.log('COPY'.padEnd(24), ((copy.seconds * 1000) / batches.length).toFixed(2), 'ms/batch');
+  const door = { node: perThousand(nodeCpuMs() - node), pg: perThousand(backendCpuMs(pid) - pg) };
+
+  // The projector: the same events applied in its live chunks.
+  node = nodeCpuMs();
+  pg = backendCpuMs(pid);
+  await applyPending(handle.db);
+  const projector = { node: perThousand(nodeCpuMs() - node), pg: perThousand(backendCpuMs(pid) - pg) };
   await handle.close();
+
+  // COPY of the same rows, lines prepared beforehand.
+  const lines = copyLines(batches, keyIds).join('');
+  const copySql = postgres(`${serverUrl}/${names.copy}`, { max: 1, onnotice: () => {} });
+  const [{ pid: copyPid }] = (await copySql`select pg_backend_pid() as pid`) as unknown as [{ pid: number }];
+  pg = backendCpuMs(copyPid);
+  node = nodeCpuMs();
+  const writable = await copySql
+    .unsafe('copy events (api_key_id, department, event_id, type, occurred_at, entity_key, account_id, data) from stdin with (format csv)')
+    .writable();
+  await new Promise<void>((resolve, reject) => writable.end(lines, () => resolve()).once('error', reject));
+  await copySql`select 1`;
+  const copy = { node: perThousand(nodeCpuMs() - node), pg: perThousand(backendCpuMs(copyPid) - pg) };
+  await copySql.end({ timeout: 5 });
+
+  const fmt = (ms: number) => `${ms.toFixed(1).padStart(6)} ms`;
+  console.log(`\n== CPU per 1,000 events (${events.toLocaleString('en-US')} events in ${batches.length} batches) ==`);
+  for (const [label, ms] of nodeStages) console.log(`  Node  ${label.padEnd(34)}${fmt(ms)}`);
+  console.log(`door       Node ${fmt(door.node)}   Postgres ${fmt(door.pg)}   (judge, append, commit)`);
+  console.log(`projector  Node ${fmt(projector.node)}   Postgres ${fmt(projector.pg)}   (live chunks)`);
+  console.log(`COPY       Node ${fmt(copy.node)}   Postgres ${fmt(copy.pg)}`);
+  const cores = availableParallelism();
+  const copyRate = 1000 / (copy.pg / 1000);
+  const doorAndProjector = door.node + door.pg + projector.node + projector.pg;
+  const sustainable = (cores * 1000) / (doorAndProjector / 1000);
+  console.log(`\nCOPY alone, one backend:                 at most ${Math.round(copyRate).toLocaleString('en-US')} events/s`);
+  console.log(`door + projector on all ${cores} cores:          at most ${Math.round(sustainable).toLocaleString('en-US')} events/s = ${(sustainable / copyRate).toFixed(2)}x COPY (budget 0.5x)`);
+  console.log(`door alone on all ${cores} cores:                at most ${Math.round((cores * 1e6) / (door.node + door.pg)).toLocaleString('en-US')} events/s`);
 } finally {
-  await admin.unsafe(`drop database ${name} with (force)`);
-  await admin.unsafe(`drop database ${name}_copy with (force)`);
-  await admin.end();
+  for (const name of Object.values(names)) await admin.unsafe(`drop database if exists "${name}" with (force)`);
+  await admin.end({ timeout: 5 });
 }
