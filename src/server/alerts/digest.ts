@@ -113,7 +113,7 @@ export async function buildDigest(
     }
   } else if (department === 'sales' || department === 'service') {
     const accounts = await accountList(db, { openTicketWithOpenDeal: true, pageSize: 10 });
-    lines.push('', `Accounts with open tickets and open deals${accounts.next ? ' (the first 10)' : ''}`);
+    lines.push('', `Accounts with open tickets and open deals (${accounts.items.length}${accounts.next ? ' or more' : ''})`);
     for (const a of accounts.items) {
       lines.push(`  ${a.name ?? a.accountId}: ${a.openTickets} open tickets, ${a.openDeals} open deals, lifetime value ${formatValue('cents', maskValue(rights, 'money', a.lifetimeValueCents))}`);
     }
