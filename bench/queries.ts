@@ -128,10 +128,16 @@ const procedures: Procedure[] = [
         ...metricInputAt(k),
         stage: (['inquiry', 'qualification', 'conversion', 'retention'] as const)[k % 4]!,
         list: k % 2 === 0 ? 'reached' : 'dropped',
-        page: 1 + (k % 3),
+        direction: k % 3 === 2 ? 'desc' : 'asc',
         pageSize: 50,
       }),
   },
+  {
+    name: 'handoffs.blackHole',
+    call: (c, k) =>
+      c.handoffs.blackHole({ ...metricInputAt(k), handoff: (['leadFollowUp', 'onboardingStart', 'ticketResolution'] as const)[k % 3]!, asOf: DATA_END, pageSize: 50 }),
+  },
+  { name: 'attribution.wonDeals', call: (c, k) => c.attribution.wonDeals({ ...metricInputAt(k), pageSize: 50 }) },
   { name: 'sources.report', call: (c, k) => c.sources.report(metricInputAt(k)) },
   { name: 'leadQuality.report', call: (c, k) => c.leadQuality.report(metricInputAt(k)) },
   { name: 'handoffs.report', call: (c, k) => c.handoffs.report({ ...metricInputAt(k), asOf: DATA_END, blackHoleLimit: 200 }) },
@@ -153,7 +159,8 @@ const procedures: Procedure[] = [
       c.accounts.list({
         search: k % 4 === 1 ? `${10 + (k % 90)}` : k % 4 === 3 ? 'company 12' : undefined,
         openTicketWithOpenDeal: k % 4 === 2,
-        page: 1 + (k % 3),
+        sort: k % 3 === 2 ? 'firstSeen' : 'name',
+        direction: k % 2 === 0 ? 'asc' : 'desc',
         pageSize: 50,
       }),
   },

@@ -88,7 +88,8 @@ describe('Accountability', () => {
     const report = await trpcQuery<Handoffs>(context, 'handoffs.report', { range: year, filters: {} });
     for (const h of report.handoffs) {
       const caption = `Black hole: ${(await page.locator(`#handoff-${h.handoff}-title`).innerText()).toLowerCase()}, open past SLA`;
-      expect((await tableRows(page, caption)).map((r) => [r.itemId, r.owner])).toEqual(h.blackHole.map((b) => [b.itemId, raw(b.owner)]));
+      // The first page of 50, longest waiting first.
+      expect((await tableRows(page, caption)).map((r) => [r.itemId, r.owner])).toEqual(h.blackHole.slice(0, 50).map((b) => [b.itemId, raw(b.owner)]));
     }
 
     await page.fill('#filter-source', 'email');

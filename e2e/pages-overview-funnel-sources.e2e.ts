@@ -33,8 +33,8 @@ interface SourcesReport {
   byCampaign: (LeadToClose & { campaignId: string | null })[];
 }
 interface JourneyPage {
-  total: number;
-  journeys: { contactId: string; name: string | null | Masked; email: string | null | Masked }[];
+  next: string | null;
+  items: { contactId: string; name: string | null | Masked; email: string | null | Masked }[];
 }
 
 let browser: Browser;
@@ -159,20 +159,20 @@ describe('Funnel', () => {
     const { context, page } = await signedIn('marketing');
     await page.goto(url(`/funnel?${yearQuery}`));
     await page.getByRole('button', { name: 'Open the journeys of Qualification' }).click();
-    const expected = await trpcQuery<JourneyPage>(context, 'funnel.journeys', { range: year, filters: {}, stage: 'qualification', list: 'reached', page: 1, pageSize: 25 });
-    expect(expected.total).toBeGreaterThan(0);
+    const expected = await trpcQuery<JourneyPage>(context, 'funnel.journeys', { range: year, filters: {}, stage: 'qualification', list: 'reached', pageSize: 50 });
+    expect(expected.items.length).toBeGreaterThan(0);
     const caption = 'Qualification: journeys that reached it';
-    await expect.poll(async () => (await tableRows(page, caption)).map((r) => r.contactId)).toEqual(expected.journeys.map((j) => j.contactId));
+    await expect.poll(async () => (await tableRows(page, caption)).map((r) => r.contactId)).toEqual(expected.items.map((j) => j.contactId));
     const rows = await tableRows(page, caption);
-    expect(rows.map((r) => r.email)).toEqual(expected.journeys.map((j) => raw(j.email)));
+    expect(rows.map((r) => r.email)).toEqual(expected.items.map((j) => raw(j.email)));
     expect(rows.some((r) => (r.email ?? '').includes('@'))).toBe(true);
     await screenshot(page, 'funnel-marketing-drilldown');
 
     await page.getByRole('button', { name: 'Dropped off' }).click();
-    const dropped = await trpcQuery<JourneyPage>(context, 'funnel.journeys', { range: year, filters: {}, stage: 'qualification', list: 'dropped', page: 1, pageSize: 25 });
+    const dropped = await trpcQuery<JourneyPage>(context, 'funnel.journeys', { range: year, filters: {}, stage: 'qualification', list: 'dropped', pageSize: 50 });
     await expect
       .poll(async () => (await tableRows(page, 'Qualification: journeys that dropped off before Conversion')).map((r) => r.contactId))
-      .toEqual(dropped.journeys.map((j) => j.contactId));
+      .toEqual(dropped.items.map((j) => j.contactId));
     await context.close();
   });
 

@@ -1,6 +1,7 @@
 // Tables people can use and pages anyone can use, through the production server and a browser:
 // the KPI targets table fits 1366 px with Edit/Delete on its rows, columns sort on a header click,
-// the won deals come 50 a page (keyset, equal to the tRPC pages) under a header that stays in view,
+// the won deals come 50 a page (keyset, equal to the tRPC pages, forward and back) under a header
+// that stays in view,
 // and every dashboard page has no serious or critical axe violation, for the executive and the
 // viewer, with a screenshot of each at 1366 and 768 px.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -20,6 +21,11 @@ interface WonDeal {
   opportunityId: string;
   wonAt: string;
   amountCents: number | Masked;
+}
+interface WonDealPage {
+  items: WonDeal[];
+  next: string | null;
+  previous: string | null;
 }
 interface KpiStatus {
   target: { id: number; name: string };
@@ -97,7 +103,7 @@ describe('Won deals', () => {
     await admin.context.close();
     const events = Array.from({ length: 60 }, (_, i) => {
       const id = `e2e-bulk-${String(i).padStart(2, '0')}`;
-      // Two deals a day, so ties on the won time are ordered by id across the page break.
+      // Two deals a day, so ties on the won time are ordered by id (latest first) across the page break.
       const wonAt = new Date(Date.UTC(2025, 5, 1 + Math.floor(i / 2), 12)).toISOString();
       return [
         { id: `${id}-created`, type: 'opportunity.created', occurredAt: '2025-05-01T00:00:00Z', data: { opportunityId: id, accountId: `acc-${id}`, amountCents: 10_000 + i, dealType: 'e2e_bulk' } },
@@ -110,8 +116,10 @@ describe('Won deals', () => {
     const { context, page } = await signedIn('sales');
     const filters = { dealType: 'e2e_bulk' };
     await page.goto(url(`/attribution?${yearQuery}&dealType=e2e_bulk`));
-    const first = await trpcQuery<WonDeal[]>(context, 'attribution.wonDeals', { range: year, filters, limit: 50 });
+    const firstPage = await trpcQuery<WonDealPage>(context, 'attribution.wonDeals', { range: year, filters, pageSize: 50 });
+    const first = firstPage.items;
     expect(first).toHaveLength(50);
+    expect(firstPage.previous).toBeNull();
     const shownIds = async () => (await tableRows(page, wonDealsCaption)).map((r) => [r.opportunityId, r.amountCents]);
     expect(await shownIds()).toEqual(first.map((d) => [d.opportunityId, raw(d.amountCents)]));
 
@@ -123,15 +131,22 @@ describe('Won deals', () => {
     expect(Math.abs(headTop - boxTop)).toBeLessThan(2);
     await screenshot(page, 'attribution-won-deals-sales-1366');
 
-    const last = first.at(-1)!;
-    const second = await trpcQuery<WonDeal[]>(context, 'attribution.wonDeals', { range: year, filters, limit: 50, after: { wonAt: last.wonAt, opportunityId: last.opportunityId } });
+    const secondPage = await trpcQuery<WonDealPage>(context, 'attribution.wonDeals', { range: year, filters, pageSize: 50, after: firstPage.next });
+    const second = secondPage.items;
     expect(second).toHaveLength(10);
+    expect(secondPage.next).toBeNull();
     await page.getByRole('link', { name: 'Next 50 deals' }).click();
-    await page.waitForURL((current) => new URL(current).searchParams.get('dealsAfter') === `${last.wonAt}~${last.opportunityId}`);
+    await page.waitForURL((current) => new URL(current).searchParams.get('dealsAfter') === firstPage.next);
     await expect.poll(shownIds).toEqual(second.map((d) => [d.opportunityId, raw(d.amountCents)]));
     await page.reload();
     expect(await shownIds()).toEqual(second.map((d) => [d.opportunityId, raw(d.amountCents)]));
     expect(await page.getByRole('link', { name: 'Next 50 deals' }).count()).toBe(0);
+    // Back a page (keyset, before the first deal shown), then to the first page.
+    await page.getByRole('link', { name: 'Previous 50 deals' }).click();
+    await page.waitForURL((current) => new URL(current).searchParams.get('dealsBefore') === secondPage.previous);
+    await expect.poll(shownIds).toEqual(first.map((d) => [d.opportunityId, raw(d.amountCents)]));
+    await page.getByRole('link', { name: 'Next 50 deals' }).click();
+    await expect.poll(shownIds).toEqual(second.map((d) => [d.opportunityId, raw(d.amountCents)]));
     await page.getByRole('link', { name: 'First page' }).click();
     await expect.poll(shownIds).toEqual(first.map((d) => [d.opportunityId, raw(d.amountCents)]));
     // Every deal once over the two pages.

@@ -6,7 +6,7 @@ import { rows, sql, type DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { demoDashboard, seedDemoDashboard } from './dashboards';
 import { listDashboards } from '~/server/dashboards';
-import { listAccounts } from '~/server/metrics/accounts';
+import { accountList } from '~/server/metrics/lists';
 import { onboardingForecast } from '~/server/metrics/forecast';
 import { stageCounts } from '~/server/metrics/funnel';
 import { handoffs } from '~/server/metrics/handoffs';
@@ -67,10 +67,10 @@ describe('the default demo', () => {
   });
 
   it('has open tickets, some of high priority, on accounts with an open deal or a renewal due', async () => {
-    const atStake = await listAccounts(handle.db, { openTicketWithOpenDeal: true, pageSize: 200 });
-    expect(atStake.total).toBeGreaterThanOrEqual(HANDFUL);
-    expect(atStake.accounts.filter((a) => a.openRenewals > 0).length).toBeGreaterThanOrEqual(HANDFUL);
-    expect(atStake.accounts.filter((a) => a.openRenewals < a.openDeals).length).toBeGreaterThan(0);
+    const atStake = await accountList(handle.db, { openTicketWithOpenDeal: true, pageSize: 200 });
+    expect(atStake.items.length).toBeGreaterThanOrEqual(HANDFUL);
+    expect(atStake.items.filter((a) => a.openRenewals > 0).length).toBeGreaterThanOrEqual(HANDFUL);
+    expect(atStake.items.filter((a) => a.openRenewals < a.openDeals).length).toBeGreaterThan(0);
     const [urgent] = await rows<{ n: number }>(
       handle.db,
       sql`select count(*)::int as n from tickets t

@@ -46,9 +46,21 @@ export interface DataTableProps {
   sortable?: boolean;
   /** smaller type and padding, for many columns */
   dense?: boolean;
+  /**
+   * Sorting done by the server, for a paged list: only these columns sort, the rows stay in the
+   * given order, and a header click asks for the chosen order (client callers only).
+   */
+  serverSort?: ServerSort;
 }
 
-type Direction = 'ascending' | 'descending';
+export interface ServerSort {
+  key: string;
+  direction: Direction;
+  keys: readonly string[];
+  onSort: (key: string, direction: Direction) => void;
+}
+
+export type Direction = 'ascending' | 'descending';
 
 const numeric = new Set<FormatKind>(['cents', 'percent', 'days', 'count']);
 
@@ -117,9 +129,10 @@ function useScrolls<T extends HTMLElement>(): [RefObject<T | null>, boolean] {
   return [ref, scrolls];
 }
 
-export function DataTable({ caption, columns, rows, rowKey, canExport, exportName, empty, onSelect, selectLabel, selectedKey, rowActions, footer, sortable = true, dense = false }: DataTableProps) {
+export function DataTable({ caption, columns, rows, rowKey, canExport, exportName, empty, onSelect, selectLabel, selectedKey, rowActions, footer, sortable = true, dense = false, serverSort }: DataTableProps) {
   const [exported, setExported] = useState<string | null>(null);
-  const [sort, setSort] = useState<{ key: string; direction: Direction } | null>(null);
+  const [clientSort, setSort] = useState<{ key: string; direction: Direction } | null>(null);
+  const sort = serverSort ? null : clientSort;
   const [scrollBox, scrolls] = useScrolls<HTMLDivElement>();
   const shown = useMemo(() => {
     if (!sort) return rows;
@@ -143,6 +156,13 @@ export function DataTable({ caption, columns, rows, rowKey, canExport, exportNam
   }, [columns, shown, exportName, caption]);
 
   function sortBy(column: Column) {
+    if (serverSort) {
+      const flipped: Direction = serverSort.direction === 'ascending' ? 'descending' : 'ascending';
+      // Figures and dates start with the largest (newest), text from A.
+      const first: Direction = numeric.has(column.format) || column.format === 'date' ? 'descending' : 'ascending';
+      serverSort.onSort(column.key, serverSort.key === column.key ? flipped : first);
+      return;
+    }
     setSort((current) => {
       if (current?.key === column.key) return { key: column.key, direction: current.direction === 'ascending' ? 'descending' : 'ascending' };
       // Figures start with the largest, text from A.
@@ -175,10 +195,11 @@ export function DataTable({ caption, columns, rows, rowKey, canExport, exportNam
           <thead>
             <tr>
               {columns.map((column) => {
-                const direction = sort?.key === column.key ? sort.direction : undefined;
+                const direction = serverSort ? (serverSort.key === column.key ? serverSort.direction : undefined) : sort?.key === column.key ? sort.direction : undefined;
+                const sorts = serverSort ? serverSort.keys.includes(column.key) : sortable;
                 return (
                   <th key={column.key} scope="col" className={numeric.has(column.format) ? styles.num : undefined} title={column.help} aria-sort={direction} data-sort-key={column.key}>
-                    {sortable ? (
+                    {sorts ? (
                       <button type="button" className={styles.sortButton} onClick={() => sortBy(column)}>
                         {column.header}
                         <span aria-hidden="true" className={styles.sortMark}>

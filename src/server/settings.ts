@@ -34,10 +34,19 @@ export const ssoSettings = z.object({
 });
 export type SsoSettings = z.infer<typeof ssoSettings>;
 
+/** Raw-event retention: compact raw events older than `days` (off by default). */
+export const retentionSettings = z.object({
+  enabled: z.boolean(),
+  /** raw events whose occurred time is older than this many days are compacted */
+  days: z.number().int('must be a whole number of days').min(30, 'must be at least 30 days').max(36_500),
+});
+export type RetentionSettings = z.infer<typeof retentionSettings>;
+
 /** The value type of every typed setting. Add a key here and in settingDefinitions. */
 export interface SettingValues {
   slas: SlaSettings;
   sso: SsoSettings;
+  retention: RetentionSettings;
 }
 export type SettingKey = keyof SettingValues;
 export type SettingValue<K extends SettingKey> = SettingValues[K];
@@ -48,6 +57,7 @@ export const settingDefinitions: { [K in SettingKey]: { schema: z.ZodType<Settin
     default: { leadFollowUpHours: 24, onboardingStartHours: 7 * 24, ticketResolutionHours: 48 },
   },
   sso: { schema: ssoSettings, default: { groupsClaim: 'groups', mappings: [], passwordSignIn: true } },
+  retention: { schema: retentionSettings, default: { enabled: false, days: 730 } },
 };
 
 export async function getSetting<K extends SettingKey>(db: Db, key: K): Promise<SettingValue<K>> {

@@ -13,6 +13,8 @@ import { describeRange, parseFilters, readParam, toMetricInput } from '~/lib/url
 import { canEditTarget } from '~/server/auth/kpiTargets';
 import { departments, type Department } from '~/server/ingest/catalogue';
 import { requireUser, serverCaller } from '~/trpc/server';
+import { handoffKinds } from '~/server/metrics/handoffs';
+import { BlackHoleTable } from './BlackHoleTable';
 import { KpiControls, type EditableTarget } from './KpiControls';
 import { NoteForm } from './NoteForm';
 
@@ -81,11 +83,14 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
   const input = toMetricInput(parseFilters(params), new Date());
   const department = parseDepartment(readParam(params, 'department'));
   const api = await serverCaller();
-  const [me, metrics, statuses, handoffs] = await Promise.all([
+  // One instant for the report and every page of its black holes.
+  const judgedAt = new Date().toISOString();
+  const [me, metrics, statuses, handoffs, ...blackHoles] = await Promise.all([
     api.auth.me(),
     api.kpis.metrics(),
     api.kpis.list({ department }),
-    api.handoffs.report(input),
+    api.handoffs.report({ ...input, asOf: judgedAt, blackHoleLimit: 1 }),
+    ...handoffKinds.map((handoff) => api.handoffs.blackHole({ ...input, handoff, asOf: judgedAt, pageSize: 50 })),
   ]);
   const targetIds = statuses.slice(0, 200).map((s) => String(s.target.id));
   const notes = targetIds.length > 0 ? await api.notes.about({ subjectKind: 'kpi_target', subjectIds: targetIds }) : [];
@@ -200,7 +205,7 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
       </Panel>
 
       <h2>Handoffs</h2>
-      <p>Items whose handoff started {describeRange(input.range)} (UTC); open items judged at {handoffs.asOf.slice(0, 16).replace('T', ' ')} UTC.</p>
+      <p>Items whose handoff started {describeRange(input.range)} (UTC); open items judged at {judgedAt.slice(0, 16).replace('T', ' ')} UTC.</p>
       <FilterBar />
       {handoffs.handoffs.map((h) => (
         <Panel
@@ -226,23 +231,13 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
               <Value kind="count" value={h.openPastSla} />
             </Stat>
           </div>
-          <DataTable
+          <BlackHoleTable
+            handoff={h.handoff}
             caption={`Black hole: ${handoffLabels[h.handoff].toLowerCase()}, open past SLA`}
-            columns={[
-              { key: 'itemId', header: 'Item', format: 'text' },
-              { key: 'owner', header: 'Owner', format: 'text' },
-              { key: 'startedAt', header: 'Started', format: 'date' },
-              { key: 'dueAt', header: 'Due', format: 'date' },
-              { key: 'hoursOverdue', header: 'Hours overdue', format: 'count' },
-              { key: 'accountId', header: 'Account', format: 'text' },
-              { key: 'contactName', header: 'Contact', format: 'text' },
-              { key: 'email', header: 'Email', format: 'text' },
-            ]}
-            rows={h.blackHole.map((b) => ({ ...b }))}
-            rowKey="itemId"
+            input={input}
+            asOf={judgedAt}
+            first={blackHoles[handoffKinds.indexOf(h.handoff)]!}
             canExport={canExport}
-            exportName={`black-hole-${h.handoff}`}
-            empty="Nothing waiting past its SLA."
           />
         </Panel>
       ))}

@@ -2,9 +2,22 @@
 // The account list; opening a row goes to that account's timeline.
 import { useRouter } from 'next/navigation';
 import type { ReactNode } from 'react';
-import { DataTable, type Row } from '~/components/DataTable';
+import { DataTable, type Direction, type Row } from '~/components/DataTable';
 
-export function AccountsTable({ rows, canExport, footer }: { rows: readonly Row[]; canExport: boolean; footer: ReactNode }) {
+/** Sorted by the server: by name or by first seen, each way; the page hands the link of each order. */
+export function AccountsTable({
+  rows,
+  canExport,
+  footer,
+  sort,
+  sortHrefs,
+}: {
+  rows: readonly Row[];
+  canExport: boolean;
+  footer: ReactNode;
+  sort: { key: 'name' | 'firstSeenAt'; direction: Direction };
+  sortHrefs: Record<`${'name' | 'firstSeenAt'}.${Direction}`, string>;
+}) {
   const router = useRouter();
   return (
     <DataTable
@@ -18,7 +31,13 @@ export function AccountsTable({ rows, canExport, footer }: { rows: readonly Row[
         { key: 'openTickets', header: 'Open tickets', format: 'count' },
         { key: 'lifetimeValueCents', header: 'Lifetime value', format: 'cents', help: 'Won + expansion + renewal revenue' },
         { key: 'churned', header: 'Churned', format: 'text' },
+        { key: 'firstSeenAt', header: 'First seen', format: 'date' },
       ]}
+      serverSort={{
+        ...sort,
+        keys: ['name', 'firstSeenAt'],
+        onSort: (key, direction) => router.push(sortHrefs[`${key === 'name' ? 'name' : 'firstSeenAt'}.${direction}`]),
+      }}
       rows={rows}
       rowKey="accountId"
       canExport={canExport}

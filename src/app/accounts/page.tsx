@@ -1,30 +1,45 @@
 // Accounts: a searchable, paged list; the service question ("which accounts with open tickets have
-// an open deal or renewal?") is one filter. Search, filter and page live in the URL.
+// an open deal or renewal?") is one filter. Search, filter, order and page (a keyset cursor) live
+// in the URL.
 import Form from 'next/form';
 import Link from 'next/link';
 import type { Row } from '~/components/DataTable';
 import { PageHeader, Panel } from '~/components/Panel';
 import { RefreshControl } from '~/components/RefreshControl';
 import styles from '~/components/ui.module.css';
-import { formatCount } from '~/lib/format';
+import { KeysetPager } from '~/components/KeysetPager';
 import { readParam } from '~/lib/urlFilters';
 import { requireUser, serverCaller } from '~/trpc/server';
 import { AccountsTable } from './AccountsTable';
 
 const PAGE_SIZE = 50;
 
+const sorts = ['name', 'firstSeen'] as const;
+type Sort = (typeof sorts)[number];
+
+/** A cursor as the server hands it out; anything else is the first page. */
+function cursorParam(value: string | undefined): string | undefined {
+  return value && /^[A-Za-z0-9_-]{1,2000}$/.test(value) ? value : undefined;
+}
+
 export default async function AccountsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireUser();
   const params = await searchParams;
   const search = readParam(params, 'q')?.slice(0, 200);
   const openTicketWithOpenDeal = readParam(params, 'service') === '1';
-  const page = Math.max(1, Math.floor(Number(readParam(params, 'page') ?? '1')) || 1);
+  const sortParam = readParam(params, 'sort');
+  const sort: Sort = (sorts as readonly string[]).includes(sortParam ?? '') ? (sortParam as Sort) : 'name';
+  const direction = readParam(params, 'dir') === 'desc' ? 'desc' : 'asc';
+  const after = cursorParam(readParam(params, 'after'));
+  const before = after ? undefined : cursorParam(readParam(params, 'before'));
   const api = await serverCaller();
-  const [me, list] = await Promise.all([api.auth.me(), api.accounts.list({ search, openTicketWithOpenDeal, page, pageSize: PAGE_SIZE })]);
+  const [me, list] = await Promise.all([
+    api.auth.me(),
+    api.accounts.list({ search, openTicketWithOpenDeal, sort, direction, after, before, pageSize: PAGE_SIZE }),
+  ]);
   const canExport = me?.rights.includes('exportCsv') ?? false;
-  const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
 
-  const rows: Row[] = list.accounts.map((a) => ({
+  const rows: Row[] = list.items.map((a) => ({
     accountId: a.accountId,
     name: a.name,
     stageReached: a.stageReached,
@@ -33,16 +48,23 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
     openTickets: a.openTickets,
     lifetimeValueCents: a.lifetimeValueCents,
     churned: a.churned ? 'yes' : 'no',
+    firstSeenAt: a.firstSeenAt,
   }));
 
-  const pageHref = (n: number) => {
+  const href = (change: { sort?: Sort; direction?: 'asc' | 'desc'; after?: string; before?: string }) => {
     const next = new URLSearchParams();
     if (search) next.set('q', search);
     if (openTicketWithOpenDeal) next.set('service', '1');
-    if (n > 1) next.set('page', String(n));
+    const s = change.sort ?? sort;
+    const d = change.direction ?? direction;
+    if (s !== 'name') next.set('sort', s);
+    if (d !== 'asc') next.set('dir', d);
+    if (change.after) next.set('after', change.after);
+    if (change.before) next.set('before', change.before);
     const query = next.toString();
     return query ? `/accounts?${query}` : '/accounts';
   };
+  const paged = after !== undefined || before !== undefined;
 
   return (
     <>
@@ -57,6 +79,8 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
         <label className={styles.inlineLabel}>
           <input type="checkbox" name="service" value="1" defaultChecked={openTicketWithOpenDeal} /> Only open tickets with an open deal or renewal
         </label>
+        {sort !== 'name' ? <input type="hidden" name="sort" value={sort} /> : null}
+        {direction !== 'asc' ? <input type="hidden" name="dir" value={direction} /> : null}
         <div className={styles.filterActions}>
           <button type="submit" className={`${styles.button} ${styles.primary}`}>
             Search
@@ -66,18 +90,29 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
           </Link>
         </div>
       </Form>
-      <Panel id="accounts" title={`${formatCount(list.total)} ${list.total === 1 ? 'account' : 'accounts'}`} description={openTicketWithOpenDeal ? 'With an open ticket and an open deal or renewal.' : undefined}>
+      <Panel
+        id="accounts"
+        title="Accounts"
+        description={`${openTicketWithOpenDeal ? 'With an open ticket and an open deal or renewal. ' : ''}${PAGE_SIZE} a page, ${sort === 'name' ? 'by name' : 'by first seen'}${direction === 'desc' ? ', reversed' : ''}.`}
+      >
         <AccountsTable
           rows={rows}
           canExport={canExport}
+          sort={{ key: sort === 'name' ? 'name' : 'firstSeenAt', direction: direction === 'asc' ? 'ascending' : 'descending' }}
+          sortHrefs={{
+            'name.ascending': href({ sort: 'name', direction: 'asc' }),
+            'name.descending': href({ sort: 'name', direction: 'desc' }),
+            'firstSeenAt.ascending': href({ sort: 'firstSeen', direction: 'asc' }),
+            'firstSeenAt.descending': href({ sort: 'firstSeen', direction: 'desc' }),
+          }}
           footer={
-            <nav aria-label="Pages" style={{ display: 'flex', gap: '1rem', alignItems: 'center', marginTop: '0.75rem' }}>
-              {page > 1 ? <Link href={pageHref(page - 1)}>Previous page</Link> : <span className={styles.muted}>Previous page</span>}
-              <span data-page={page}>
-                Page {page} of {pages}
-              </span>
-              {page < pages ? <Link href={pageHref(page + 1)}>Next page</Link> : <span className={styles.muted}>Next page</span>}
-            </nav>
+            <KeysetPager
+              label="Pages of accounts"
+              noun="page"
+              first={paged ? { href: href({}) } : undefined}
+              previous={list.previous ? { href: href({ before: list.previous }) } : null}
+              next={list.next ? { href: href({ after: list.next }) } : null}
+            />
           }
         />
       </Panel>

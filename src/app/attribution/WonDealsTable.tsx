@@ -1,12 +1,11 @@
 'use client';
-// The won deals of the range, 50 a page (keyset: the URL names the last deal of the previous page,
-// so a page stays the same while new deals arrive); opening one puts it in the URL (`deal`), so
+// The won deals of the range, 50 a page (keyset: the URL holds the cursor of the deal the page
+// starts after or ends before, so a page stays the same while new deals arrive); opening one puts it in the URL (`deal`), so
 // the path survives a reload.
-import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useTransition } from 'react';
 import { DataTable, type Row } from '~/components/DataTable';
-import styles from '~/components/ui.module.css';
+import { KeysetPager } from '~/components/KeysetPager';
 
 export function WonDealsTable({
   rows,
@@ -15,6 +14,7 @@ export function WonDealsTable({
   perPage,
   paged,
   nextCursor,
+  previousCursor,
 }: {
   rows: readonly Row[];
   selected: string | null;
@@ -24,6 +24,8 @@ export function WonDealsTable({
   paged: boolean;
   /** the cursor of the next page; null on the last */
   nextCursor: string | null;
+  /** the cursor of the previous page; null on the first */
+  previousCursor: string | null;
 }) {
   const router = useRouter();
   const pathname = usePathname();
@@ -36,31 +38,25 @@ export function WonDealsTable({
     startTransition(() => router.push(`${pathname}?${params.toString()}#deal-path-title`, { scroll: false }));
   }
 
-  function pageHref(cursor: string | null): string {
+  function pageHref(cursor: { after: string } | { before: string } | null): string {
     const params = new URLSearchParams(searchParams.toString());
-    if (cursor) params.set('dealsAfter', cursor);
-    else params.delete('dealsAfter');
+    params.delete('dealsAfter');
+    params.delete('dealsBefore');
+    if (cursor && 'after' in cursor) params.set('dealsAfter', cursor.after);
+    if (cursor && 'before' in cursor) params.set('dealsBefore', cursor.before);
     const query = params.toString();
     return `${pathname}${query ? `?${query}` : ''}#deals`;
   }
 
-  const pager =
-    paged || nextCursor ? (
-      <nav aria-label="Won deals pages" className={styles.tableTools} style={{ justifyContent: 'flex-start', marginTop: '0.5rem' }}>
-        {paged ? (
-          <Link href={pageHref(null)} scroll={false}>
-            First page
-          </Link>
-        ) : null}
-        {nextCursor ? (
-          <Link href={pageHref(nextCursor)} scroll={false} rel="next">
-            Next {perPage} deals
-          </Link>
-        ) : (
-          <span className={styles.muted}>Last page</span>
-        )}
-      </nav>
-    ) : null;
+  const pager = (
+    <KeysetPager
+      label="Won deals pages"
+      noun={`${perPage} deals`}
+      first={paged ? { href: pageHref(null) } : undefined}
+      previous={previousCursor ? { href: pageHref({ before: previousCursor }) } : null}
+      next={nextCursor ? { href: pageHref({ after: nextCursor }) } : null}
+    />
+  );
 
   return (
     <div data-pending={pending || undefined}>

@@ -19,10 +19,9 @@ const touchKindLabels = { touch: 'Touch', 'lead.created': 'Lead created', unattr
 
 const dealsPerPage = 50;
 
-/** `dealsAfter=<won at>~<deal id>`: the won-deals page after that deal; anything else is the first page. */
-function parseDealCursor(value: string | undefined): { wonAt: string; opportunityId: string } | undefined {
-  const match = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)~(.{1,200})$/.exec(value ?? '');
-  return match && !Number.isNaN(Date.parse(match[1]!)) ? { wonAt: match[1]!, opportunityId: match[2]! } : undefined;
+/** `dealsAfter` / `dealsBefore`: a won-deals cursor as the server hands it out; anything else is the first page. */
+function parseDealCursor(value: string | undefined): string | undefined {
+  return value && /^[A-Za-z0-9_-]{1,2000}$/.test(value) ? value : undefined;
 }
 
 function parseModel(value: string | undefined): AttributionModel {
@@ -42,11 +41,12 @@ export default async function AttributionPage({ searchParams }: { searchParams: 
   const model = parseModel(readParam(params, 'model'));
   const dealId = readParam(params, 'deal');
   const after = parseDealCursor(readParam(params, 'dealsAfter'));
+  const before = after ? undefined : parseDealCursor(readParam(params, 'dealsBefore'));
   const api = await serverCaller();
   const [me, report, wonDeals, deal] = await Promise.all([
     api.auth.me(),
     api.attribution.report(input),
-    api.attribution.wonDeals({ ...input, limit: dealsPerPage + 1, after }),
+    api.attribution.wonDeals({ ...input, pageSize: dealsPerPage, after, before }),
     dealId ? api.attribution.deal({ opportunityId: dealId }) : Promise.resolve(null),
   ]);
   const canExport = me?.rights.includes('exportCsv') ?? false;
@@ -63,11 +63,7 @@ export default async function AttributionPage({ searchParams }: { searchParams: 
   const channelRows = pivotRows(report.byChannel, (key) => key ?? '(none)');
   const campaignRows = pivotRows(report.byCampaign, (key, name) => (key === null ? 'No campaign' : name ? `${name} (${key})` : key));
 
-  // One more than a page tells whether another page follows.
-  const pageDeals = wonDeals.slice(0, dealsPerPage);
-  const last = pageDeals.at(-1);
-  const nextCursor = wonDeals.length > dealsPerPage && last ? `${last.wonAt}~${last.opportunityId}` : null;
-  const dealRows: Row[] = pageDeals.map((d) => ({
+  const dealRows: Row[] = wonDeals.items.map((d) => ({
     opportunityId: d.opportunityId,
     account: d.accountName ?? d.accountId ?? 'n/a',
     dealType: d.dealType,
@@ -154,7 +150,7 @@ export default async function AttributionPage({ searchParams }: { searchParams: 
       </Panel>
 
       <Panel id="deals" title="The touches behind one deal" description="Open a won deal to see its path and what each model credits to every touch.">
-        <WonDealsTable rows={dealRows} selected={dealId ?? null} canExport={canExport} perPage={dealsPerPage} paged={after !== undefined} nextCursor={nextCursor} />
+        <WonDealsTable rows={dealRows} selected={dealId ?? null} canExport={canExport} perPage={dealsPerPage} paged={after !== undefined || before !== undefined} nextCursor={wonDeals.next} previousCursor={wonDeals.previous} />
         {dealId ? (
           deal ? (
             <section aria-labelledby="deal-path-title" data-deal={deal.opportunityId}>

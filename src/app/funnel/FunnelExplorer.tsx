@@ -1,6 +1,7 @@
 'use client';
 // The funnel's stages as bars and a table; choosing a stage opens who reached it and who dropped
-// off after it, a page at a time, fetched with react-query (contact details masked by the server).
+// off after it, 50 a page (keyset: Previous / Next carry the server's cursors), in cohort-date
+// order either way, fetched with react-query (contact details masked by the server).
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { DataTable, type Column, type Row } from '~/components/DataTable';
@@ -29,7 +30,8 @@ const stageColumns: Column[] = [
   { key: 'p75Days', header: 'p75 days to next', format: 'days', help: 'over the journeys that reached both stages' },
 ];
 
-const journeyColumns: Column[] = [
+const journeyColumns = (cohortBy: 'inquiry' | 'awareness'): Column[] => [
+  { key: 'cohortAt', header: cohortBy === 'inquiry' ? 'Inquiry' : 'Awareness', format: 'date', help: 'The cohort date; the list is in this order' },
   { key: 'contactId', header: 'Contact', format: 'text' },
   { key: 'name', header: 'Name', format: 'text' },
   { key: 'email', header: 'Email', format: 'text' },
@@ -39,7 +41,7 @@ const journeyColumns: Column[] = [
   { key: 'nextAt', header: 'Reached the next', format: 'date' },
 ];
 
-const PAGE_SIZE = 25;
+const PAGE_SIZE = 50;
 
 export function FunnelExplorer({ stages, input, cohortBy, canExport }: { stages: readonly StageRow[]; input: MetricInputFromUrl; cohortBy: 'inquiry' | 'awareness'; canExport: boolean }) {
   const [selected, setSelected] = useState<StageName | null>(null);
@@ -60,21 +62,28 @@ export function FunnelExplorer({ stages, input, cohortBy, canExport }: { stages:
           selectedKey={selected}
         />
       </Panel>
-      {selected ? <StageJourneys key={selected} stage={selected} input={input} cohortBy={cohortBy} canExport={canExport} onClose={() => setSelected(null)} /> : null}
+      {selected ? (
+        <StageJourneys key={selected} stage={selected} stages={stages} input={input} cohortBy={cohortBy} canExport={canExport} onClose={() => setSelected(null)} />
+      ) : null}
     </>
   );
 }
 
-function StageJourneys({ stage, input, cohortBy, canExport, onClose }: { stage: StageName; input: MetricInputFromUrl; cohortBy: 'inquiry' | 'awareness'; canExport: boolean; onClose: () => void }) {
+type Cursor = { after: string } | { before: string } | null;
+
+function StageJourneys({ stage, stages, input, cohortBy, canExport, onClose }: { stage: StageName; stages: readonly StageRow[]; input: MetricInputFromUrl; cohortBy: 'inquiry' | 'awareness'; canExport: boolean; onClose: () => void }) {
   const trpc = useTRPC();
   const [list, setList] = useState<'reached' | 'dropped'>('reached');
-  const [page, setPage] = useState(1);
+  const [direction, setDirection] = useState<'asc' | 'desc'>('asc');
+  const [cursor, setCursor] = useState<Cursor>(null);
+  const [pageNumber, setPageNumber] = useState(1);
   const query = useQuery({
-    ...trpc.funnel.journeys.queryOptions({ ...input, cohortBy, stage, list, page, pageSize: PAGE_SIZE }),
+    ...trpc.funnel.journeys.queryOptions({ ...input, cohortBy, stage, list, direction, ...cursor, pageSize: PAGE_SIZE }),
     placeholderData: keepPreviousData,
   });
   const nextStage = nextOf(stage);
-  const rows: Row[] = (query.data?.journeys ?? []).map((j) => ({
+  const rows: Row[] = (query.data?.items ?? []).map((j) => ({
+    cohortAt: j.reachedAt[cohortBy],
     contactId: j.contactId,
     name: j.name,
     email: j.email,
@@ -83,15 +92,22 @@ function StageJourneys({ stage, input, cohortBy, canExport, onClose }: { stage: 
     reachedAt: j.reachedAt[stage],
     nextAt: nextStage ? j.reachedAt[nextStage] : null,
   }));
-  const total = query.data?.total ?? 0;
+  // The totals are the report's: the list itself is read a page at a time, never counted.
+  const reached = stages.find((s) => s.stage === stage)?.journeys ?? 0;
+  const reachedNext = nextStage ? (stages.find((s) => s.stage === nextStage)?.journeys ?? 0) : reached;
+  const total = list === 'reached' ? reached : reached - reachedNext;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const restart = () => {
+    setCursor(null);
+    setPageNumber(1);
+  };
   const title = `${stageLabel(stage)}: ${list === 'reached' ? 'journeys that reached it' : `journeys that dropped off before ${nextStage ? stageLabel(nextStage) : 'the end'}`}`;
 
   return (
     <Panel
       id="journeys"
       title={title}
-      description={query.data ? `${total.toLocaleString('en-US')} journeys · page ${page} of ${pages}` : undefined}
+      description={`${total.toLocaleString('en-US')} journeys · ${PAGE_SIZE} a page, by ${cohortBy} date${direction === 'desc' ? ', newest first' : ''}`}
       actions={
         <>
           <div role="group" aria-label="Which journeys" className={uiStyles.filterActions}>
@@ -103,7 +119,7 @@ function StageJourneys({ stage, input, cohortBy, canExport, onClose }: { stage: 
                 aria-pressed={list === l}
                 onClick={() => {
                   setList(l);
-                  setPage(1);
+                  restart();
                 }}
               >
                 {l === 'reached' ? 'Reached' : 'Dropped off'}
@@ -123,21 +139,46 @@ function StageJourneys({ stage, input, cohortBy, canExport, onClose }: { stage: 
       ) : (
         <DataTable
           caption={title}
-          columns={journeyColumns}
+          columns={journeyColumns(cohortBy)}
           rows={rows}
           rowKey="contactId"
           canExport={canExport}
-          exportName={`funnel-${stage}-${list}-page-${page}`}
+          exportName={`funnel-${stage}-${list}-page-${pageNumber}`}
           empty="No journeys here."
+          serverSort={{
+            key: 'cohortAt',
+            direction: direction === 'asc' ? 'ascending' : 'descending',
+            keys: ['cohortAt'],
+            onSort: (_key, d) => {
+              setDirection(d === 'ascending' ? 'asc' : 'desc');
+              restart();
+            },
+          }}
           footer={
             <nav aria-label="Pages of journeys" className={uiStyles.tableTools}>
-              <button type="button" className={uiStyles.button} disabled={page <= 1 || query.isFetching} onClick={() => setPage((p) => p - 1)}>
+              <button
+                type="button"
+                className={uiStyles.button}
+                disabled={!query.data?.previous || query.isFetching}
+                onClick={() => {
+                  if (query.data?.previous) setCursor({ before: query.data.previous });
+                  setPageNumber((p) => Math.max(1, p - 1));
+                }}
+              >
                 Previous
               </button>
               <span className={uiStyles.muted} aria-live="polite">
-                Page {page} of {pages}
+                Page {pageNumber} of {pages}
               </span>
-              <button type="button" className={uiStyles.button} disabled={page >= pages || query.isFetching} onClick={() => setPage((p) => p + 1)}>
+              <button
+                type="button"
+                className={uiStyles.button}
+                disabled={!query.data?.next || query.isFetching}
+                onClick={() => {
+                  if (query.data?.next) setCursor({ after: query.data.next });
+                  setPageNumber((p) => p + 1);
+                }}
+              >
                 Next
               </button>
             </nav>

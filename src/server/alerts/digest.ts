@@ -10,7 +10,7 @@ import { maskValue } from '~/server/api/masking';
 import type { Right, Role } from '~/server/auth/rights';
 import { isRole } from '~/server/auth/users';
 import { rows, type Db } from '~/server/db/client';
-import { listAccounts } from '~/server/metrics/accounts';
+import { accountList } from '~/server/metrics/lists';
 import { onboardingForecast } from '~/server/metrics/forecast';
 import { handoffs } from '~/server/metrics/handoffs';
 import { kpiMetricInfo, kpiTargetStatuses } from '~/server/metrics/kpis';
@@ -112,9 +112,9 @@ export async function buildDigest(
       lines.push(`  ${w.week}: ${w.expectedStarts.toFixed(1)} expected starts, capacity ${w.capacity ?? 'not set'}`);
     }
   } else if (department === 'sales' || department === 'service') {
-    const accounts = await listAccounts(db, { openTicketWithOpenDeal: true, pageSize: 10 });
-    lines.push('', `Accounts with open tickets and open deals (${accounts.total})`);
-    for (const a of accounts.accounts) {
+    const accounts = await accountList(db, { openTicketWithOpenDeal: true, pageSize: 10 });
+    lines.push('', `Accounts with open tickets and open deals (${accounts.items.length}${accounts.next ? ' or more' : ''})`);
+    for (const a of accounts.items) {
       lines.push(`  ${a.name ?? a.accountId}: ${a.openTickets} open tickets, ${a.openDeals} open deals, lifetime value ${formatValue('cents', maskValue(rights, 'money', a.lifetimeValueCents))}`);
     }
   }

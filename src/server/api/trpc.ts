@@ -12,6 +12,7 @@ import { rightsOf, type Right } from '~/server/auth/rights';
 import { userFromHeaders } from '~/server/auth/session';
 import type { SessionUser } from '~/server/auth/users';
 import { getDb, type Db } from '~/server/db/client';
+import { InvalidCursorError } from '~/server/metrics/keyset';
 
 export interface Context {
   db: Db;
@@ -59,9 +60,18 @@ const t = initTRPC
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.meta({ public: true });
+// A page cursor the list does not know is the caller's mistake, not the server's.
+const base = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof InvalidCursorError) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: result.error.cause.message, cause: result.error.cause });
+  }
+  return result;
+});
 
-const signedIn = t.procedure.use(({ ctx, next }) => {
+export const publicProcedure = base.meta({ public: true });
+
+const signedIn = base.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first.' });
   return next({ ctx: { user: ctx.user } });
 });

@@ -319,8 +319,13 @@ export const leads = pgTable(
     stage: smallint('stage').notNull(),
   },
   (t) => [
-    index('leads_inquiry_idx').on(t.inquiryAt),
-    index('leads_awareness_idx').on(t.awarenessAt),
+    // Cohorts by date, and the keyset order of a stage's journeys (cohort date, then contact).
+    index('leads_inquiry_idx').on(t.inquiryAt, t.contactId),
+    index('leads_awareness_idx').on(t.awarenessAt, t.contactId),
+    // The follow-up black hole: leads nobody has followed up or disqualified yet, oldest first.
+    index('leads_follow_up_open_idx')
+      .on(t.inquiryAt, t.contactId)
+      .where(sql`${t.firstFollowUpAt} is null and ${t.disqualifiedAt} is null`),
     index('leads_source_idx').on(t.source, t.inquiryAt),
     index('leads_campaign_idx').on(t.campaignId),
     index('leads_journey_account_idx').on(t.journeyAccountId),
@@ -337,8 +342,11 @@ export const accounts = pgTable(
     churnedAt: ts('churned_at'),
     churnReason: text('churn_reason'),
   },
-  // The accounts list's order.
-  (t) => [index('accounts_name_idx').on(t.name, t.accountId)],
+  // The accounts list's orders: by name (the id where there is none), by first appearance.
+  (t) => [
+    index('accounts_name_idx').on(sql`coalesce(${t.name}, ${t.accountId})`, t.accountId),
+    index('accounts_first_seen_idx').on(t.firstSeenAt, t.accountId),
+  ],
 );
 
 export const campaigns = pgTable('campaigns', {
@@ -369,7 +377,8 @@ export const opportunities = pgTable(
   (t) => [
     index('opportunities_contact_idx').on(t.contactId),
     index('opportunities_account_idx').on(t.accountId),
-    index('opportunities_won_idx').on(t.wonAt),
+    // Won in a range, and the keyset order of the won deals (won time, then id).
+    index('opportunities_won_idx').on(t.wonAt, t.opportunityId),
     index('opportunities_status_idx').on(t.status, t.dealType),
     // The first opportunity of an account (segment) and of a contact (journey deal type), read index-only.
     index('opportunities_account_first_idx').on(t.accountId, t.createdAt, t.opportunityId, t.dealType),
@@ -407,7 +416,12 @@ export const tickets = pgTable(
     resolvedAt: ts('resolved_at'),
     csat: smallint('csat'),
   },
-  (t) => [index('tickets_account_idx').on(t.accountId), index('tickets_opened_idx').on(t.openedAt)],
+  (t) => [
+    index('tickets_account_idx').on(t.accountId),
+    index('tickets_opened_idx').on(t.openedAt),
+    // The ticket black hole: open tickets, oldest first.
+    index('tickets_open_idx').on(t.openedAt, t.ticketId).where(sql`${t.resolvedAt} is null`),
+  ],
 );
 
 /** Revenue credit of one won opportunity per model and touch, in cents (sums to the amount). */

@@ -1,19 +1,11 @@
-// Accounts: a searchable, paged list with each account's reach, open work and value, and the
-// account timeline: everything every department recorded about one account, in time order.
+// Accounts: each account's reach, open work and value (the list is in ./lists), and the account
+// timeline: everything every department recorded about one account, in time order.
 import { sql, type SQL } from 'drizzle-orm';
 import { one, rows, type Db } from '~/server/db/client';
 import type { Department, EventType } from '~/server/ingest/catalogue';
 import { lifetimeValueColumns } from './customers';
+import { isoText } from './filters';
 import { stages, type Stage } from './funnel';
-
-export interface AccountListInput {
-  /** matched against account id and name, case-insensitive */
-  search?: string;
-  /** only accounts with an open ticket and an open deal (renewals included) */
-  openTicketWithOpenDeal?: boolean;
-  page?: number;
-  pageSize?: number;
-}
 
 export interface AccountRow {
   accountId: string;
@@ -26,16 +18,11 @@ export interface AccountRow {
   openTickets: number;
   lifetimeValueCents: number;
   churned: boolean;
+  /** when any department first named the account (ISO, UTC) */
+  firstSeenAt: string;
 }
 
-export interface AccountPage {
-  total: number;
-  page: number;
-  pageSize: number;
-  accounts: AccountRow[];
-}
-
-interface AccountSqlRow {
+export interface AccountSqlRow {
   account_id: string;
   name: string | null;
   stage: number | null;
@@ -46,26 +33,10 @@ interface AccountSqlRow {
   renewal: number | string;
   expansion: number | string;
   churned: boolean;
+  first_seen_at: string;
 }
 
-// Driven from the (few) open tickets rather than probed per account.
-const openTicketWithOpenDeal = sql`a.account_id in (
-  select t.account_id from tickets t where t.resolved_at is null
-  intersect
-  select o.account_id from opportunities o where o.status = 'open')`;
-
-function listWhere(input: AccountListInput): SQL {
-  const parts: SQL[] = [sql`true`];
-  const search = input.search?.trim();
-  if (search) {
-    const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    parts.push(sql`(a.account_id ilike ${pattern} or a.name ilike ${pattern})`);
-  }
-  if (input.openTicketWithOpenDeal) parts.push(openTicketWithOpenDeal);
-  return sql.join(parts, sql` and `);
-}
-
-function toAccountRow(r: AccountSqlRow): AccountRow {
+export function toAccountRow(r: AccountSqlRow): AccountRow {
   const stage = r.stage === null ? 0 : Number(r.stage);
   return {
     accountId: r.account_id,
@@ -76,36 +47,18 @@ function toAccountRow(r: AccountSqlRow): AccountRow {
     openTickets: Number(r.open_tickets),
     lifetimeValueCents: Number(r.won) + Number(r.renewal) + Number(r.expansion),
     churned: r.churned,
+    firstSeenAt: r.first_seen_at,
   };
 }
 
-const accountColumns = sql`
-  a.account_id, a.name, a.churned_at is not null as churned,
+/** The columns of an account row `a` (alias of accounts), read by toAccountRow. */
+export const accountColumns = sql`
+  a.account_id, a.name, a.churned_at is not null as churned, ${isoText(sql.raw('a.first_seen_at'))} as first_seen_at,
   (select max(l.stage) from leads l where l.journey_account_id = a.account_id)::int as stage,
   (select count(*) from opportunities o where o.account_id = a.account_id and o.status = 'open')::int as open_deals,
   (select count(*) from opportunities o where o.account_id = a.account_id and o.status = 'open' and o.deal_type = 'renewal')::int as open_renewals,
   (select count(*) from tickets t where t.account_id = a.account_id and t.resolved_at is null)::int as open_tickets,
   ${lifetimeValueColumns}`;
-
-/** One page of accounts, ordered by name then id. */
-export async function listAccounts(db: Db, input: AccountListInput = {}): Promise<AccountPage> {
-  const page = Math.max(1, input.page ?? 1);
-  const pageSize = Math.min(200, Math.max(1, input.pageSize ?? 50));
-  const where = listWhere(input);
-  const [count, found] = await Promise.all([
-    one<{ total: number }>(db, sql`select count(*)::int as total from accounts a where ${where}`),
-    rows<AccountSqlRow>(
-      db,
-      sql`select ${accountColumns} from (
-        select * from accounts a where ${where}
-        order by a.name nulls last, a.account_id
-        limit ${pageSize} offset ${(page - 1) * pageSize}
-      ) a
-      order by a.name nulls last, a.account_id`,
-    ),
-  ]);
-  return { total: Number(count.total), page, pageSize, accounts: found.map(toAccountRow) };
-}
 
 export async function getAccount(db: Db, accountId: string): Promise<AccountRow | null> {
   const [found] = await rows<AccountSqlRow>(db, sql`select ${accountColumns} from accounts a where a.account_id = ${accountId}`);

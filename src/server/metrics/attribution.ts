@@ -285,47 +285,6 @@ export async function attributionReport(db: Db, input: MetricInput): Promise<Att
   };
 }
 
-export interface WonDeal {
-  opportunityId: string;
-  accountId: string | null;
-  accountName: string | null;
-  dealType: string | null;
-  amountCents: number;
-  wonAt: string;
-}
-
-/** The won deals of the report (won time in range, filters applied), latest win first, at most `limit`. */
-/** Where a page of won deals starts: after this deal in the list's order (latest win first, then id). */
-export interface WonDealCursor {
-  wonAt: string;
-  opportunityId: string;
-}
-
-export async function attributionWonDeals(db: Db, input: MetricInput, limit = 200, after?: WonDealCursor): Promise<WonDeal[]> {
-  const { range, filters } = metricInput.parse(input);
-  const keyset = after
-    ? sql`and (date_trunc('milliseconds', o.won_at) < ${after.wonAt}::timestamptz
-        or (date_trunc('milliseconds', o.won_at) = ${after.wonAt}::timestamptz and o.opportunity_id > ${after.opportunityId}))`
-    : sql``;
-  const found = await rows<{ id: string; account_id: string | null; account_name: string | null; deal_type: string | null; amount: number; won_at: string }>(
-    db,
-    sql`select o.opportunity_id as id, o.account_id, a.name as account_name, o.deal_type, coalesce(o.amount_cents, 0)::float8 as amount,
-      to_char(o.won_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as won_at
-    from opportunities o left join accounts a on a.account_id = o.account_id
-    where o.status = 'won' and ${inRange(sql.raw('o.won_at'), range)} and ${opportunityFilters(filters, sql.raw('o'))} ${keyset}
-    order by date_trunc('milliseconds', o.won_at) desc, o.opportunity_id
-    limit ${limit}`,
-  );
-  return found.map((d) => ({
-    opportunityId: d.id,
-    accountId: d.account_id,
-    accountName: d.account_name,
-    dealType: d.deal_type,
-    amountCents: Number(d.amount),
-    wonAt: d.won_at,
-  }));
-}
-
 export interface DealTouch {
   ref: string;
   kind: 'touch' | 'lead.created' | 'unattributed';

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { event as e, send } from './fixtures';
-import { cohortTrend, funnel, journeyList, stageCounts } from './funnel';
+import { cohortTrend, funnel, stageCounts } from './funnel';
+import { journeyList } from './lists';
 
 // Journeys (UTC):
 // c1 touch ads 01-01 (sent late, in a batch of its own), lead email 01-02, qualified 01-04,
@@ -136,11 +137,10 @@ describe('cohort trend', () => {
 });
 
 describe('journey lists', () => {
-  it('lists the journeys that dropped off after qualification, in reach order', async () => {
+  it('lists the journeys that dropped off after qualification, in inquiry order', async () => {
     const page = await journeyList(handle.db, { range: january, stage: 'qualification', list: 'dropped' });
-    expect(page.total).toBe(2);
-    expect(page.journeys.map((j) => j.contactId)).toEqual(['c4', 'c6']);
-    expect(page.journeys[0]?.reachedAt).toEqual({
+    expect(page.items.map((j) => j.contactId)).toEqual(['c4', 'c6']);
+    expect(page.items[0]?.reachedAt).toEqual({
       awareness: '2026-01-15T12:00:00.000Z',
       inquiry: '2026-01-15T12:00:00.000Z',
       qualification: '2026-01-15T12:00:00.000Z',
@@ -153,8 +153,7 @@ describe('journey lists', () => {
 
   it('pages the journeys that reached conversion, with contact and account', async () => {
     const first = await journeyList(handle.db, { range: january, stage: 'conversion', pageSize: 1 });
-    expect(first.total).toBe(2);
-    expect(first.journeys).toEqual([
+    expect(first.items).toEqual([
       {
         contactId: 'c1',
         name: 'Ann',
@@ -172,13 +171,14 @@ describe('journey lists', () => {
         },
       },
     ]);
-    const second = await journeyList(handle.db, { range: january, stage: 'conversion', pageSize: 1, page: 2 });
-    expect(second.journeys.map((j) => j.contactId)).toEqual(['c3']);
+    const second = await journeyList(handle.db, { range: january, stage: 'conversion', pageSize: 1, after: first.next! });
+    expect(second.items.map((j) => j.contactId)).toEqual(['c3']);
+    expect(second.next).toBeNull();
   });
 
   it('has nobody dropping off after the last stage', async () => {
     const page = await journeyList(handle.db, { range: january, stage: 'advocacy', list: 'dropped' });
-    expect(page).toEqual({ total: 0, page: 1, pageSize: 50, journeys: [] });
+    expect(page).toEqual({ items: [], next: null, previous: null });
   });
 });
 

@@ -4,7 +4,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { one, rows, type Db } from '~/server/db/client';
 import { ratio } from '~/lib/stats';
-import { daysBetween, inRange, isoText, journeyFilters, metricInput, type MetricFilters, type DateRange } from './filters';
+import { daysBetween, inRange, journeyFilters, metricInput, type MetricFilters, type DateRange } from './filters';
 
 export const stages = ['awareness', 'inquiry', 'qualification', 'conversion', 'retention', 'expansion', 'advocacy'] as const;
 export type Stage = (typeof stages)[number];
@@ -131,76 +131,4 @@ export async function cohortTrend(db: Db, cohort: Cohort): Promise<CohortMonth[]
     month: String(row.month),
     counts: Object.fromEntries(stages.map((s) => [s, Number(row[s])])) as Record<Stage, number>,
   }));
-}
-
-// ---------------------------------------------------------------- journey lists
-
-export const journeyListInput = funnelInput.extend({
-  stage,
-  /** reached: every journey that reached the stage; dropped: reached it and not the next */
-  list: z.enum(['reached', 'dropped']).default('reached'),
-  page: z.number().int().min(1).default(1),
-  pageSize: z.number().int().min(1).max(200).default(50),
-});
-export type JourneyListInput = z.input<typeof journeyListInput>;
-
-export interface JourneyRow {
-  contactId: string;
-  name: string | null;
-  email: string | null;
-  source: string;
-  accountId: string | null;
-  /** reach time of each stage (ISO, UTC), null where not reached */
-  reachedAt: Record<Stage, string | null>;
-}
-
-export interface JourneyPage {
-  total: number;
-  page: number;
-  pageSize: number;
-  journeys: JourneyRow[];
-}
-
-/** The journeys of the cohort that reached a stage, or that dropped off after it, in reach order. */
-export async function journeyList(
-  db: Db,
-  input: Cohort & { stage: Stage; list?: 'reached' | 'dropped'; page?: number; pageSize?: number },
-): Promise<JourneyPage> {
-  const page = input.page ?? 1;
-  const pageSize = input.pageSize ?? 50;
-  const index = stages.indexOf(input.stage);
-  const next = stages[index + 1];
-  const conditions = [cohortWhere(input), sql`${reachColumn(input.stage)} is not null`];
-  if (input.list === 'dropped') {
-    // Nobody drops off after the last stage.
-    conditions.push(next === undefined ? sql`false` : sql`${reachColumn(next)} is null`);
-  }
-  const where = sql.join(conditions, sql` and `);
-  const [{ total }, found] = await Promise.all([
-    one<{ total: number | string }>(db, sql`select count(*)::int as total from leads l where ${where}`),
-    rows<Record<string, string | null>>(
-      db,
-      sql`select l.contact_id, l.name, l.email, l.source, l.journey_account_id,
-        ${sql.join(
-          stages.map((s) => sql`${isoText(reachColumn(s))} as ${sql.raw(s)}`),
-          sql`, `,
-        )}
-      from leads l where ${where}
-      order by ${reachColumn(input.stage)}, l.contact_id
-      limit ${pageSize} offset ${(page - 1) * pageSize}`,
-    ),
-  ]);
-  return {
-    total: Number(total),
-    page,
-    pageSize,
-    journeys: found.map((row) => ({
-      contactId: String(row.contact_id),
-      name: row.name ?? null,
-      email: row.email ?? null,
-      source: String(row.source),
-      accountId: row.journey_account_id ?? null,
-      reachedAt: Object.fromEntries(stages.map((s) => [s, row[s] ?? null])) as Record<Stage, string | null>,
-    })),
-  };
 }

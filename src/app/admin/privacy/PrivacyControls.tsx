@@ -122,3 +122,39 @@ export function RevokeTokenButton({ id, name }: { id: number; name: string }) {
     </>
   );
 }
+
+/** Raw-event retention: on or off, and the age in days; saved (and audited) by the server. */
+export function RetentionForm({ initial }: { initial: { enabled: boolean; days: number } }) {
+  const client = useTRPCClient();
+  const { run, error, pending } = useAdminAction();
+  const [saved, setSaved] = useState<{ enabled: boolean; days: number } | null>(null);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const value = { enabled: form.get('enabled') === 'on', days: Number(form.get('days')) };
+    const result = await run(() => client.admin.privacy.setRetention.mutate(value));
+    if (result) setSaved(result);
+  }
+
+  return (
+    <form className={styles.form} onSubmit={submit} aria-label="Raw-event retention">
+      <label>
+        <input name="enabled" type="checkbox" defaultChecked={initial.enabled} /> Compact raw events older than the age below
+      </label>
+      <label>
+        Age in days (at least 30)
+        <input name="days" type="number" min={30} max={36500} step={1} required defaultValue={initial.days} />
+      </label>
+      <button type="submit" disabled={pending}>
+        Save retention
+      </button>
+      {error ? (
+        <p role="alert" className={styles.error}>
+          {error}
+        </p>
+      ) : null}
+      {saved ? <p role="status">Saved: {saved.enabled ? `raw events older than ${saved.days} days are compacted every hour` : 'retention is off'}.</p> : null}
+    </form>
+  );
+}

@@ -1,11 +1,11 @@
 import { adminCaller } from '../adminCaller';
 import styles from '../admin.module.css';
-import { CreateTokenForm, ForgetPersonForm, RevokeTokenButton } from './PrivacyControls';
+import { CreateTokenForm, ForgetPersonForm, RetentionForm, RevokeTokenButton } from './PrivacyControls';
 
 export default async function PrivacyPage() {
   const api = await adminCaller();
   if (!api) return null;
-  const tokens = await api.admin.privacy.tokens();
+  const [tokens, retention] = await Promise.all([api.admin.privacy.tokens(), api.admin.privacy.retention()]);
   return (
     <section aria-labelledby="privacy-title">
       <h1 id="privacy-title">Privacy</h1>
@@ -14,6 +14,13 @@ export default async function PrivacyPage() {
         journey keeps counting, under a random pseudonym, without email, name or free text. It cannot be undone.
       </p>
       <ForgetPersonForm />
+      <h2>Raw-event retention</h2>
+      <p>
+        Off by default. When on, raw events older than the age keep only what the read model is built from: touch URLs and
+        qualification reasons go (from the read model too), everything the dashboards count stays, and a rebuild gives the same
+        read model. Rejected events older than the age are deleted. Runs every hour, or now with <code>npm run compact</code>.
+      </p>
+      <RetentionForm initial={retention} />
       <h2>Tokens for a privacy tool</h2>
       <p>
         A privacy tool sends <code>POST /api/privacy/erasure</code> with <code>Authorization: Bearer &lt;token&gt;</code>. A token is

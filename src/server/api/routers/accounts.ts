@@ -1,8 +1,9 @@
-// Accounts: the searchable list and one account's timeline across departments. Contact details
+// Accounts: the searchable, keyset-paged list and one account's timeline across departments. Contact details
 // and money are masked, not dropped, for roles without 'seeContacts' or 'seeMoney'.
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { accountTimeline, getAccount, listAccounts } from '~/server/metrics/accounts';
+import { accountTimeline, getAccount } from '~/server/metrics/accounts';
+import { accountList, accountListInput } from '~/server/metrics/lists';
 import { commonFieldKinds, maskFields } from '../masking';
 import { authedProcedure, createTRPCRouter } from '../trpc';
 import { fresh } from '../freshness';
@@ -12,16 +13,7 @@ const accountFieldKinds = { ...commonFieldKinds, lifetimeValueCents: 'money' } a
 const accountId = z.string().trim().min(1).max(200);
 
 export const accountsRouter = createTRPCRouter({
-  list: view
-    .input(
-      z.object({
-        search: z.string().trim().max(200).optional(),
-        openTicketWithOpenDeal: z.boolean().default(false),
-        page: z.number().int().min(1).default(1),
-        pageSize: z.number().int().min(1).max(200).default(50),
-      }),
-    )
-    .query(async ({ ctx, input }) => maskFields(ctx.rights, await listAccounts(ctx.db, input), accountFieldKinds)),
+  list: view.input(accountListInput).query(async ({ ctx, input }) => maskFields(ctx.rights, await accountList(ctx.db, input), accountFieldKinds)),
 
   get: view.input(z.object({ accountId })).query(async ({ ctx, input }) => {
     const account = await getAccount(ctx.db, input.accountId);

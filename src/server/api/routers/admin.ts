@@ -19,6 +19,7 @@ import { department } from '~/server/ingest/catalogue';
 import { createApiKey, revokeApiKey } from '~/server/ingest/apiKeys';
 import { replayRejected } from '~/server/ingest/replay';
 import { erasePerson } from '~/server/privacy/erasure';
+import { getRetention, retentionSettings, setRetention } from '~/server/privacy/retention';
 import { ssoEnv } from '~/server/auth/sso';
 import { getSetting, setSetting, ssoSettings } from '~/server/settings';
 import { createAdminToken, listAdminTokens, revokeAdminToken, tokenScopes } from '~/server/privacy/tokens';
@@ -191,6 +192,11 @@ const privacyRouter = createTRPCRouter({
       // The token itself is shown once and never stored.
       return created;
     }),
+
+  /** Raw-event retention: the setting (off by default), audited when changed. */
+  retention: admin.query(({ ctx }) => getRetention(ctx.db)),
+
+  setRetention: admin.input(retentionSettings).mutation(({ ctx, input }) => setRetention(ctx.db, input, ctx.user)),
 
   revokeToken: admin.input(z.object({ id })).mutation(async ({ ctx, input }) => {
     if (!(await revokeAdminToken(ctx.db, input.id))) throw notFound('token');

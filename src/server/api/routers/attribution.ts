@@ -1,7 +1,8 @@
 // Attribution: revenue credit by channel and campaign under every model, and the path of one deal.
 // Credits are money: masked for roles without 'seeMoney'.
 import { z } from 'zod';
-import { attributionDeal, attributionReport, attributionWonDeals } from '~/server/metrics/attribution';
+import { attributionDeal, attributionReport } from '~/server/metrics/attribution';
+import { wonDeals, wonDealsInput } from '~/server/metrics/lists';
 import { metricInput } from '~/server/metrics/filters';
 import { commonFieldKinds, maskFields } from '../masking';
 import { authedProcedure, createTRPCRouter } from '../trpc';
@@ -16,17 +17,7 @@ export const attributionRouter = createTRPCRouter({
     .query(async ({ ctx, input }) => fresh(ctx.db, maskFields(ctx.rights, await attributionReport(ctx.db, input), attributionFieldKinds))),
 
   /** the won deals behind the report, to pick one and open its path */
-  wonDeals: view
-    .input(
-      metricInput.extend({
-        limit: z.number().int().min(1).max(500).default(200),
-        /** keyset: the page after this deal (the last one of the previous page) */
-        after: z.object({ wonAt: z.iso.datetime({ offset: true }), opportunityId: z.string().trim().min(1).max(200) }).optional(),
-      }),
-    )
-    .query(async ({ ctx, input }) =>
-      maskFields(ctx.rights, await attributionWonDeals(ctx.db, input, input.limit, input.after), attributionFieldKinds),
-    ),
+  wonDeals: view.input(wonDealsInput).query(async ({ ctx, input }) => maskFields(ctx.rights, await wonDeals(ctx.db, input), attributionFieldKinds)),
 
   deal: view
     .input(z.object({ opportunityId: z.string().trim().min(1).max(200) }))

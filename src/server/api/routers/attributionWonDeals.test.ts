@@ -38,18 +38,18 @@ afterAll(() => handle.close());
 describe('attribution.wonDeals', () => {
   it('lists the deals won in range, latest first, with their amounts', async () => {
     const caller = callerAs(handle.db, await createTestUser(handle.db, { role: 'sales' }));
-    const deals = await caller.attribution.wonDeals({ range });
+    const deals = (await caller.attribution.wonDeals({ range })).items;
     expect(deals.map((d) => [d.opportunityId, d.accountId, d.dealType, d.amountCents, d.wonAt])).toEqual([
       ['o2', 'a2', 'renewal', 2500, '2026-01-20T00:00:00.000Z'],
       ['o1', 'a1', 'new', 1000, '2026-01-05T00:00:00.000Z'],
     ]);
-    expect((await caller.attribution.wonDeals({ range, filters: { dealType: 'New' } })).map((d) => d.opportunityId)).toEqual(['o1']);
-    expect((await caller.attribution.wonDeals({ range, limit: 1 })).map((d) => d.opportunityId)).toEqual(['o2']);
+    expect((await caller.attribution.wonDeals({ range, filters: { dealType: 'New' } })).items.map((d) => d.opportunityId)).toEqual(['o1']);
+    expect((await caller.attribution.wonDeals({ range, pageSize: 1 })).items.map((d) => d.opportunityId)).toEqual(['o2']);
   });
 
   it('masks the amounts for a role without seeMoney', async () => {
     const caller = callerAs(handle.db, await createTestUser(handle.db, { role: 'service' }));
-    const deals = await caller.attribution.wonDeals({ range });
+    const deals = (await caller.attribution.wonDeals({ range })).items;
     expect(deals.map((d) => [d.opportunityId, d.amountCents])).toEqual([
       ['o2', masked],
       ['o1', masked],
@@ -72,17 +72,25 @@ describe('attribution.wonDeals pages', () => {
     ]);
     const caller = callerAs(handle.db, await createTestUser(handle.db, { role: 'sales' }));
     const march = { from: '2026-03-01', to: '2026-04-01' };
-    // The whole order: p5 (15th); p2, p3, p4 (12th, by id); p1 (10th).
-    const first = await caller.attribution.wonDeals({ range: march, limit: 2 });
-    expect(first.map((d) => d.opportunityId)).toEqual(['p5', 'p2']);
-    const second = await caller.attribution.wonDeals({ range: march, limit: 2, after: { wonAt: first[1]!.wonAt, opportunityId: first[1]!.opportunityId } });
-    expect(second.map((d) => d.opportunityId)).toEqual(['p3', 'p4']);
-    const third = await caller.attribution.wonDeals({ range: march, limit: 2, after: { wonAt: second[1]!.wonAt, opportunityId: second[1]!.opportunityId } });
-    expect(third.map((d) => d.opportunityId)).toEqual(['p1']);
+    // The whole order: p5 (15th); p4, p3, p2 (12th, by id, latest first too); p1 (10th).
+    const first = await caller.attribution.wonDeals({ range: march, pageSize: 2 });
+    expect(first.items.map((d) => d.opportunityId)).toEqual(['p5', 'p4']);
+    const second = await caller.attribution.wonDeals({ range: march, pageSize: 2, after: first.next! });
+    expect(second.items.map((d) => d.opportunityId)).toEqual(['p3', 'p2']);
+    const third = await caller.attribution.wonDeals({ range: march, pageSize: 2, after: second.next! });
+    expect(third.items.map((d) => d.opportunityId)).toEqual(['p1']);
+    expect(third.next).toBeNull();
+    // And back.
+    const secondAgain = await caller.attribution.wonDeals({ range: march, pageSize: 2, before: third.previous! });
+    expect(secondAgain.items.map((d) => d.opportunityId)).toEqual(['p3', 'p2']);
   });
 
-  it('refuses a cursor that is not a date-time, naming the field', async () => {
+  it('refuses a cursor that is not one, or belongs to another list, as a bad request', async () => {
     const caller = callerAs(handle.db, await createTestUser(handle.db, { role: 'sales' }));
-    await expect(caller.attribution.wonDeals({ range, after: { wonAt: 'yesterday', opportunityId: 'o1' } })).rejects.toThrow(/after\.wonAt|wonAt/);
+    await expect(caller.attribution.wonDeals({ range, after: 'not a cursor!' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const forged = Buffer.from(JSON.stringify({ k: 'wonDeals', v: ['yesterday', 'o1'] })).toString('base64url');
+    await expect(caller.attribution.wonDeals({ range, after: forged })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const accounts = await caller.accounts.list({ pageSize: 1 });
+    await expect(caller.attribution.wonDeals({ range, after: accounts.next ?? 'x' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 });

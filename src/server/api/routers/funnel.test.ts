@@ -34,7 +34,7 @@ describe('funnel procedures', () => {
     const trend = await marketing.funnel.trend({ range });
     expect(trend.map((m) => [m.month, m.counts.inquiry])).toEqual([['2026-01', 3]]);
     const dropped = await marketing.funnel.journeys({ range, stage: 'inquiry', list: 'dropped' });
-    expect(dropped.journeys.map((j) => [j.contactId, j.name, j.email])).toEqual([
+    expect(dropped.items.map((j) => [j.contactId, j.name, j.email])).toEqual([
       ['c2', 'Bo', 'bo@x.test'],
       ['c3', 'Cy', 'cy@x.test'],
     ]);
@@ -43,7 +43,7 @@ describe('funnel procedures', () => {
   it('mask names and emails for a role without seeContacts', async () => {
     const executive = callerAs(handle.db, await createTestUser(handle.db, { role: 'executive' }));
     const page = await executive.funnel.journeys({ range, stage: 'conversion' });
-    expect(page.journeys.map((j) => [j.contactId, j.name, j.email, j.source])).toEqual([['c1', masked, masked, 'email']]);
+    expect(page.items.map((j) => [j.contactId, j.name, j.email, j.source])).toEqual([['c1', masked, masked, 'email']]);
   });
 
   it('refuse a signed-out caller and an invalid range', async () => {

@@ -1,6 +1,7 @@
 // The buyer-journey funnel: stage counts, conversion and velocity of a cohort, its monthly trend,
-// and the journeys behind each stage (contact details masked without 'seeContacts').
-import { cohortTrend, funnel, funnelInput, journeyList, journeyListInput } from '~/server/metrics/funnel';
+// and the journeys behind each stage, keyset paged (contact details masked without 'seeContacts').
+import { cohortTrend, funnel, funnelInput } from '~/server/metrics/funnel';
+import { journeyList, journeyListInput } from '~/server/metrics/lists';
 import { commonFieldKinds, maskFields } from '../masking';
 import { authedProcedure, createTRPCRouter } from '../trpc';
 import { fresh } from '../freshness';

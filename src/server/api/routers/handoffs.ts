@@ -2,7 +2,8 @@
 // 'seeContacts'); the SLAs are settings that only 'manage' may change.
 import { z } from 'zod';
 import { metricInput } from '~/server/metrics/filters';
-import { handoffs } from '~/server/metrics/handoffs';
+import { handoffKinds, handoffs } from '~/server/metrics/handoffs';
+import { blackHoleList, withPaging } from '~/server/metrics/lists';
 import { getSetting, setSetting, slaSettings } from '~/server/settings';
 import { commonFieldKinds, maskFields } from '../masking';
 import { authedProcedure, createTRPCRouter } from '../trpc';
@@ -27,6 +28,14 @@ export const handoffsRouter = createTRPCRouter({
       ),
     ),
   ),
+
+  /** one handoff's black hole, keyset paged; pass the report's asOf so every page judges the same instant */
+  blackHole: view
+    .input(withPaging({ ...metricInput.shape, handoff: z.enum(handoffKinds), asOf: z.iso.datetime({ offset: true }) }))
+    .query(async ({ ctx, input }) => {
+      const { handoff, range, filters, asOf, ...page } = input;
+      return maskFields(ctx.rights, await blackHoleList(ctx.db, { handoff, range, filters, asOf: new Date(asOf), page }), commonFieldKinds);
+    }),
 
   slas: view.query(({ ctx }) => getSetting(ctx.db, 'slas')),
 
