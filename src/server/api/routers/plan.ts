@@ -39,7 +39,7 @@ function factsFor(rights: ReadonlySet<Right>, facts: PlanFacts): PlanFacts | nul
   return { ...facts, sources: facts.sources.map((s) => ({ ...s, spendCents: 0 })) };
 }
 
-export function maskPlan(rights: ReadonlySet<Right>, result: RevenuePlan) {
+export function maskPlan<T extends RevenuePlan>(rights: ReadonlySet<Right>, result: T) {
   const { facts, ...rest } = result;
   return { ...maskFields(rights, rest, planFieldKinds), facts: factsFor(rights, facts) };
 }
