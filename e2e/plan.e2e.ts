@@ -5,6 +5,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '~/server/auth/rights';
+import { seriousViolations } from './axe';
 import { launchBrowser, screenshot, signIn, url } from './browser';
 import { tableRows, type Masked } from './tables';
 import { trpcMutation, trpcQuery } from './trpcHttp';
@@ -73,6 +74,7 @@ describe('Plan', () => {
     const lines = await tableRows(page, 'Department lines');
     expect(lines.map((l) => [l.line, l.department, l.planFromNow])).toEqual(answer.lines.map((l) => [l.label, l.department, round2(l.planFromNow)]));
     expect(await page.getByTestId('plan-outcome').innerText()).not.toBe('');
+    expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'plan-executive-1366');
 
     if (answer.plan.outcome === 'needs_inquiries') {
@@ -107,6 +109,7 @@ describe('Plan', () => {
       const comparison = await tableRows(page, 'What-if against the baseline');
       expect(comparison.find((r) => r.figure === 'Inquiries a week')!.whatIf).toBe(round2(server.plan.inquiriesPerWeek));
     }
+    expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'plan-viewer-1366');
     await context.close();
   });
