@@ -4,7 +4,7 @@
 // start and its backtest; and turns a plan into KPI targets for the departments that owe it.
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { isoWeekOf, isoWeekStart } from '~/lib/isoWeek';
+import { isoWeekOf } from '~/lib/isoWeek';
 import { canEditTarget } from '~/server/auth/kpiTargets';
 import type { Role } from '~/server/auth/rights';
 import { rows, type Db } from '~/server/db/client';
@@ -252,11 +252,11 @@ function pipelineWeeks(opps: OpportunityFacts, now: number, end: number): { week
 async function planFactsAt(
   db: Db,
   opps: OpportunityFacts,
-  args: { targetCents: number; start: number; end: number; now: number; windowDays: number; filters: MetricFilters },
+  args: { targetCents: number; start: number; end: number; now: number; windowDays: number; filters: MetricFilters; wonSoFarCents?: number },
 ) {
   const [sources, wonSoFar] = await Promise.all([
     sourceFacts(db, args.now, args.windowDays, args.filters),
-    args.now > args.start ? kpiActual(db, 'won_revenue', { from: iso(args.start), to: iso(args.now) }, args.filters) : 0,
+    args.wonSoFarCents ?? (args.now > args.start ? kpiActual(db, 'won_revenue', { from: iso(args.start), to: iso(args.now) }, args.filters) : 0),
   ]);
   const pipeline = pipelineWeeks(opps, args.now, args.end);
   const facts: PlanFacts = {
@@ -390,13 +390,13 @@ export async function revenuePlan(db: Db, request: PlanRequest): Promise<Revenue
   const backtestEnd = Math.min(backtestPeriod.end.getTime(), now);
   const opps = await opportunityFacts(db, filters, Math.min(madeAt, start));
 
-  const [current, atStart, targets, actualWeeks, soFar, capacityRows, backtest] = await Promise.all([
-    planFactsAt(db, opps, { targetCents: target.targetCents, start, end, now, windowDays, filters }),
-    planFactsAt(db, opps, { targetCents: target.targetCents, start, end, now: start, windowDays, filters }),
+  // What happened from the period start to now, per ISO week: the actuals so far and the tracking.
+  const actualWeeks = await weeklyActuals(db, start, now, now, filters);
+  const sum = (pick: (w: PlanWeekActual) => number) => actualWeeks.reduce((total, w) => total + pick(w), 0);
+  const [current, atStart, targets, capacityRows, backtest] = await Promise.all([
+    planFactsAt(db, opps, { targetCents: target.targetCents, start, end, now, windowDays, filters, wonSoFarCents: sum((w) => w.revenueCents) }),
+    planFactsAt(db, opps, { targetCents: target.targetCents, start, end, now: start, windowDays, filters, wonSoFarCents: 0 }),
     listKpiTargets(db, { periodStart: target.periodStart }),
-    // Weeks are judged once they are over: a week under way would always look behind.
-    weeklyActuals(db, start, Math.max(start, isoWeekStart(isoWeekOf(new Date(now))).getTime()), now, filters),
-    Promise.all((['leads', 'qualified_leads', 'won_deals', 'onboarding_starts'] as const).map((m) => (now > start ? kpiActual(db, m, { from: iso(start), to: iso(now) }, filters) : 0))),
     rows<{ week: string; slots: number }>(db, sql`select week, slots from capacity`),
     backtestAt(db, opps, { madeAt, start: backtestPeriod.start.getTime(), end: backtestEnd, windowDays, filters }),
   ]);
@@ -404,8 +404,13 @@ export async function revenuePlan(db: Db, request: PlanRequest): Promise<Revenue
   const baseline = makePlan(current.facts);
   const plan = input.whatIf ? makePlan(current.facts, input.whatIf) : baseline;
   const startPlan = makePlan(atStart.facts);
-  const tracking = trackPlan(startPlan, actualWeeks);
-  const [leadsSoFar, qualifiedSoFar, winsSoFar, startsSoFar] = soFar.map((v) => v ?? 0) as [number, number, number, number];
+  // Weeks are judged once they are over: a week under way would always look behind.
+  const currentWeek = isoWeekOf(new Date(now));
+  const tracking = trackPlan(
+    startPlan,
+    actualWeeks.filter((w) => w.week !== currentWeek),
+  );
+  const [leadsSoFar, qualifiedSoFar, winsSoFar, startsSoFar] = [sum((w) => w.inquiries), sum((w) => w.qualified), sum((w) => w.wins), sum((w) => w.onboardingStarts)];
 
   const cumulative = (pick: (w: PlanTrackingWeek) => [number | null, number]) => {
     let planned = 0;
