@@ -388,10 +388,8 @@ export async function revenuePlan(db: Db, request: PlanRequest): Promise<Revenue
   const madeAt = now - BACKTEST_WEEKS_AGO * WEEK_MS;
   const backtestPeriod = periodContaining(target.periodKind, new Date(madeAt));
   const backtestEnd = Math.min(backtestPeriod.end.getTime(), now);
-  const opps = await opportunityFacts(db, filters, Math.min(madeAt, start));
-
   // What happened from the period start to now, per ISO week: the actuals so far and the tracking.
-  const actualWeeks = await weeklyActuals(db, start, now, now, filters);
+  const [opps, actualWeeks] = await Promise.all([opportunityFacts(db, filters, Math.min(madeAt, start)), weeklyActuals(db, start, now, now, filters)]);
   const sum = (pick: (w: PlanWeekActual) => number) => actualWeeks.reduce((total, w) => total + pick(w), 0);
   const [current, atStart, targets, capacityRows, backtest] = await Promise.all([
     planFactsAt(db, opps, { targetCents: target.targetCents, start, end, now, windowDays, filters, wonSoFarCents: sum((w) => w.revenueCents) }),
@@ -406,10 +404,7 @@ export async function revenuePlan(db: Db, request: PlanRequest): Promise<Revenue
   const startPlan = makePlan(atStart.facts);
   // Weeks are judged once they are over: a week under way would always look behind.
   const currentWeek = isoWeekOf(new Date(now));
-  const tracking = trackPlan(
-    startPlan,
-    actualWeeks.filter((w) => w.week !== currentWeek),
-  );
+  const tracking = trackPlan(startPlan, actualWeeks.filter((w) => w.week !== currentWeek));
   const [leadsSoFar, qualifiedSoFar, winsSoFar, startsSoFar] = [sum((w) => w.inquiries), sum((w) => w.qualified), sum((w) => w.wins), sum((w) => w.onboardingStarts)];
 
   const cumulative = (pick: (w: PlanTrackingWeek) => [number | null, number]) => {
