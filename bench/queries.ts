@@ -149,6 +149,17 @@ const procedures: Procedure[] = [
     call: (c, k) => c.forecast.onboarding({ asOf: new Date(end.getTime() - (k % 4) * 7 * 86_400_000).toISOString() }),
   },
   {
+    // A typed-in quarterly number with each filter set, made on the last four days of the data.
+    name: 'plan.get',
+    call: (c, k) =>
+      c.plan.get({
+        targetCents: 50_000_000,
+        periodKind: 'quarter',
+        filters: filterSets[k % filterSets.length]!,
+        asOf: new Date(end.getTime() - 1 - (k % 4) * 86_400_000).toISOString(),
+      }),
+  },
+  {
     name: 'customers.values',
     call: (c, k) => c.customers.values({ filters: filterSets[k % filterSets.length]!, page: 1 + (k % 3), pageSize: 50 }),
   },

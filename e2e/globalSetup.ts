@@ -120,7 +120,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await handle.close();
   }
 
-  const port = await freePort();
+  // E2E_PORT pins the server's port (on a shared machine each run keeps to its own range).
+  const port = process.env.E2E_PORT ? Number(process.env.E2E_PORT) : await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   // A real OpenID Connect provider for the single sign-on tests, asked again on every request.
   const identity = await startTestProvider({

@@ -15,7 +15,7 @@ import { trpcMutation, trpcQuery } from './trpcHttp';
 const yearQuery = 'range=custom&from=2025-01-01&to=2025-12-31';
 const year = { from: '2025-01-01', to: '2026-01-01' };
 const wonDealsCaption = 'Won deals in range (latest first, 50 a page)';
-const pages = ['/', '/funnel', '/sources', '/attribution', '/forecast', '/customers', '/accountability', '/accounts', '/dashboards'] as const;
+const pages = ['/', '/funnel', '/sources', '/attribution', '/forecast', '/plan', '/customers', '/accountability', '/accounts', '/dashboards'] as const;
 
 interface WonDeal {
   opportunityId: string;

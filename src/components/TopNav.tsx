@@ -14,6 +14,7 @@ export const dashboardPages: readonly NavItem[] = [
   { href: '/sources', label: 'Sources' },
   { href: '/attribution', label: 'Attribution' },
   { href: '/forecast', label: 'Forecast' },
+  { href: '/plan', label: 'Plan' },
   { href: '/customers', label: 'Customers' },
   { href: '/accountability', label: 'Accountability' },
   { href: '/accounts', label: 'Accounts' },

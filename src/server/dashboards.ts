@@ -22,6 +22,7 @@ export const tileKinds = [
   'handoffs',
   'customerRetention',
   'customerValueBySource',
+  'plan',
 ] as const;
 export type TileKind = (typeof tileKinds)[number];
 
@@ -36,6 +37,7 @@ export const tileKindLabels: Record<TileKind, string> = {
   handoffs: 'Handoffs',
   customerRetention: 'Customers: revenue retention by quarter',
   customerValueBySource: 'Customers: lifetime value by source',
+  plan: 'Plan: what each department owes for the revenue target',
 };
 
 export const dashboardTile = z.object({

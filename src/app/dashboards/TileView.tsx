@@ -10,6 +10,9 @@ import { describeRange } from '~/lib/urlFilters';
 import { tileKindLabels, tileRange, type DashboardTile } from '~/server/dashboards';
 import type { serverCaller } from '~/trpc/server';
 import { modelLabels } from '../attribution/labels';
+import { outcomeText, round2, weekColumns, weekRows } from '../plan/planView';
+import { periodContaining } from '~/server/metrics/runRate';
+import { EmptyState } from '~/components/States';
 
 type Api = Awaited<ReturnType<typeof serverCaller>>;
 
@@ -212,6 +215,37 @@ async function tileBody(api: Api, tile: DashboardTile, index: number, canExport:
         />
       );
     }
+    case 'plan': {
+      // The revenue target of the period under way (the first, as the Plan page picks it); filters
+      // and range are the target's own.
+      const targets = await api.plan.targets();
+      const target = targets.find((t) => t.periodStart === periodContaining(t.periodKind, now).start.toISOString().slice(0, 10));
+      if (!target) return <EmptyState>No revenue target runs this period.</EmptyState>;
+      const { plan, lines, capacity } = await api.plan.get({ targetId: target.id });
+      const lineRows: Row[] = lines.map((l) => ({ line: l.label, department: l.department, planFromNow: round2(l.planFromNow), status: l.status.replace('_', ' ') }));
+      return (
+        <>
+          <p>
+            {target.name}: {outcomeText[plan.outcome]}
+          </p>
+          <DataTable
+            caption="Each department's line"
+            columns={[
+              { key: 'line', header: 'Line', format: 'text' },
+              { key: 'department', header: 'Accountable', format: 'text' },
+              { key: 'planFromNow', header: 'Plan from now', format: 'text' },
+              { key: 'status', header: 'Status', format: 'text' },
+            ]}
+            rows={lineRows}
+            rowKey="line"
+            canExport={canExport}
+            exportName={`${name}-lines`}
+            sortable={false}
+          />
+          <DataTable caption="The plan per ISO week" columns={weekColumns} rows={weekRows(plan.weeks, capacity)} rowKey="week" canExport={canExport} exportName={name} sortable={false} dense />
+        </>
+      );
+    }
     case 'handoffs': {
       const report = await api.handoffs.report({ ...input, blackHoleLimit: 1 });
       const rows: Row[] = report.handoffs.map((h) => ({
@@ -244,7 +278,7 @@ async function tileBody(api: Api, tile: DashboardTile, index: number, canExport:
 }
 
 export async function TileView({ api, tile, index, canExport, now }: { api: Api; tile: DashboardTile; index: number; canExport: boolean; now: Date }) {
-  const timeless = tile.kind === 'forecast' || tile.kind === 'kpis';
+  const timeless = tile.kind === 'forecast' || tile.kind === 'kpis' || tile.kind === 'plan';
   const description = timeless ? undefined : `${describeRange(tileRange(tile, now))} (UTC)${describeFilters(tile)}`;
   let body;
   try {

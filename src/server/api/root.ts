@@ -13,6 +13,7 @@ import { importsRouter } from './routers/imports';
 import { kpisRouter } from './routers/kpis';
 import { leadQualityRouter } from './routers/leadQuality';
 import { notesRouter } from './routers/notes';
+import { planRouter } from './routers/plan';
 import { revenueRouter } from './routers/revenue';
 import { setupRouter } from './routers/setup';
 import { sourcesRouter } from './routers/sources';
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   admin: adminRouter,
   attribution: attributionRouter,
   forecast: forecastRouter,
+  plan: planRouter,
   accounts: accountsRouter,
   customers: customersRouter,
   kpis: kpisRouter,

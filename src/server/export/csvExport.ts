@@ -39,6 +39,8 @@ const columnKinds: Readonly<Record<string, MaskKind>> = {
   wonCents: 'money',
   budget: 'spend',
   budgetCents: 'spend',
+  costPerInquiryCents: 'spend',
+  planSpendCents: 'spend',
 };
 
 /** The kind of a column: by its key, else any amount of money counts as money. */

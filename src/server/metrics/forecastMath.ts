@@ -96,13 +96,40 @@ function asKnownAt(o: OpportunityFact, asOf: number): { status: 'open' | 'won' |
 
 const typeLabel = (dealType: string | null) => (dealType === null ? 'without a deal type' : `of deal type '${dealType}'`);
 
-/** The forecast as it would be made at `input.asOf`, from the facts known then. */
-export function forecastOnboarding(input: ForecastInput): Forecast {
+/** The forecast's model of the deals open at `asOf`: who wins with what chance, and when. */
+export interface PipelineModel {
+  asOf: number;
+  /** P(win) per deal type of the open opportunities, with how many are open */
+  winProbabilities: WinProbability[];
+  /** median days from won to onboarding started; null when no onboarding has started */
+  onboardingLagDays: number | null;
+  /** every opportunity open at asOf, with its chance and the close times it may have */
+  open: OpenOutlook[];
+  warnings: string[];
+}
+
+export interface OpenOutlook {
+  opportunity: OpportunityFact;
+  probability: number;
+  /**
+   * P(win) x P(close in [from, to)) for an interval in epoch ms; `shiftMs` moves every close
+   * time first (the onboarding lag). The intervals of a partition sum to P(win) at most.
+   */
+  expectedIn: (from: number, to: number, shiftMs?: number) => number;
+}
+
+/**
+ * P(win) = won / (won + lost) of the opportunities of the same deal type closed in the last 365
+ * days (else all types, else 0 with a warning); the close time of an open opportunity of age a is
+ * its creation plus one of the known won cycles of its type longer than a, equally likely (none
+ * longer: the type's median from now). Shared by the forecast and the plan's pipeline.
+ */
+export function pipelineModel(input: Pick<ForecastInput, 'asOf' | 'opportunities' | 'onboardings'>): PipelineModel {
   const { asOf } = input;
   const warnings: string[] = [];
   const known = input.opportunities.flatMap((o) => {
     const state = asKnownAt(o, asOf);
-    return state ? [{ ...o, ...state }] : [];
+    return state ? [{ opportunity: o, ...state }] : [];
   });
 
   // P(win): closed in the last 365 days, same deal type, else all types, else 0.
@@ -118,15 +145,15 @@ export function forecastOnboarding(input: ForecastInput): Forecast {
   const allDurations: number[] = [];
   for (const o of known) {
     if (o.status !== 'won') continue;
-    const days = (o.closedAt! - o.createdAt) / DAY_MS;
+    const days = (o.closedAt! - o.opportunity.createdAt) / DAY_MS;
     allDurations.push(days);
-    const list = durations.get(o.dealType);
+    const list = durations.get(o.opportunity.dealType);
     if (list) list.push(days);
-    else durations.set(o.dealType, [days]);
+    else durations.set(o.opportunity.dealType, [days]);
   }
 
   const lags: number[] = [];
-  const wonAt = new Map(known.filter((o) => o.status === 'won').map((o) => [o.id, o.closedAt!]));
+  const wonAt = new Map(known.filter((o) => o.status === 'won').map((o) => [o.opportunity.id, o.closedAt!]));
   for (const b of input.onboardings) {
     const won = wonAt.get(b.opportunityId);
     if (won !== undefined && b.startedAt < asOf) lags.push((b.startedAt - won) / DAY_MS);
@@ -134,29 +161,6 @@ export function forecastOnboarding(input: ForecastInput): Forecast {
   const lagDays = median(lags);
   if (lagDays === null) warnings.push('no onboarding has started after a win yet: starts are shown without a lag');
 
-  const firstWeek = isoWeekOf(new Date(asOf));
-  const weeks = Array.from({ length: input.weeks }, (_, i) => addWeeks(firstWeek, i));
-  const horizonStart = isoWeekStart(firstWeek).getTime();
-  const wins = new Array<number>(input.weeks).fill(0);
-  const starts = new Array<number>(input.weeks).fill(0);
-  const bucket = (series: number[], at: number, p: number) => {
-    const index = Math.floor((at - horizonStart) / WEEK_MS);
-    if (index >= 0 && index < series.length) series[index]! += p;
-  };
-
-  /**
-   * Adds `share` to each week for every cycle from index `first` on whose close time falls in it;
-   * the cycles are sorted, so each week's count is one binary search.
-   */
-  const spread = (series: number[], cycle: readonly number[], first: number, fromMs: number, share: number) => {
-    // A cycle of d days closes at fromMs + d days: in week i when that is in [start of i, start of i + 1).
-    let from = firstIndex(cycle, first, (horizonStart - fromMs) / DAY_MS);
-    for (let i = 0; i < series.length && from < cycle.length; i++) {
-      const to = firstIndex(cycle, from, (horizonStart + (i + 1) * WEEK_MS - fromMs) / DAY_MS);
-      series[i]! += share * (to - from);
-      from = to;
-    }
-  };
   const sortedCycles = new Map<string | null, number[]>();
   const sortedCycle = (dealType: string | null): number[] => {
     let cycle = sortedCycles.get(dealType);
@@ -167,47 +171,91 @@ export function forecastOnboarding(input: ForecastInput): Forecast {
     return cycle;
   };
 
-  const open = known.filter((o) => o.status === 'open');
+  const none = () => 0;
+  const openOutlooks: OpenOutlook[] = [];
   const probabilities = new Map<string | null, WinProbability>();
-  for (const o of open) {
-    let p = probabilities.get(o.dealType);
+  for (const o of known) {
+    if (o.status !== 'open') continue;
+    const { opportunity } = o;
+    let p = probabilities.get(opportunity.dealType);
     if (!p) {
-      const own = rate(recent.filter((r) => r.dealType === o.dealType));
+      const own = rate(recent.filter((r) => r.opportunity.dealType === opportunity.dealType));
       p =
         own !== null
-          ? { dealType: o.dealType, probability: own, basis: 'deal_type', openOpportunities: 0 }
+          ? { dealType: opportunity.dealType, probability: own, basis: 'deal_type', openOpportunities: 0 }
           : allTypesRate !== null
-            ? { dealType: o.dealType, probability: allTypesRate, basis: 'all_types', openOpportunities: 0 }
-            : { dealType: o.dealType, probability: 0, basis: 'none', openOpportunities: 0 };
-      probabilities.set(o.dealType, p);
+            ? { dealType: opportunity.dealType, probability: allTypesRate, basis: 'all_types', openOpportunities: 0 }
+            : { dealType: opportunity.dealType, probability: 0, basis: 'none', openOpportunities: 0 };
+      probabilities.set(opportunity.dealType, p);
     }
     p.openOpportunities++;
-    if (p.probability === 0) continue;
-
-    const cycle = sortedCycle(o.dealType);
-    if (cycle.length === 0) continue;
-    const age = (asOf - o.createdAt) / DAY_MS;
+    const probability = p.probability;
+    const cycle = sortedCycle(opportunity.dealType);
+    if (probability === 0 || cycle.length === 0) {
+      openOutlooks.push({ opportunity, probability, expectedIn: none });
+      continue;
+    }
+    const age = (asOf - opportunity.createdAt) / DAY_MS;
     // The close times it may have: created + each known cycle longer than its age, equally likely.
     const first = firstIndex(cycle, 0, age, true);
     if (first === cycle.length) {
       // Older than every known cycle: expect it to take the type's median from now.
       const at = asOf + medianOfSorted(cycle)! * DAY_MS;
-      bucket(wins, at, p.probability);
-      bucket(starts, at + (lagDays ?? 0) * DAY_MS, p.probability);
+      openOutlooks.push({
+        opportunity,
+        probability,
+        expectedIn: (from, to, shiftMs = 0) => (at + shiftMs >= from && at + shiftMs < to ? probability : 0),
+      });
       continue;
     }
-    const share = p.probability / (cycle.length - first);
-    spread(wins, cycle, first, o.createdAt, share);
-    spread(starts, cycle, first, o.createdAt + (lagDays ?? 0) * DAY_MS, share);
+    const share = probability / (cycle.length - first);
+    openOutlooks.push({
+      opportunity,
+      probability,
+      // A cycle of d days closes at created + d days: in [from, to) when d is in [from - created, to - created).
+      expectedIn: (from, to, shiftMs = 0) => {
+        const base = opportunity.createdAt + shiftMs;
+        const lo = firstIndex(cycle, first, (from - base) / DAY_MS);
+        const hi = firstIndex(cycle, lo, (to - base) / DAY_MS);
+        return share * (hi - lo);
+      },
+    });
   }
   for (const p of probabilities.values()) {
     if (p.basis === 'none')
       warnings.push(`no opportunity closed in the last ${WIN_RATE_WINDOW_DAYS} days: P(win) is 0 for ${p.openOpportunities} open opportunities ${typeLabel(p.dealType)}`);
   }
-  if (open.length > 0 && allDurations.length === 0) warnings.push('no opportunity has been won yet: no time to close is known');
+  if (openOutlooks.length > 0 && allDurations.length === 0) warnings.push('no opportunity has been won yet: no time to close is known');
 
   return {
-    asOf: new Date(asOf).toISOString(),
+    asOf,
+    winProbabilities: [...probabilities.values()].sort((a, b) => (a.dealType ?? '').localeCompare(b.dealType ?? '')),
+    onboardingLagDays: lagDays,
+    open: openOutlooks,
+    warnings,
+  };
+}
+
+/** The forecast as it would be made at `input.asOf`, from the facts known then. */
+export function forecastOnboarding(input: ForecastInput): Forecast {
+  const model = pipelineModel(input);
+  const firstWeek = isoWeekOf(new Date(input.asOf));
+  const weeks = Array.from({ length: input.weeks }, (_, i) => addWeeks(firstWeek, i));
+  const horizonStart = isoWeekStart(firstWeek).getTime();
+  const lagMs = (model.onboardingLagDays ?? 0) * DAY_MS;
+  const wins = new Array<number>(input.weeks).fill(0);
+  const starts = new Array<number>(input.weeks).fill(0);
+  for (const o of model.open) {
+    if (o.probability === 0) continue;
+    for (let i = 0; i < input.weeks; i++) {
+      const from = horizonStart + i * WEEK_MS;
+      wins[i]! += o.expectedIn(from, from + WEEK_MS);
+      starts[i]! += o.expectedIn(from, from + WEEK_MS, lagMs);
+    }
+  }
+
+  return {
+    asOf: new Date(input.asOf).toISOString(),
     weeks: weeks.map((week, i) => {
       const slots = Object.hasOwn(input.capacity, week) ? input.capacity[week]! : null;
       return {
@@ -219,10 +267,10 @@ export function forecastOnboarding(input: ForecastInput): Forecast {
         utilisation: slots === null || slots === 0 ? null : starts[i]! / slots,
       };
     }),
-    winProbabilities: [...probabilities.values()].sort((a, b) => (a.dealType ?? '').localeCompare(b.dealType ?? '')),
-    onboardingLagDays: lagDays,
-    openOpportunities: open.length,
-    warnings,
+    winProbabilities: model.winProbabilities,
+    onboardingLagDays: model.onboardingLagDays,
+    openOpportunities: model.open.length,
+    warnings: model.warnings,
   };
 }
 

@@ -1,0 +1,5 @@
+import { LoadingState } from '~/components/States';
+
+export default function Loading() {
+  return <LoadingState label="Loading the figures" />;
+}

@@ -1,0 +1,249 @@
+// Plan backwards from a revenue target: what is won, what the pipeline should bring, and what each
+// department owes per ISO week to close the rest; with what-if, tracking, backtest and "make these
+// KPI targets". The target is a KPI target on won revenue (?target=id) or a number typed in
+// (?amount=units&period=month|quarter); ?window= sets the trailing window in days.
+import { DataTable, type Row } from '~/components/DataTable';
+import { PageHeader, Panel, Stat } from '~/components/Panel';
+import { RefreshControl } from '~/components/RefreshControl';
+import { EmptyState } from '~/components/States';
+import styles from '~/components/ui.module.css';
+import { Value } from '~/components/Value';
+import { readParam } from '~/lib/urlFilters';
+import { periodContaining } from '~/server/metrics/runRate';
+import { requireUser, serverCaller } from '~/trpc/server';
+import { PlanWorkbench } from './PlanWorkbench';
+import { outcomeText, round2 } from './planView';
+
+type Params = Record<string, string | string[] | undefined>;
+
+const statusText = { on_track: 'on track', behind: 'behind', not_started: 'no week over yet', no_plan: 'n/a' } as const;
+
+function positiveNumber(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value !== undefined && value.trim() !== '' && Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+export default async function PlanPage({ searchParams }: { searchParams: Promise<Params> }) {
+  await requireUser();
+  const params = await searchParams;
+  const api = await serverCaller();
+  const [me, targets] = await Promise.all([api.auth.me(), api.plan.targets()]);
+  const rights = me?.rights ?? [];
+  const now = new Date();
+
+  const window = Math.min(730, Math.max(28, Math.round(positiveNumber(readParam(params, 'window')) ?? 365)));
+  const amount = positiveNumber(readParam(params, 'amount'));
+  const periodKind: 'month' | 'quarter' = readParam(params, 'period') === 'month' ? 'month' : 'quarter';
+  const targetParam = Number(readParam(params, 'target'));
+  // Default: the first revenue target whose period is under way.
+  const current = targets.filter((t) => t.periodStart === periodContaining(t.periodKind, now).start.toISOString().slice(0, 10));
+  const target = amount === undefined ? (targets.find((t) => t.id === targetParam) ?? current[0]) : undefined;
+  const request =
+    target !== undefined
+      ? { targetId: target.id, windowDays: window }
+      : amount !== undefined
+        ? { targetCents: Math.round(amount * 100), periodKind, windowDays: window }
+        : null;
+
+  const picker = (
+    <form method="get" className={styles.filterBar} aria-label="Choose the revenue target">
+      <div className={styles.field}>
+        <label htmlFor="plan-target">Revenue target</label>
+        <select id="plan-target" name="target" defaultValue={target ? String(target.id) : ''}>
+          <option value="">A number typed in</option>
+          {targets.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name} ({t.periodKind} from {t.periodStart})
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className={styles.field}>
+        <label htmlFor="plan-amount">Or a number (currency units)</label>
+        <input id="plan-amount" name="amount" type="number" min={0} step="any" defaultValue={amount ?? ''} />
+      </div>
+      <div className={styles.field}>
+        <label htmlFor="plan-period">Period of the number</label>
+        <select id="plan-period" name="period" defaultValue={periodKind}>
+          <option value="quarter">This quarter</option>
+          <option value="month">This month</option>
+        </select>
+      </div>
+      <div className={styles.field}>
+        <label htmlFor="plan-window">Window for rates (days)</label>
+        <input id="plan-window" name="window" type="number" min={28} max={730} step={1} defaultValue={window} />
+      </div>
+      <div className={styles.filterActions}>
+        <button type="submit" className={`${styles.button} ${styles.primary}`}>
+          Plan
+        </button>
+      </div>
+    </form>
+  );
+
+  if (!request) {
+    return (
+      <>
+        <PageHeader title="Plan" subtitle="What each department must deliver to reach a revenue target." />
+        <Panel id="target" title="Which number?">
+          {picker}
+          <EmptyState>No revenue target runs this period: pick one above or type a number.</EmptyState>
+        </Panel>
+      </>
+    );
+  }
+
+  const result = await api.plan.get(request);
+  const { plan } = result;
+  const canExport = rights.includes('exportCsv');
+
+  const lineRows: Row[] = result.lines.map((l) => ({
+    line: l.label,
+    department: l.department,
+    owner: l.ownerTarget ? l.ownerTarget.name : 'no target yet',
+    actualSoFar: l.actualSoFar,
+    planFromNow: round2(l.planFromNow),
+    periodTotal: round2(l.periodTotal),
+    plannedToDate: round2(l.plannedToDate),
+    status: statusText[l.status],
+  }));
+  const trackingRows: Row[] = result.tracking.map((t) => ({
+    week: t.week,
+    inquiries: `${t.actualInquiries} / ${round2(t.plannedInquiries) ?? 'n/a'}`,
+    qualified: `${t.actualQualified} / ${round2(t.plannedQualified) ?? 'n/a'}`,
+    wins: `${t.actualWins} / ${round2(t.plannedWins) ?? 'n/a'}`,
+    starts: `${t.actualStarts} / ${round2(t.plannedStarts) ?? 'n/a'}`,
+    status: statusText[t.status],
+  }));
+  const backtest = result.backtest;
+
+  return (
+    <>
+      <PageHeader
+        title="Plan"
+        subtitle={`${result.target.name}: ${result.target.periodKind} from ${result.target.periodStart}, made ${result.madeAt.slice(0, 16).replace('T', ' ')} UTC, rates over the last ${result.windowDays} days.`}
+      >
+        <RefreshControl freshness={{ asOf: result.asOf, lagSeconds: result.lagSeconds }} />
+      </PageHeader>
+
+      <Panel id="target" title="Which number?">
+        {picker}
+      </Panel>
+
+      <Panel id="summary" title="The gap">
+        <div style={{ display: 'flex', gap: '2rem', flexWrap: 'wrap' }}>
+          <Stat label="Target" testId="plan-target">
+            <Value kind="cents" value={plan.targetCents} />
+          </Stat>
+          <Stat label="Won so far" testId="plan-won">
+            <Value kind="cents" value={plan.wonSoFarCents} />
+          </Stat>
+          <Stat label="Pipeline expected" testId="plan-pipeline" hint="by the period end, the forecast's model">
+            <Value kind="cents" value={plan.pipelineCents} />
+          </Stat>
+          <Stat label="Gap" testId="plan-gap">
+            <Value kind="cents" value={plan.gapCents} />
+          </Stat>
+          <Stat label="Inquiries a week" testId="plan-per-week" hint={`over ${plan.weeks.length} ISO weeks`}>
+            {plan.inquiriesPerWeek === null ? 'cannot close in time' : Math.round(plan.inquiriesPerWeek * 100) / 100}
+          </Stat>
+        </div>
+        <p data-testid="plan-outcome">{outcomeText[plan.outcome]}</p>
+        {result.notes.length > 0 ? (
+          <div role="note" className="lead">
+            {result.notes.map((n) => (
+              <p key={n}>{n}</p>
+            ))}
+          </div>
+        ) : null}
+      </Panel>
+
+      <Panel id="lines" title="Each department's line" description="The owner is the accountable department of the period's KPI target of the line, when there is one. On track: the actual to date at or above the plan made at the period start, over the weeks that are over.">
+        <DataTable
+          caption="Department lines"
+          columns={[
+            { key: 'line', header: 'Line', format: 'text', wrap: true },
+            { key: 'department', header: 'Accountable', format: 'text' },
+            { key: 'owner', header: 'KPI target', format: 'text', wrap: 'narrow' },
+            { key: 'actualSoFar', header: 'Actual so far', format: 'count' },
+            { key: 'planFromNow', header: 'Plan from now', format: 'text' },
+            { key: 'periodTotal', header: 'Period total', format: 'text' },
+            { key: 'plannedToDate', header: 'Planned to date', format: 'text' },
+            { key: 'status', header: 'Status', format: 'text' },
+          ]}
+          rows={lineRows}
+          rowKey="line"
+          canExport={canExport}
+          exportName="plan-lines"
+          sortable={false}
+        />
+      </Panel>
+
+      <PlanWorkbench
+        request={request}
+        facts={result.facts}
+        baseline={plan}
+        capacity={result.capacity}
+        canSeeSpend={rights.includes('seeSpend')}
+        canExport={canExport}
+        canMakeTargets={rights.includes('editOwnKpiTargets')}
+      />
+
+      <Panel id="tracking" title="Week by week so far" description="Actual / planned, against the plan as made at the period start; wins are those closing in the week.">
+        <DataTable
+          caption="Actual against the plan per week"
+          columns={[
+            { key: 'week', header: 'ISO week', format: 'text' },
+            { key: 'inquiries', header: 'Inquiries', format: 'text' },
+            { key: 'qualified', header: 'Qualified', format: 'text' },
+            { key: 'wins', header: 'Wins', format: 'text' },
+            { key: 'starts', header: 'Onboarding starts', format: 'text' },
+            { key: 'status', header: 'Status', format: 'text' },
+          ]}
+          rows={trackingRows}
+          rowKey="week"
+          canExport={canExport}
+          exportName="plan-tracking"
+          sortable={false}
+          empty={<EmptyState>No week of the period is over yet.</EmptyState>}
+        />
+      </Panel>
+
+      <Panel
+        id="backtest"
+        title="How accurate has it been?"
+        description="The plan made 13 weeks ago for its period, asked for the revenue that period actually reached: the wins it called for against the wins that came (absolute percentage error, lower is better)."
+      >
+        {backtest ? (
+          <DataTable
+            caption="Backtest"
+            columns={[
+              { key: 'madeAt', header: 'Made on', format: 'date' },
+              { key: 'period', header: 'Period', format: 'text' },
+              { key: 'targetCents', header: 'Revenue reached', format: 'cents' },
+              { key: 'predictedWins', header: 'Wins called for', format: 'text' },
+              { key: 'actualWins', header: 'Wins that came', format: 'count' },
+              { key: 'error', header: 'Error', format: 'percent' },
+            ]}
+            rows={[
+              {
+                madeAt: backtest.madeAt,
+                period: `${backtest.periodStart.slice(0, 10)} to ${backtest.periodEnd.slice(0, 10)}`,
+                targetCents: backtest.targetCents,
+                predictedWins: round2(backtest.predictedWins),
+                actualWins: backtest.actualWins,
+                error: backtest.absolutePercentageError,
+              },
+            ]}
+            rowKey="madeAt"
+            canExport={canExport}
+            exportName="plan-backtest"
+            sortable={false}
+          />
+        ) : (
+          <EmptyState>No earlier period to test against.</EmptyState>
+        )}
+      </Panel>
+    </>
+  );
+}

@@ -1,0 +1,555 @@
+// Plan backwards from a revenue target: reads the facts the planning math needs (trailing rates
+// and velocities by source, won revenue so far, the open pipeline through the forecast's model)
+// as they were known at any moment, so the same code makes the plan, its baseline at the period
+// start and its backtest; and turns a plan into KPI targets for the departments that owe it.
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { isoWeekOf } from '~/lib/isoWeek';
+import { canEditTarget } from '~/server/auth/kpiTargets';
+import type { Role } from '~/server/auth/rights';
+import { rows, type Db } from '~/server/db/client';
+import type { Department } from '~/server/ingest/catalogue';
+import { dateInRange, inRange, journeyFilters, metricFilters, opportunityFilters, spendFilters, type MetricFilters } from './filters';
+import { pipelineModel, WIN_RATE_WINDOW_DAYS, type OpportunityFact, type WinProbability } from './forecastMath';
+import {
+  createKpiTarget,
+  getKpiTarget,
+  kpiActual,
+  kpiMetricInfo,
+  listKpiTargets,
+  updateKpiTarget,
+  type KpiMetric,
+  type KpiTarget,
+  type KpiTargetInput,
+} from './kpis';
+import {
+  DEFAULT_WINDOW_DAYS,
+  makePlan,
+  planWeeks,
+  scoreBacktest,
+  trackPlan,
+  type Plan,
+  type PlanBacktest,
+  type PlanFacts,
+  type PlanTrackingWeek,
+  type PlanWeekActual,
+  type PipelineWeek,
+  type SourceFacts,
+  type WhatIf,
+} from './planMath';
+import { periodContaining, periodKinds, periodOf, type Period, type PeriodKind } from './runRate';
+
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+/** The backtest makes the plan this many weeks before now. */
+export const BACKTEST_WEEKS_AGO = 13;
+
+const factor = z.number().min(0.25).max(4);
+export const whatIfInput = z.object({
+  qualificationFactor: factor.optional(),
+  winFactor: factor.optional(),
+  velocityFactor: factor.optional(),
+  mix: z.record(z.string().max(200), z.number().min(0).max(1e9)).optional(),
+  budgetCents: z.number().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+});
+
+export const planInput = z
+  .object({
+    /** a KPI target on won revenue: its value, period and filters */
+    targetId: z.number().int().positive().optional(),
+    /** or a number typed in, in cents, for the period below */
+    targetCents: z.number().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    periodKind: z.enum(periodKinds).default('quarter'),
+    /** first day of the month or quarter; default the one containing the moment the plan is made */
+    periodStart: z.iso.date().optional(),
+    filters: metricFilters.default({}),
+    /** trailing window for rates and velocities, in days */
+    windowDays: z.number().int().min(28).max(730).default(DEFAULT_WINDOW_DAYS),
+    /** the moment the plan is made; default now */
+    asOf: z.iso.datetime({ offset: true }).optional(),
+    whatIf: whatIfInput.optional(),
+  })
+  .refine((p) => p.targetId !== undefined || p.targetCents !== undefined, { path: ['targetCents'], message: 'name a revenue target or type a number' });
+export type PlanRequest = z.input<typeof planInput>;
+type ParsedPlanRequest = z.output<typeof planInput>;
+
+export class PlanInputError extends Error {}
+
+const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The target the plan is for, resolved from a KPI target or a typed number. */
+export interface PlanTarget {
+  id: number | null;
+  name: string;
+  targetCents: number;
+  periodKind: PeriodKind;
+  periodStart: string;
+  periodEnd: string;
+  filters: MetricFilters;
+  accountable: Department | null;
+  responsible: Department[];
+  consulted: Department[];
+  informed: Department[];
+}
+
+async function resolveTarget(db: Db, input: ParsedPlanRequest, now: number): Promise<{ target: PlanTarget; period: Period }> {
+  if (input.targetId !== undefined) {
+    const target = await getKpiTarget(db, input.targetId);
+    if (!target) throw new PlanInputError('No such KPI target.');
+    if (target.metric !== 'won_revenue') throw new PlanInputError('A plan is made for a target on won revenue.');
+    const period = periodOf(target.periodKind, target.periodStart);
+    return {
+      period,
+      target: {
+        id: target.id,
+        name: target.name,
+        targetCents: target.targetValue,
+        periodKind: target.periodKind,
+        periodStart: target.periodStart,
+        periodEnd: period.end.toISOString(),
+        filters: target.filters,
+        accountable: target.accountable,
+        responsible: target.responsible,
+        consulted: target.consulted,
+        informed: target.informed,
+      },
+    };
+  }
+  let period: Period;
+  try {
+    period = input.periodStart ? periodOf(input.periodKind, input.periodStart) : periodContaining(input.periodKind, new Date(now));
+  } catch {
+    throw new PlanInputError(`The period must start on the first day of a ${input.periodKind}.`);
+  }
+  return {
+    period,
+    target: {
+      id: null,
+      name: 'Typed-in revenue target',
+      targetCents: input.targetCents!,
+      periodKind: input.periodKind,
+      periodStart: period.start.toISOString().slice(0, 10),
+      periodEnd: period.end.toISOString(),
+      filters: input.filters,
+      accountable: null,
+      responsible: [],
+      consulted: [],
+      informed: [],
+    },
+  };
+}
+
+interface OpportunityRow extends OpportunityFact {
+  amountCents: number | null;
+  inScope: boolean;
+}
+
+/** Opportunities for the forecast's model (every type, like the forecast) and which pass the filters. */
+async function opportunityFacts(db: Db, filters: MetricFilters, earliestAsOf: number) {
+  // A deal lost before the win-rate window of the earliest plan counts nowhere: not read.
+  const lostBefore = earliestAsOf - (WIN_RATE_WINDOW_DAYS + 1) * DAY_MS;
+  const found = await rows<{ id: string; deal_type: string | null; created: number; won: number | null; lost: number | null; amount: number | null; in_scope: boolean }>(
+    db,
+    sql`select o.opportunity_id as id, o.deal_type, ${epochMs('o.created_at')} as created, ${epochMs('o.won_at')} as won,
+      ${epochMs('o.lost_at')} as lost, o.amount_cents::float8 as amount, ${opportunityFilters(filters)} as in_scope
+    from opportunities o
+    where o.created_at is not null and (o.won_at is not null or o.lost_at is null or o.lost_at >= ${iso(lostBefore)}::timestamptz)`,
+  );
+  const onboardings = await rows<{ id: string; started: number }>(
+    db,
+    sql`select opportunity_id as id, ${epochMs('started_at')} as started from onboardings where started_at is not null`,
+  );
+  return {
+    opportunities: found.map(
+      (o): OpportunityRow => ({
+        id: o.id,
+        dealType: o.deal_type,
+        createdAt: Number(o.created),
+        wonAt: o.won === null ? null : Number(o.won),
+        lostAt: o.lost === null ? null : Number(o.lost),
+        amountCents: o.amount === null ? null : Number(o.amount),
+        inScope: o.in_scope,
+      }),
+    ),
+    onboardings: onboardings.map((b) => ({ opportunityId: b.id, startedAt: Number(b.started) })),
+  };
+}
+
+type OpportunityFacts = Awaited<ReturnType<typeof opportunityFacts>>;
+
+/** What the window [now - L, now) says about each source, as known at now. */
+async function sourceFacts(db: Db, now: number, windowDays: number, filters: MetricFilters): Promise<SourceFacts[]> {
+  const window = { from: iso(now - windowDays * DAY_MS), to: iso(now) };
+  const at = sql`${iso(now)}::timestamptz`;
+  const [counts, durations, spend] = await Promise.all([
+    rows<{ source: string; inquiries: number; qualified: number; wins: number; won_cents: number }>(
+      db,
+      sql`select l.source, count(*)::int as inquiries,
+        count(*) filter (where l.qualification_at < ${at})::int as qualified,
+        count(*) filter (where l.conversion_at < ${at})::int as wins,
+        coalesce(sum(o.amount_cents) filter (where l.conversion_at < ${at}), 0)::float8 as won_cents
+      from leads l left join opportunities o on o.opportunity_id = l.converted_opportunity_id
+      where ${inRange(sql`l.inquiry_at`, window)} and ${journeyFilters(filters, sql.raw('l'))}
+      group by l.source order by l.source`,
+    ),
+    rows<{ source: string; days: number }>(
+      db,
+      sql`select l.source, (extract(epoch from (l.conversion_at - l.inquiry_at)) / 86400)::float8 as days
+      from leads l
+      where ${inRange(sql`l.inquiry_at`, window)} and l.conversion_at < ${at} and ${journeyFilters(filters, sql.raw('l'))}
+      order by l.source, days`,
+    ),
+    rows<{ source: string; spend: number }>(
+      db,
+      sql`select c.channel as source, coalesce(sum(s.amount_cents), 0)::float8 as spend
+      from campaign_spend s join campaigns c on c.campaign_id = s.campaign_id
+      where ${dateInRange(sql`s.spend_date`, window)} and ${spendFilters(filters)}
+      group by c.channel`,
+    ),
+  ]);
+  const daysBySource = new Map<string, number[]>();
+  for (const d of durations) {
+    const list = daysBySource.get(d.source);
+    // A win is never before its inquiry; clock skew between senders is read as the same instant.
+    if (list) list.push(Math.max(0, Number(d.days)));
+    else daysBySource.set(d.source, [Math.max(0, Number(d.days))]);
+  }
+  const spendBySource = new Map(spend.map((s) => [s.source, Number(s.spend)]));
+  // Filters on the journey (segment, deal type) say nothing of spend: spend is read for the source alone.
+  return counts.map((c) => ({
+    source: c.source,
+    inquiries: Number(c.inquiries),
+    qualified: Number(c.qualified),
+    wins: Number(c.wins),
+    wonCents: Number(c.won_cents),
+    winDays: daysBySource.get(c.source) ?? [],
+    spendCents: spendBySource.get(c.source) ?? 0,
+  }));
+}
+
+/** The open pipeline's expectation per plan week, by the forecast's own model, for the opportunities in scope. */
+function pipelineWeeks(opps: OpportunityFacts, now: number, end: number): { weeks: PipelineWeek[]; lagDays: number | null; winProbabilities: WinProbability[]; warnings: string[] } {
+  const model = pipelineModel({ asOf: now, opportunities: opps.opportunities, onboardings: opps.onboardings });
+  const byId = new Map(opps.opportunities.map((o) => [o.id, o]));
+  const lagMs = (model.onboardingLagDays ?? 0) * DAY_MS;
+  const weeks = planWeeks(now, end).map((w): PipelineWeek => ({ week: w.week, wins: 0, cents: 0, starts: 0 }));
+  const bounds = planWeeks(now, end);
+  for (const open of model.open) {
+    const fact = byId.get(open.opportunity.id);
+    if (!fact?.inScope || open.probability === 0) continue;
+    bounds.forEach((w, i) => {
+      const expected = open.expectedIn(w.from, w.to);
+      weeks[i]!.wins += expected;
+      weeks[i]!.cents += expected * (fact.amountCents ?? 0);
+      weeks[i]!.starts += open.expectedIn(Math.max(now, w.monday), Math.min(end, w.monday + WEEK_MS), lagMs);
+    });
+  }
+  return { weeks, lagDays: model.onboardingLagDays, winProbabilities: model.winProbabilities, warnings: model.warnings };
+}
+
+/** The plan's facts for target T over [start, end), as known at `now`. */
+async function planFactsAt(
+  db: Db,
+  opps: OpportunityFacts,
+  args: { targetCents: number; start: number; end: number; now: number; windowDays: number; filters: MetricFilters; wonSoFarCents?: number },
+) {
+  const [sources, wonSoFar] = await Promise.all([
+    sourceFacts(db, args.now, args.windowDays, args.filters),
+    args.wonSoFarCents ?? (args.now > args.start ? kpiActual(db, 'won_revenue', { from: iso(args.start), to: iso(args.now) }, args.filters) : 0),
+  ]);
+  const pipeline = pipelineWeeks(opps, args.now, args.end);
+  const facts: PlanFacts = {
+    targetCents: args.targetCents,
+    start: args.start,
+    end: args.end,
+    now: args.now,
+    wonSoFarCents: wonSoFar ?? 0,
+    sources,
+    pipeline: pipeline.weeks,
+    onboardingLagDays: pipeline.lagDays,
+  };
+  return { facts, winProbabilities: pipeline.winProbabilities, warnings: pipeline.warnings };
+}
+
+/** Per ISO week of [from, to): inquiries (and of them qualified by `now`), wins, won revenue, onboarding starts. */
+async function weeklyActuals(db: Db, from: number, to: number, now: number, filters: MetricFilters): Promise<PlanWeekActual[]> {
+  if (to <= from) return [];
+  const range = { from: iso(from), to: iso(to) };
+  const monday = (column: string) => sql.raw(`to_char(date_trunc('week', ${column} at time zone 'UTC'), 'YYYY-MM-DD')`);
+  const [inquiries, wins, starts] = await Promise.all([
+    rows<{ monday: string; inquiries: number; qualified: number }>(
+      db,
+      sql`select ${monday('l.inquiry_at')} as monday, count(*)::int as inquiries,
+        count(*) filter (where l.qualification_at < ${iso(now)}::timestamptz)::int as qualified
+      from leads l where ${inRange(sql`l.inquiry_at`, range)} and ${journeyFilters(filters, sql.raw('l'))} group by 1`,
+    ),
+    rows<{ monday: string; wins: number; revenue: number }>(
+      db,
+      sql`select ${monday('o.won_at')} as monday, count(*)::int as wins, coalesce(sum(o.amount_cents), 0)::float8 as revenue
+      from opportunities o where o.status = 'won' and ${inRange(sql`o.won_at`, range)} and ${opportunityFilters(filters)} group by 1`,
+    ),
+    rows<{ monday: string; starts: number }>(
+      db,
+      sql`select ${monday('b.started_at')} as monday, count(*)::int as starts
+      from onboardings b left join opportunities o on o.opportunity_id = b.opportunity_id
+      where ${inRange(sql`b.started_at`, range)} and ${opportunityFilters(filters)} group by 1`,
+    ),
+  ]);
+  const weeks = new Map<string, PlanWeekActual>();
+  const row = (mondayDate: string) => {
+    const week = isoWeekOf(new Date(`${mondayDate}T00:00:00Z`));
+    let found = weeks.get(week);
+    if (!found) {
+      found = { week, inquiries: 0, qualified: 0, wins: 0, revenueCents: 0, onboardingStarts: 0 };
+      weeks.set(week, found);
+    }
+    return found;
+  };
+  for (const r of inquiries) Object.assign(row(r.monday), { inquiries: Number(r.inquiries), qualified: Number(r.qualified) });
+  for (const r of wins) Object.assign(row(r.monday), { wins: Number(r.wins), revenueCents: Number(r.revenue) });
+  for (const r of starts) row(r.monday).onboardingStarts = Number(r.starts);
+  // Every week of the range, also the quiet ones.
+  for (const w of planWeeks(from, to)) row(new Date(w.monday).toISOString().slice(0, 10));
+  return [...weeks.values()].sort((a, b) => a.week.localeCompare(b.week));
+}
+
+export type LineStatus = 'on_track' | 'behind' | 'not_started' | 'no_plan';
+
+export interface DepartmentLine {
+  line: 'inquiries' | 'qualified' | 'wins' | 'onboarding';
+  department: Department;
+  label: string;
+  /** the KPI target of this metric, period and filters that names the owner, if any */
+  ownerTarget: { id: number; name: string } | null;
+  /** the period total the plan asks for: actual so far plus the plan from now */
+  periodTotal: number | null;
+  actualSoFar: number;
+  /** from now to the end */
+  planFromNow: number | null;
+  /** the baseline plan's figure to date against the actual to date */
+  plannedToDate: number | null;
+  status: LineStatus;
+}
+
+export interface RevenuePlan {
+  target: PlanTarget;
+  madeAt: string;
+  windowDays: number;
+  /** the plan, the what-if applied when one was asked */
+  plan: Plan;
+  /** the plan without the what-if; null when none was asked */
+  baseline: Plan | null;
+  /** what the plan is computed from, for recomputing a what-if in the browser */
+  facts: PlanFacts;
+  lines: DepartmentLine[];
+  /** the plan as made at the period start, against each passed week */
+  tracking: PlanTrackingWeek[];
+  capacity: Record<string, number>;
+  winProbabilities: WinProbability[];
+  backtest: PlanBacktest | null;
+  notes: string[];
+}
+
+const lineMetric: Record<DepartmentLine['line'], KpiMetric> = {
+  inquiries: 'leads',
+  qualified: 'qualified_leads',
+  wins: 'won_deals',
+  onboarding: 'onboarding_starts',
+};
+const lineDepartment: Record<DepartmentLine['line'], Department> = {
+  inquiries: 'marketing',
+  qualified: 'sales',
+  wins: 'sales',
+  onboarding: 'operations',
+};
+
+const sameFilters = (a: MetricFilters, b: MetricFilters) =>
+  (['source', 'campaign', 'segment', 'dealType'] as const).every((k) => (a[k] ?? null) === (b[k] ?? null));
+
+/** The target of the line's metric for the plan's period and filters, if one exists. */
+function ownerTargetOf(targets: readonly KpiTarget[], line: DepartmentLine['line'], plan: PlanTarget): KpiTarget | null {
+  return targets.find((t) => t.metric === lineMetric[line] && t.periodKind === plan.periodKind && t.periodStart === plan.periodStart && sameFilters(t.filters, plan.filters)) ?? null;
+}
+
+/** Makes the plan for a revenue target as it stands at `asOf` (default now), with its baseline, tracking and backtest. */
+export async function revenuePlan(db: Db, request: PlanRequest): Promise<RevenuePlan> {
+  const input = planInput.parse(request);
+  const now = input.asOf ? new Date(input.asOf).getTime() : Date.now();
+  const { target, period } = await resolveTarget(db, input, now);
+  const start = period.start.getTime();
+  const end = period.end.getTime();
+  if (now < start) throw new PlanInputError('The period has not begun: a plan is made within its period.');
+  if (now >= end) throw new PlanInputError('The period is over: a plan is made within its period.');
+  const { filters } = target;
+  const windowDays = input.windowDays;
+
+  // The backtest's plan is made 13 weeks ago for the period of the same kind then current.
+  const madeAt = now - BACKTEST_WEEKS_AGO * WEEK_MS;
+  const backtestPeriod = periodContaining(target.periodKind, new Date(madeAt));
+  const backtestEnd = Math.min(backtestPeriod.end.getTime(), now);
+  // What happened from the period start to now, per ISO week: the actuals so far and the tracking.
+  const [opps, actualWeeks] = await Promise.all([opportunityFacts(db, filters, Math.min(madeAt, start)), weeklyActuals(db, start, now, now, filters)]);
+  const sum = (pick: (w: PlanWeekActual) => number) => actualWeeks.reduce((total, w) => total + pick(w), 0);
+  const [current, atStart, targets, capacityRows, backtest] = await Promise.all([
+    planFactsAt(db, opps, { targetCents: target.targetCents, start, end, now, windowDays, filters, wonSoFarCents: sum((w) => w.revenueCents) }),
+    planFactsAt(db, opps, { targetCents: target.targetCents, start, end, now: start, windowDays, filters, wonSoFarCents: 0 }),
+    listKpiTargets(db, { periodStart: target.periodStart }),
+    rows<{ week: string; slots: number }>(db, sql`select week, slots from capacity`),
+    backtestAt(db, opps, { madeAt, start: backtestPeriod.start.getTime(), end: backtestEnd, windowDays, filters }),
+  ]);
+
+  const baseline = makePlan(current.facts);
+  const plan = input.whatIf ? makePlan(current.facts, input.whatIf) : baseline;
+  const startPlan = makePlan(atStart.facts);
+  // Weeks are judged once they are over: a week under way would always look behind.
+  const currentWeek = isoWeekOf(new Date(now));
+  const tracking = trackPlan(startPlan, actualWeeks.filter((w) => w.week !== currentWeek));
+  const [leadsSoFar, qualifiedSoFar, winsSoFar, startsSoFar] = [sum((w) => w.inquiries), sum((w) => w.qualified), sum((w) => w.wins), sum((w) => w.onboardingStarts)];
+
+  const cumulative = (pick: (w: PlanTrackingWeek) => [number | null, number]) => {
+    let planned = 0;
+    let actual = 0;
+    for (const w of tracking) {
+      const [p, a] = pick(w);
+      if (p === null) return { planned: null, actual: null };
+      planned += p;
+      actual += a;
+    }
+    return { planned, actual };
+  };
+  const line = (
+    kind: DepartmentLine['line'],
+    label: string,
+    actualSoFar: number,
+    planFromNow: number | null,
+    pick: (w: PlanTrackingWeek) => [number | null, number],
+  ): DepartmentLine => {
+    const owner = ownerTargetOf(targets, kind, target);
+    const toDate = cumulative(pick);
+    const status: LineStatus =
+      tracking.length === 0 ? 'not_started' : toDate.planned === null ? 'no_plan' : toDate.actual! + 1e-9 >= toDate.planned ? 'on_track' : 'behind';
+    return {
+      line: kind,
+      department: owner?.accountable ?? lineDepartment[kind],
+      label,
+      ownerTarget: owner ? { id: owner.id, name: owner.name } : null,
+      periodTotal: planFromNow === null ? null : actualSoFar + planFromNow,
+      actualSoFar,
+      planFromNow,
+      plannedToDate: toDate.planned,
+      status,
+    };
+  };
+  const pipelineAndNew = (p: Plan) => (p.totals.wins === null ? null : p.totals.wins + p.totals.pipelineWins);
+  const lines: DepartmentLine[] = [
+    line('inquiries', 'Inquiries (new leads), by source', leadsSoFar, plan.totals.inquiries, (w) => [w.plannedInquiries, w.actualInquiries]),
+    line('qualified', 'Qualified leads', qualifiedSoFar, plan.totals.qualified, (w) => [w.plannedQualified, w.actualQualified]),
+    line('wins', 'Won deals (pipeline and new)', winsSoFar, pipelineAndNew(plan), (w) => [w.plannedWins, w.actualWins]),
+    line('onboarding', 'Onboarding starts', startsSoFar, plan.totals.onboardingStarts, (w) => [w.plannedStarts, w.actualStarts]),
+  ];
+
+  return {
+    target,
+    madeAt: iso(now),
+    windowDays,
+    plan,
+    baseline: input.whatIf ? baseline : null,
+    facts: current.facts,
+    lines,
+    tracking,
+    capacity: Object.fromEntries(capacityRows.map((c) => [c.week, Number(c.slots)])),
+    winProbabilities: current.winProbabilities,
+    backtest,
+    notes: [...plan.notes, ...current.warnings.map((w) => `Pipeline: ${w}.`)],
+  };
+}
+
+/** The plan made at `madeAt` for the revenue actually won in its period, against the wins that came. */
+async function backtestAt(
+  db: Db,
+  opps: OpportunityFacts,
+  args: { madeAt: number; start: number; end: number; windowDays: number; filters: MetricFilters },
+): Promise<PlanBacktest | null> {
+  if (args.end <= args.madeAt) return null;
+  const range = { from: iso(args.start), to: iso(args.end) };
+  const after = { from: iso(args.madeAt), to: iso(args.end) };
+  const [reached, wins, inquiries] = await Promise.all([
+    kpiActual(db, 'won_revenue', range, args.filters),
+    kpiActual(db, 'won_deals', after, args.filters),
+    kpiActual(db, 'leads', after, args.filters),
+  ]);
+  const { facts } = await planFactsAt(db, opps, { targetCents: reached ?? 0, start: args.start, end: args.end, now: args.madeAt, windowDays: args.windowDays, filters: args.filters });
+  return scoreBacktest(makePlan(facts), facts, { wins: wins ?? 0, inquiries: inquiries ?? 0 });
+}
+
+/** The revenue targets a plan can be made for, latest period first. */
+export async function revenueTargets(db: Db): Promise<KpiTarget[]> {
+  return (await listKpiTargets(db)).filter((t) => t.metric === 'won_revenue');
+}
+
+export interface MadeTargets {
+  created: { id: number; name: string; metric: KpiMetric; accountable: Department }[];
+  updated: { id: number; name: string; metric: KpiMetric; accountable: Department }[];
+  skipped: { metric: KpiMetric; accountable: Department; reason: string }[];
+}
+
+/**
+ * The plan's lines as KPI targets of its period and filters, one per line: an existing target of
+ * the metric is updated (its RACI kept), else one is created, accountable as the line says and with
+ * the revenue target's RACI for the rest. A line the user may not set is skipped, with the reason.
+ */
+export async function makePlanTargets(db: Db, user: { id: number; role: Role; department: string }, request: PlanRequest): Promise<MadeTargets> {
+  const result = await revenuePlan(db, request);
+  if (result.plan.outcome === 'cannot_close_in_time') throw new PlanInputError('New inquiries cannot close the gap in time: there is no volume to set as targets.');
+  const targets = await listKpiTargets(db, { periodStart: result.target.periodStart });
+  const made: MadeTargets = { created: [], updated: [], skipped: [] };
+  for (const l of result.lines) {
+    const metric = lineMetric[l.line];
+    if (l.periodTotal === null) continue;
+    const value = Math.ceil(l.periodTotal - 1e-9);
+    const existing = ownerTargetOf(targets, l.line, result.target);
+    const accountable = existing?.accountable ?? l.department;
+    if (!canEditTarget(user, { accountable })) {
+      made.skipped.push({ metric, accountable, reason: `Only ${accountable}, executives and admins may set this target.` });
+      continue;
+    }
+    if (existing) {
+      const { id: _id, createdAt: _c, updatedAt: _u, createdBy: _cb, updatedBy: _ub, ...definition } = existing;
+      const updated = await updateKpiTarget(db, existing.id, { ...definition, targetValue: value }, user.id);
+      if (updated) made.updated.push({ id: updated.id, name: updated.name, metric, accountable });
+      continue;
+    }
+    const raci = raciFrom(result.target, accountable);
+    const definition: KpiTargetInput = {
+      name: `Plan: ${kpiMetricInfo[metric].label} for ${result.target.name}`.slice(0, 200),
+      metric,
+      filters: result.target.filters,
+      periodKind: result.target.periodKind,
+      periodStart: result.target.periodStart,
+      targetValue: value,
+      accountable,
+      ...raci,
+    };
+    const created = await createKpiTarget(db, definition, user.id);
+    made.created.push({ id: created.id, name: created.name, metric, accountable });
+  }
+  return made;
+}
+
+/** The revenue target's RACI around a new accountable department: its accountable is consulted. */
+function raciFrom(target: PlanTarget, accountable: Department): { responsible: Department[]; consulted: Department[]; informed: Department[] } {
+  const seen = new Set<Department>([accountable]);
+  const take = (list: readonly (Department | null)[]) =>
+    list.filter((d): d is Department => {
+      if (d === null || seen.has(d)) return false;
+      seen.add(d);
+      return true;
+    });
+  const responsible = take(target.responsible);
+  const consulted = take([target.accountable, ...target.consulted]);
+  const informed = take(target.informed);
+  return { responsible, consulted, informed };
+}
+
+export type { WhatIf };
