@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '~/server/db/client';
 import { applyNextChunk, logHorizon, PROJECTOR_LOCK, type ChunkResult } from './projector';
+import { refillRollups, setRollupMode } from './rollups';
 
 export const projectedTables = [
   'touches',
@@ -36,12 +37,17 @@ export async function rebuildReadModel(
       update projector_state set cursor_tx = 0, cursor_id = 0, applied_below = 0, applied_events = 0,
         newest_received_at = null, updated_at = now()
       where name = 'main'`);
+    // The rollups are filled once at the end, not kept chunk by chunk.
+    await setRollupMode(tx, 'deferred');
     let total = 0;
     for (;;) {
       const chunk = await applyNextChunk(tx, Number(horizon), chunkSize);
       total += chunk.events;
       options.onChunk?.(chunk, total);
-      if (chunk.drained) return { events: total };
+      if (chunk.drained) {
+        await refillRollups(tx);
+        return { events: total };
+      }
     }
   });
 }
