@@ -1,3 +1,58 @@
+CREATE TABLE "attribution_contributions" (
+	"opportunity_id" text NOT NULL,
+	"kind" text NOT NULL,
+	"key" text NOT NULL,
+	"won_day" date NOT NULL,
+	"segment" text NOT NULL,
+	"deal_type" text NOT NULL,
+	"source" text NOT NULL,
+	"campaign_id" text NOT NULL,
+	"amount_cents" bigint NOT NULL,
+	"revenue_first_touch" bigint NOT NULL,
+	"revenue_last_touch" bigint NOT NULL,
+	"revenue_linear" bigint NOT NULL,
+	"revenue_u_shaped" bigint NOT NULL,
+	"revenue_w_shaped" bigint NOT NULL,
+	"revenue_full_path" bigint NOT NULL,
+	"revenue_time_decay" bigint NOT NULL,
+	"influenced_first_touch" integer NOT NULL,
+	"influenced_last_touch" integer NOT NULL,
+	"influenced_linear" integer NOT NULL,
+	"influenced_u_shaped" integer NOT NULL,
+	"influenced_w_shaped" integer NOT NULL,
+	"influenced_full_path" integer NOT NULL,
+	"influenced_time_decay" integer NOT NULL,
+	CONSTRAINT "attribution_contributions_opportunity_id_kind_key_pk" PRIMARY KEY("opportunity_id","kind","key")
+);
+--> statement-breakpoint
+CREATE TABLE "attribution_rollup" (
+	"grain" text NOT NULL,
+	"bucket" date NOT NULL,
+	"segment" text NOT NULL,
+	"deal_type" text NOT NULL,
+	"source" text NOT NULL,
+	"campaign_id" text NOT NULL,
+	"kind" text NOT NULL,
+	"key" text NOT NULL,
+	"deals" integer NOT NULL,
+	"amount_cents" bigint NOT NULL,
+	"revenue_first_touch" bigint NOT NULL,
+	"revenue_last_touch" bigint NOT NULL,
+	"revenue_linear" bigint NOT NULL,
+	"revenue_u_shaped" bigint NOT NULL,
+	"revenue_w_shaped" bigint NOT NULL,
+	"revenue_full_path" bigint NOT NULL,
+	"revenue_time_decay" bigint NOT NULL,
+	"influenced_first_touch" integer NOT NULL,
+	"influenced_last_touch" integer NOT NULL,
+	"influenced_linear" integer NOT NULL,
+	"influenced_u_shaped" integer NOT NULL,
+	"influenced_w_shaped" integer NOT NULL,
+	"influenced_full_path" integer NOT NULL,
+	"influenced_time_decay" integer NOT NULL,
+	CONSTRAINT "attribution_rollup_grain_bucket_segment_deal_type_source_campaign_id_kind_key_pk" PRIMARY KEY("grain","bucket","segment","deal_type","source","campaign_id","kind","key")
+);
+--> statement-breakpoint
 CREATE TABLE "journey_cohort_rollup" (
 	"cohort" text NOT NULL,
 	"source" text NOT NULL,
@@ -59,6 +114,7 @@ ALTER TABLE "leads" ADD COLUMN "segment" text;--> statement-breakpoint
 ALTER TABLE "leads" ADD COLUMN "deal_type" text;--> statement-breakpoint
 ALTER TABLE "leads" ADD COLUMN "won_revenue_cents" bigint DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "projector_state" ADD COLUMN "rollups" text DEFAULT 'refill' NOT NULL;--> statement-breakpoint
+CREATE INDEX "attribution_rollup_empty_idx" ON "attribution_rollup" USING btree ("bucket") WHERE deals = 0;--> statement-breakpoint
 CREATE INDEX "journey_cohort_rollup_empty_idx" ON "journey_cohort_rollup" USING btree ("bucket") WHERE journeys = 0;--> statement-breakpoint
 CREATE INDEX "journey_duration_rollup_empty_idx" ON "journey_duration_rollup" USING btree ("day") WHERE journeys = 0;--> statement-breakpoint
 CREATE INDEX "journey_duration_slot_rollup_empty_idx" ON "journey_duration_slot_rollup" USING btree ("bucket") WHERE journeys = 0;

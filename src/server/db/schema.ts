@@ -774,3 +774,77 @@ export const spendRollup = pgTable(
   },
   (t) => [primaryKey({ columns: [t.grain, t.bucket, t.campaignId] })],
 );
+
+/**
+ * What each won deal adds to the attribution rollup: per channel and per campaign its credit under
+ * every model and whether that credit is positive (an influenced deal), and a 'total' row with its
+ * amount. Kept so a chunk can take a deal's old contribution out whatever changed since.
+ * Distribution (Citus): co-located with attribution_credits on opportunity_id.
+ */
+export const attributionContributions = pgTable(
+  'attribution_contributions',
+  {
+    opportunityId: text('opportunity_id').notNull(),
+    /** 'channel', 'campaign' ('' = touches without a campaign) or 'total' (key '') */
+    kind: text('kind').notNull(),
+    key: text('key').notNull(),
+    wonDay: date('won_day', { mode: 'string' }).notNull(),
+    /** the deal's filters: its segment and deal type, its contact's source and campaign ('' = none) */
+    segment: text('segment').notNull(),
+    dealType: text('deal_type').notNull(),
+    source: text('source').notNull(),
+    campaignId: text('campaign_id').notNull(),
+    amountCents: cents('amount_cents').notNull(),
+    revenueFirstTouch: cents('revenue_first_touch').notNull(),
+    revenueLastTouch: cents('revenue_last_touch').notNull(),
+    revenueLinear: cents('revenue_linear').notNull(),
+    revenueUShaped: cents('revenue_u_shaped').notNull(),
+    revenueWShaped: cents('revenue_w_shaped').notNull(),
+    revenueFullPath: cents('revenue_full_path').notNull(),
+    revenueTimeDecay: cents('revenue_time_decay').notNull(),
+    influencedFirstTouch: integer('influenced_first_touch').notNull(),
+    influencedLastTouch: integer('influenced_last_touch').notNull(),
+    influencedLinear: integer('influenced_linear').notNull(),
+    influencedUShaped: integer('influenced_u_shaped').notNull(),
+    influencedWShaped: integer('influenced_w_shaped').notNull(),
+    influencedFullPath: integer('influenced_full_path').notNull(),
+    influencedTimeDecay: integer('influenced_time_decay').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.opportunityId, t.kind, t.key] })],
+);
+
+/** Attribution credits by won day (and month), the deal's filters, channel or campaign; models as columns. */
+export const attributionRollup = pgTable(
+  'attribution_rollup',
+  {
+    grain: text('grain').notNull(),
+    bucket: date('bucket', { mode: 'string' }).notNull(),
+    segment: text('segment').notNull(),
+    dealType: text('deal_type').notNull(),
+    source: text('source').notNull(),
+    campaignId: text('campaign_id').notNull(),
+    kind: text('kind').notNull(),
+    key: text('key').notNull(),
+    /** deals with a row here */
+    deals: integer('deals').notNull(),
+    amountCents: cents('amount_cents').notNull(),
+    revenueFirstTouch: cents('revenue_first_touch').notNull(),
+    revenueLastTouch: cents('revenue_last_touch').notNull(),
+    revenueLinear: cents('revenue_linear').notNull(),
+    revenueUShaped: cents('revenue_u_shaped').notNull(),
+    revenueWShaped: cents('revenue_w_shaped').notNull(),
+    revenueFullPath: cents('revenue_full_path').notNull(),
+    revenueTimeDecay: cents('revenue_time_decay').notNull(),
+    influencedFirstTouch: integer('influenced_first_touch').notNull(),
+    influencedLastTouch: integer('influenced_last_touch').notNull(),
+    influencedLinear: integer('influenced_linear').notNull(),
+    influencedUShaped: integer('influenced_u_shaped').notNull(),
+    influencedWShaped: integer('influenced_w_shaped').notNull(),
+    influencedFullPath: integer('influenced_full_path').notNull(),
+    influencedTimeDecay: integer('influenced_time_decay').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.grain, t.bucket, t.segment, t.dealType, t.source, t.campaignId, t.kind, t.key] }),
+    index('attribution_rollup_empty_idx').on(t.bucket).where(sql`deals = 0`),
+  ],
+);

@@ -7,7 +7,7 @@ import { jsonParam, keyArray } from '~/server/db/params';
 import { isoWeekStart } from '~/lib/isoWeek';
 import { recomputeAttributionForBatch } from '~/server/metrics/attribution';
 import { accountIdOf, type EventData, type EventType, type IngestEvent } from '~/server/ingest/catalogue';
-import { addSpend, journeysOfAccounts, putInJourneys, rollupMode, takeOutJourneys } from './rollups';
+import { addSpend, journeysOfAccounts, putInJourneys, recomputeAttributionRollup, rollupMode, takeOutJourneys, wonDealsOf } from './rollups';
 
 /** An event as it sits in the log: its primary key plus the validated event. */
 export type StoredEvent = IngestEvent & { pk: number };
@@ -160,7 +160,12 @@ export async function project(tx: Db, events: StoredEvent[]): Promise<void> {
   if (keepRollups) await putInJourneys(tx, rolled);
 
   // 5. Attribution credits of the won opportunities whose touches or terms changed (needs the journeys).
-  await recomputeAttributionForBatch(tx, events);
+  const credited = await recomputeAttributionForBatch(tx, events);
+  if (keepRollups) {
+    // Their rollup rows, and those of won deals whose contact or account segment changed.
+    const deals = new Set([...credited, ...opportunityIds, ...(await wonDealsOf(tx, rolled, segmentAccounts))]);
+    await recomputeAttributionRollup(tx, deals);
+  }
 }
 
 function touchRow(e: StoredEvent & { type: 'touch' }) {

@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '~/server/db/client';
 import { applyNextChunk, logHorizon, PROJECTOR_LOCK, type ChunkResult } from './projector';
-import { refillRollups, setRollupMode } from './rollups';
+import { refillRollups, rollupTables, setRollupMode } from './rollups';
 
 export const projectedTables = [
   'touches',
@@ -18,6 +18,7 @@ export const projectedTables = [
   'capacity',
   'tickets',
   'attribution_credits',
+  ...rollupTables,
 ] as const;
 
 export const REBUILD_CHUNK_SIZE = 20_000;

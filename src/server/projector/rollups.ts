@@ -6,9 +6,17 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
 import { keyArray } from '~/server/db/params';
-import { journeyDealType, journeySegment } from '~/server/metrics/filters';
+import { attributionModels } from '~/server/metrics/attributionWeights';
+import { accountSegment, journeyDealType, journeySegment } from '~/server/metrics/filters';
 
-export const rollupTables = ['journey_cohort_rollup', 'journey_duration_rollup', 'journey_duration_slot_rollup', 'spend_rollup'] as const;
+export const rollupTables = [
+  'journey_cohort_rollup',
+  'journey_duration_rollup',
+  'journey_duration_slot_rollup',
+  'spend_rollup',
+  'attribution_contributions',
+  'attribution_rollup',
+] as const;
 
 export type RollupMode = 'current' | 'deferred' | 'refill';
 
@@ -178,6 +186,99 @@ export async function addSpend(tx: Db, eventPks: number[]): Promise<void> {
     on conflict (grain, bucket, campaign_id) do update set amount_cents = spend_rollup.amount_cents + excluded.amount_cents`);
 }
 
+// ---------------------------------------------------------------- attribution
+
+const attributionMeasures = [
+  'deals',
+  'amount_cents',
+  ...attributionModels.map((m) => `revenue_${m}`),
+  ...attributionModels.map((m) => `influenced_${m}`),
+];
+const attributionDims = ['segment', 'deal_type', 'source', 'campaign_id', 'kind', 'key'];
+
+/**
+ * Contribution rows of the won deals `where` selects over `opportunities o` (with `l`, the lead
+ * of its contact): per channel and per campaign of its credits, and its total.
+ */
+export function attributionContributionRows(where: SQL): SQL {
+  const perModel = attributionModels.map(
+    (m) => `coalesce(sum(c.credit_cents) filter (where c.model = '${m}'), 0) as revenue_${m}`,
+  );
+  const influenced = attributionModels.map(
+    (m) => `(count(*) filter (where c.model = '${m}' and c.credit_cents > 0) > 0)::int as influenced_${m}`,
+  );
+  const deal = sql`o.opportunity_id, (o.won_at at time zone 'UTC')::date as won_day,
+    coalesce(${accountSegment(sql.raw('o.account_id'))}, o.deal_type, '') as segment, coalesce(o.deal_type, '') as deal_type,
+    coalesce(l.source, '') as source, coalesce(l.campaign_id, '') as campaign_id, o.won_at`;
+  return sql`
+    select d.opportunity_id, k.kind, k.key, d.won_day, d.segment, d.deal_type, d.source, d.campaign_id, d.won_at,
+      1 as deals, 0::bigint as amount_cents, ${sql.raw([...perModel, ...influenced].join(', '))}
+    from (select ${deal} from opportunities o left join leads l on l.contact_id = o.contact_id
+          where o.status = 'won' and o.won_at is not null and ${where}) d
+    join attribution_credits c on c.opportunity_id = d.opportunity_id
+    cross join lateral (values ('channel', c.channel), ('campaign', coalesce(c.campaign_id, ''))) k(kind, key)
+    group by d.opportunity_id, k.kind, k.key, d.won_day, d.segment, d.deal_type, d.source, d.campaign_id, d.won_at
+    union all
+    select d.opportunity_id, 'total', '', d.won_day, d.segment, d.deal_type, d.source, d.campaign_id, d.won_at,
+      1, d.amount, ${sql.raw(attributionModels.map(() => '0').join(', '))}, ${sql.raw(attributionModels.map(() => '0').join(', '))}
+    from (select ${deal}, coalesce(o.amount_cents, 0) as amount from opportunities o left join leads l on l.contact_id = o.contact_id
+          where o.status = 'won' and o.won_at is not null and ${where}) d`;
+}
+
+const contributionColumns = ['opportunity_id', 'kind', 'key', 'won_day', 'segment', 'deal_type', 'source', 'campaign_id', ...attributionMeasures];
+
+/** Adds (1) or takes out (-1) stored contributions of the deals `where` selects over `attribution_contributions c`. */
+async function addAttribution(tx: Db, where: SQL, sign: 1 | -1): Promise<void> {
+  await tx.execute(sql`
+    insert into attribution_rollup (grain, bucket, ${list(attributionDims)}, ${list(attributionMeasures)})
+    select g.grain, g.bucket, ${sql.raw(attributionDims.map((d) => `c.${d}`).join(', '))},
+      ${sql.raw(attributionMeasures.map((m) => `${sign} * sum(c.${m})`).join(', '))}
+    from (select *, won_day as day from attribution_contributions c where ${where}) c ${grains}
+    group by ${byPosition(2 + attributionDims.length)}
+    on conflict (grain, bucket, ${list(attributionDims)}) do update set
+      ${sql.raw(attributionMeasures.map((m) => `${m} = attribution_rollup.${m} + excluded.${m}`).join(', '))}`);
+}
+
+/**
+ * Replaces the contribution of these deals (won or not; their credits and filters are current):
+ * the stored one goes out of the rollup, the new one is stored and goes in.
+ */
+export async function recomputeAttributionRollup(tx: Db, opportunityIds: Set<string>): Promise<void> {
+  if (opportunityIds.size === 0) return;
+  const ids = keyArray(opportunityIds);
+  await addAttribution(tx, sql`c.opportunity_id = any(${ids})`, -1);
+  await tx.execute(sql`delete from attribution_contributions where opportunity_id = any(${ids})`);
+  await tx.execute(sql`
+    insert into attribution_contributions (${list(contributionColumns)})
+    select ${list(contributionColumns)} from (${attributionContributionRows(sql`o.opportunity_id = any(${ids})`)}) x`);
+  await addAttribution(tx, sql`c.opportunity_id = any(${ids})`, 1);
+  await tx.execute(sql`delete from attribution_rollup where deals = 0`);
+}
+
+async function fillAttribution(tx: Db): Promise<void> {
+  await tx.execute(sql`
+    insert into attribution_contributions (${list(contributionColumns)})
+    select ${list(contributionColumns)} from (${attributionContributionRows(sql`true`)}) x`);
+  await addAttribution(tx, sql`true`, 1);
+}
+
+/** The attribution rollup filled whole again (after every deal's credits were recomputed). */
+export async function refillAttributionRollup(tx: Db): Promise<void> {
+  await tx.execute(sql`truncate attribution_contributions, attribution_rollup`);
+  await fillAttribution(tx);
+}
+
+/** Won deals whose filters follow these journeys (their contact) or accounts (their segment). */
+export async function wonDealsOf(tx: Db, contactIds: Set<string>, accountIds: Set<string>): Promise<string[]> {
+  if (contactIds.size + accountIds.size === 0) return [];
+  const found = await rows<{ opportunity_id: string }>(
+    tx,
+    sql`select opportunity_id from opportunities where status = 'won' and contact_id = any(${keyArray(contactIds)})
+      union select opportunity_id from opportunities where status = 'won' and account_id = any(${keyArray(accountIds)})`,
+  );
+  return found.map((r) => r.opportunity_id);
+}
+
 /** Fills every rollup from the read model, whole, and marks them current. */
 export async function refillRollups(tx: Db): Promise<void> {
   await tx.execute(sql.raw(`truncate ${rollupTables.join(', ')}`));
@@ -188,6 +289,7 @@ export async function refillRollups(tx: Db): Promise<void> {
     select g.grain, g.bucket, c.campaign_id, sum(c.amount_cents)
     from (${spendContributions(sql`true`)}) c ${grains}
     group by 1, 2, 3`);
+  await fillAttribution(tx);
   await setRollupMode(tx, 'current');
 }
 
