@@ -26,7 +26,7 @@ export const REBUILD_CHUNK_SIZE = 20_000;
 export async function rebuildReadModel(
   db: Db,
   options: { chunkSize?: number; onChunk?: (chunk: ChunkResult, total: number) => void } = {},
-): Promise<{ events: number }> {
+): Promise<{ events: number; refillMs: number }> {
   const chunkSize = options.chunkSize ?? REBUILD_CHUNK_SIZE;
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${PROJECTOR_LOCK})`);
@@ -46,8 +46,9 @@ export async function rebuildReadModel(
       total += chunk.events;
       options.onChunk?.(chunk, total);
       if (chunk.drained) {
+        const refillStarted = performance.now();
         await refillRollups(tx);
-        return { events: total };
+        return { events: total, refillMs: performance.now() - refillStarted };
       }
     }
   });
