@@ -225,14 +225,17 @@ export function attributionContributionRows(where: SQL): SQL {
           where o.status = 'won' and o.won_at is not null and ${where}) d`;
 }
 
-const contributionColumns = ['opportunity_id', 'kind', 'key', 'won_day', 'segment', 'deal_type', 'source', 'campaign_id', ...attributionMeasures];
+const contributionColumns = [
+  'opportunity_id', 'kind', 'key', 'won_day', 'segment', 'deal_type', 'source', 'campaign_id',
+  ...attributionMeasures.filter((m) => m !== 'deals'),
+];
 
 /** Adds (1) or takes out (-1) stored contributions of the deals `where` selects over `attribution_contributions c`. */
 async function addAttribution(tx: Db, where: SQL, sign: 1 | -1): Promise<void> {
   await tx.execute(sql`
     insert into attribution_rollup (grain, bucket, ${list(attributionDims)}, ${list(attributionMeasures)})
     select g.grain, g.bucket, ${sql.raw(attributionDims.map((d) => `c.${d}`).join(', '))},
-      ${sql.raw(attributionMeasures.map((m) => `${sign} * sum(c.${m})`).join(', '))}
+      ${sql.raw(attributionMeasures.map((m) => (m === 'deals' ? `${sign} * count(*)` : `${sign} * sum(c.${m})`)).join(', '))}
     from (select *, won_day as day from attribution_contributions c where ${where}) c ${grains}
     group by ${byPosition(2 + attributionDims.length)}
     on conflict (grain, bucket, ${list(attributionDims)}) do update set
