@@ -6,7 +6,7 @@
 //   npm run bench:queries -- [--reuse] [--drop] [--leads 1000000] [--reps 20] [--raw-reps 3]
 //                            [--only funnel,attribution.report] [--no-migrate] [--label before]
 //
-// The data lives in its own database (rf_bench_queries on BENCH_PG_URL, default 127.0.0.1:5432).
+// The data lives in its own database (rf_bench_queries, or BENCH_DB, on BENCH_PG_URL, default 127.0.0.1:5432).
 // Without --reuse it is dropped, created and loaded through the real path: the demo generator's
 // events stored by the door and applied by the projector (seed/seed.ts); --reuse keeps a loaded
 // one (pending migrations, e.g. new indexes, are applied unless --no-migrate) to iterate on
@@ -38,7 +38,7 @@ import { sourcesReference } from '~/server/metrics/reference/sources';
 import { measureProjector, type ProjectorFigures } from './projectorThroughput';
 
 const BUDGET_P95_MS = 100;
-const DB_NAME = 'rf_bench_queries';
+const DB_NAME = process.env.BENCH_DB ?? 'rf_bench_queries';
 const RESULTS = path.join('bench', 'results');
 const LOAD_FILE = path.join(RESULTS, 'queries-load.json');
 
