@@ -6,7 +6,7 @@ import { rows, type Db } from '~/server/db/client';
 import { interpolate, quantileRanks, slotOf, slotWindow, valueAtRank, type Histogram } from '~/lib/histogram';
 import { durationContributions, slotSql } from '~/server/projector/rollups';
 import type { MetricFilters } from './filters';
-import { bucketsWhere, daysWhere, edgesWhere, leadRollupFilters, rollupFilters, type RangeSplit } from './rollupRange';
+import { cellsWhere, daysWhere, edgesWhere, leadRollupFilters, rollupFilters, type RangeSplit } from './rollupRange';
 
 export type DurationGroup = 'source' | 'campaign_id';
 
@@ -118,8 +118,11 @@ export async function durationPercentiles(db: Db, query: DurationQuery): Promise
       db,
       sql`select key, measure, slot as at, sum(n)::float8 as n from (
         select ${slotKey} as key, measure, slot, journeys as n from journey_duration_slot_rollup
-        where cohort = ${query.cohort} and measure in ${measureList(query.measures)} and dimension = ${slice.dimension}
-          ${slice.value === null ? sql`` : sql`and value = ${slice.value}`} and ${bucketsWhere(query.split)}
+        where ${cellsWhere(
+          sql`cohort = ${query.cohort} and measure in ${measureList(query.measures)} and dimension = ${slice.dimension}
+            ${slice.value === null ? sql`` : sql`and value = ${slice.value}`}`,
+          query.split,
+        )}
         union all
         select ${edgeKey}, c.measure, ${sql.raw(slotSql('c.minutes'))}, 1 from (${edgeRows(query)}) c
         where c.measure in ${measureList(query.measures)}

@@ -7,7 +7,7 @@ import { ratio } from '~/lib/stats';
 import { cohortContributions } from '~/server/projector/rollups';
 import { durationPercentiles } from './durations';
 import { inRange, isoText, journeyFilters, metricInput, type MetricFilters, type DateRange } from './filters';
-import { bucketsWhere, edgesWhere, leadRollupFilters, rollupFilters, splitRange } from './rollupRange';
+import { cellsWhere, edgesWhere, leadRollupFilters, rollupFilters, splitRange } from './rollupRange';
 
 export const stages = ['awareness', 'inquiry', 'qualification', 'conversion', 'retention', 'expansion', 'advocacy'] as const;
 export type Stage = (typeof stages)[number];
@@ -82,7 +82,7 @@ export function cohortCells(cohort: Cohort): SQL {
   const filters = cohort.filters ?? {};
   return sql`
     select bucket as day, ${sql.raw(cohortCellColumns)} from journey_cohort_rollup
-    where cohort = ${by} and ${bucketsWhere(split)} and ${rollupFilters(filters)}
+    where ${cellsWhere(sql`cohort = ${by}`, split)} and ${rollupFilters(filters)}
     union all
     select c.day, ${sql.raw(cohortCellColumns.replaceAll(/(^|, )/g, '$1c.'))} from (${cohortContributions(
       sql`c.cohort = ${by} and ${edgesWhere(split, reachColumn(by))} and ${leadRollupFilters(filters)}`,

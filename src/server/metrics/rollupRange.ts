@@ -51,13 +51,28 @@ export function splitRange(range: DateRange): RangeSplit {
 
 /** Rollup cells (`grain`, `bucket`) that cover the whole days of the split, each day once. */
 export function bucketsWhere(split: RangeSplit): SQL {
-  if (split.dayFrom === null || split.dayTo === null) return sql`false`;
-  if (split.monthFrom === null || split.monthTo === null) {
-    return sql`(grain = 'day' and bucket >= ${split.dayFrom}::date and bucket < ${split.dayTo}::date)`;
+  return cellsWhere(sql`true`, split);
+}
+
+/**
+ * `base` and the cells of the split, written as one arm per grain and bucket range, each with
+ * `base` in it: so every arm is one range of an index that starts with base's columns, then
+ * grain and bucket (an OR of bucket ranges outside `base` would scan every bucket).
+ */
+export function cellsWhere(base: SQL, split: RangeSplit): SQL {
+  const arms: SQL[] = [];
+  const arm = (grain: string, from: string, to: string) => {
+    if (from < to) arms.push(sql`(${base} and grain = ${grain} and bucket >= ${from}::date and bucket < ${to}::date)`);
+  };
+  if (split.dayFrom !== null && split.dayTo !== null) {
+    if (split.monthFrom === null || split.monthTo === null) arm('day', split.dayFrom, split.dayTo);
+    else {
+      arm('month', split.monthFrom, split.monthTo);
+      arm('day', split.dayFrom, split.monthFrom);
+      arm('day', split.monthTo, split.dayTo);
+    }
   }
-  return sql`((grain = 'month' and bucket >= ${split.monthFrom}::date and bucket < ${split.monthTo}::date)
-    or (grain = 'day' and ((bucket >= ${split.dayFrom}::date and bucket < ${split.monthFrom}::date)
-      or (bucket >= ${split.monthTo}::date and bucket < ${split.dayTo}::date))))`;
+  return arms.length === 0 ? sql`false` : sql`(${sql.join(arms, sql` or `)})`;
 }
 
 /** Day-grain rows (`day` column) of the whole days. */

@@ -293,6 +293,8 @@ export async function refillRollups(tx: Db): Promise<void> {
     from (${spendContributions(sql`true`)}) c ${grains}
     group by 1, 2, 3`);
   await fillAttribution(tx);
+  // Fresh statistics, so the first reports plan on the filled tables, not on empty ones.
+  await tx.execute(sql.raw(`analyze ${rollupTables.join(', ')}`));
   await setRollupMode(tx, 'current');
 }
 
