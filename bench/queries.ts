@@ -6,12 +6,13 @@
 //   npm run bench:queries -- [--reuse] [--drop] [--leads 1000000] [--reps 20] [--raw-reps 3]
 //                            [--only funnel,attribution.report] [--no-migrate] [--label before]
 //
-// The data lives in its own database (rf_bench_queries on BENCH_PG_URL, default 127.0.0.1:5432).
+// The data lives in its own database (rf_bench_queries, or BENCH_DB, on BENCH_PG_URL, default 127.0.0.1:5432).
 // Without --reuse it is dropped, created and loaded through the real path: the demo generator's
 // events stored by the door and applied by the projector (seed/seed.ts); --reuse keeps a loaded
 // one (pending migrations, e.g. new indexes, are applied unless --no-migrate) to iterate on
 // queries; --drop drops it. Results go to bench/results/queries.json, or queries-<label>.json.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
@@ -30,9 +31,14 @@ interface LoadFigures {
   events: number;
 }
 import { rawAttributionLinearByChannel, rawFunnelCounts } from './rawQueries';
+import { attributionReference } from '~/server/metrics/reference/attribution';
+import { cohortTrendReference, funnelReference } from '~/server/metrics/reference/funnel';
+import { leadQualityReference } from '~/server/metrics/reference/leadQuality';
+import { sourcesReference } from '~/server/metrics/reference/sources';
+import { measureProjector, type ProjectorFigures } from './projectorThroughput';
 
 const BUDGET_P95_MS = 100;
-const DB_NAME = 'rf_bench_queries';
+const DB_NAME = process.env.BENCH_DB ?? 'rf_bench_queries';
 const RESULTS = path.join('bench', 'results');
 const LOAD_FILE = path.join(RESULTS, 'queries-load.json');
 
@@ -45,6 +51,12 @@ const { values: flags } = parseArgs({
     'raw-reps': { type: 'string', default: '3' },
     only: { type: 'string' },
     'no-migrate': { type: 'boolean', default: false },
+    /** events applied live with and without the rollups kept (0: skip) */
+    'projector-events': { type: 'string', default: '20000' },
+    /** also rebuild the read model and time the rollup fill apart */
+    rebuild: { type: 'boolean', default: false },
+    /** calls of each per-journey reference query (two-year inputs) */
+    'old-reps': { type: 'string', default: '5' },
     label: { type: 'string' },
   },
 });
@@ -181,6 +193,20 @@ const procedures: Procedure[] = [
   { name: 'kpis.list', call: (c, k) => c.kpis.list({ asOf: new Date(end.getTime() - (k % 3) * 86_400_000).toISOString() }) },
 ];
 
+/**
+ * The per-journey queries the rollups replaced (src/server/metrics/reference), same inputs: the
+ * "old" column. Compared on the two-year calls, where the gap is widest.
+ */
+const references: Record<string, (db: Db, k: number) => Promise<unknown>> = {
+  'funnel.report': (db, k) => funnelReference(db, { ...metricInputAt(k), cohortBy: k % 3 === 2 ? 'awareness' : 'inquiry' }),
+  'funnel.trend': (db, k) => cohortTrendReference(db, { ...metricInputAt(k), cohortBy: 'inquiry' }),
+  'sources.report': (db, k) => sourcesReference(db, metricInputAt(k)),
+  'leadQuality.report': (db, k) => leadQualityReference(db, metricInputAt(k)),
+  'attribution.report': (db, k) => attributionReference(db, metricInputAt(k)),
+};
+/** Reps whose range is the whole two years (k mod 4 = 3), one per filter set. */
+const twoYearReps = [3, 7, 11, 15, 19];
+
 // ---------------------------------------------------------------- measuring
 
 function quantile(sorted: number[], q: number): number {
@@ -204,6 +230,8 @@ interface ProcedureResult {
   p95Ms: number;
   maxMs: number;
   withinBudget: boolean;
+  /** two-year calls: the rollup's p50 and the per-journey reference's, and old / new */
+  twoYear?: { rollupP50Ms: number; oldP50Ms: number; speedup: number };
 }
 
 interface RawComparison {
@@ -265,23 +293,42 @@ async function main(): Promise<void> {
     const selected = procedures.filter((p) => !only || only.some((o) => p.name === o || p.name.startsWith(`${o}.`)));
 
     const results: ProcedureResult[] = [];
-    console.log(`\n${'procedure'.padEnd(22)} ${'p50'.padStart(10)} ${'p95'.padStart(10)} ${'max'.padStart(10)}  budget`);
+    console.log(
+      `\n${'procedure'.padEnd(22)} ${'p50'.padStart(10)} ${'p95'.padStart(10)} ${'max'.padStart(10)}  budget  ` +
+        `${'2y p50'.padStart(10)} ${'2y old p50'.padStart(11)} ${'old/new'.padStart(8)}`,
+    );
+    const oldReps = Number(flags['old-reps']);
     for (const procedure of selected) {
       await procedure.call(caller, reps, sample); // warm-up, not counted
       const times: number[] = [];
       for (let k = 0; k < reps; k++) times.push(await timed(() => procedure.call(caller, k, sample)));
-      times.sort((a, b) => a - b);
+      const sorted = [...times].sort((a, b) => a - b);
       const result: ProcedureResult = {
         procedure: procedure.name,
         calls: reps,
-        p50Ms: quantile(times, 0.5),
-        p95Ms: quantile(times, 0.95),
-        maxMs: times[times.length - 1]!,
-        withinBudget: quantile(times, 0.95) <= BUDGET_P95_MS,
+        p50Ms: quantile(sorted, 0.5),
+        p95Ms: quantile(sorted, 0.95),
+        maxMs: sorted[sorted.length - 1]!,
+        withinBudget: quantile(sorted, 0.95) <= BUDGET_P95_MS,
       };
+      const reference = references[procedure.name];
+      if (reference && oldReps > 0) {
+        const twoYear = twoYearReps.filter((k) => k < reps);
+        const rollupTimes: number[] = [];
+        for (const k of twoYear) rollupTimes.push(await timed(() => procedure.call(caller, k, sample)));
+        const oldTimes: number[] = [];
+        for (const k of twoYear.slice(0, oldReps)) oldTimes.push(await timed(() => reference(db, k)));
+        rollupTimes.sort((a, b) => a - b);
+        oldTimes.sort((a, b) => a - b);
+        const rollupP50Ms = quantile(rollupTimes, 0.5);
+        const oldP50Ms = quantile(oldTimes, 0.5);
+        result.twoYear = { rollupP50Ms, oldP50Ms, speedup: oldP50Ms / rollupP50Ms };
+      }
       results.push(result);
+      const two = result.twoYear;
       console.log(
-        `${procedure.name.padEnd(22)} ${fmt(result.p50Ms).padStart(10)} ${fmt(result.p95Ms).padStart(10)} ${fmt(result.maxMs).padStart(10)}  ${result.withinBudget ? 'ok' : 'OVER'}`,
+        `${procedure.name.padEnd(22)} ${fmt(result.p50Ms).padStart(10)} ${fmt(result.p95Ms).padStart(10)} ${fmt(result.maxMs).padStart(10)}  ${(result.withinBudget ? 'ok' : 'OVER').padEnd(6)}  ` +
+          (two ? `${fmt(two.rollupP50Ms).padStart(10)} ${fmt(two.oldP50Ms).padStart(11)} ${`${two.speedup.toFixed(0)}x`.padStart(8)}` : ''),
       );
     }
 
@@ -325,11 +372,23 @@ async function main(): Promise<void> {
       }
     }
 
+    let projector: ProjectorFigures | null = null;
+    if (Number(flags['projector-events']) > 0 || flags.rebuild) {
+      projector = await measureProjector(db, { events: Number(flags['projector-events']), rebuild: flags.rebuild, anchor: end });
+    }
+
     const counts = await one<Record<string, number>>(
       db,
       sql`select (select count(*) from leads)::float8 as leads, (select count(*) from touches)::float8 as touches,
         (select count(*) from events)::float8 as events, (select count(*) from opportunities)::float8 as opportunities,
-        (select count(*) from attribution_credits)::float8 as attribution_credits`,
+        (select count(*) from attribution_credits)::float8 as attribution_credits,
+        (select count(*) from journey_cohort_rollup)::float8 as journey_cohort_rollup,
+        (select count(*) from journey_duration_rollup)::float8 as journey_duration_rollup,
+        (select count(*) from journey_duration_slot_rollup)::float8 as journey_duration_slot_rollup,
+        (select count(*) from attribution_rollup)::float8 as attribution_rollup,
+        (select count(*) from attribution_contributions)::float8 as attribution_contributions,
+        (select count(*) from spend_rollup)::float8 as spend_rollup,
+        (select count(*) from journey_cohort_rollup where grain = 'month')::float8 as journey_cohort_rollup_months`,
     );
     const over = results.filter((r) => !r.withinBudget).map((r) => r.procedure);
     console.log(over.length === 0 ? '\nevery procedure within budget' : `\nover budget: ${over.join(', ')}`);
@@ -343,7 +402,11 @@ async function main(): Promise<void> {
       procedures: results,
       overBudget: over,
       rawEvents: raw,
+      projector,
+      loadAverage: loadavg(),
     };
+    console.log(`rows: ${Object.entries(counts).map(([k, v]) => `${k} ${Number(v).toLocaleString('en-US')}`).join(', ')}`);
+    console.log(`load average ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
     const file = path.join(RESULTS, flags.label ? `queries-${flags.label}.json` : 'queries.json');
     writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
     console.log(`wrote ${file}`);

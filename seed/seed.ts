@@ -7,6 +7,7 @@ import { departments, type Department } from '~/server/ingest/catalogue';
 import { createApiKey } from '~/server/ingest/apiKeys';
 import { ingestEvents } from '~/server/ingest/ingest';
 import { applyPending } from '~/server/projector/projector';
+import { setRollupMode } from '~/server/projector/rollups';
 import { retryWhileUnreachable } from '~/server/db/retry';
 import { generateDemo, resolveOptions, type DemoOptions } from './generate';
 
@@ -65,6 +66,8 @@ export async function seedDemo(
 ): Promise<SeedSummary> {
   const resolved = resolveOptions(options);
   const keys = await ensureDemoKeys(db);
+  // The rollups are filled once when everything is applied, not kept chunk by chunk.
+  await setRollupMode(db, 'deferred');
   const started = performance.now();
   const summary: SeedSummary = {
     leads: resolved.leads,
@@ -116,6 +119,8 @@ export async function seedDemo(
     summary.elapsedMs = performance.now() - started;
     onProgress?.(summary);
   }
+  await apply();
+  await setRollupMode(db, 'refill');
   await apply();
   summary.elapsedMs = performance.now() - started;
   return summary;

@@ -218,6 +218,11 @@ export const projectorState = pgTable('projector_state', {
   /** received_at of the newest applied event: what every dashboard answer is as of */
   newestReceivedAt: ts('newest_received_at'),
   updatedAt: ts('updated_at').notNull().defaultNow(),
+  /**
+   * current: chunks keep the rollups by delta; deferred: a bulk load (seed, rebuild) fills them
+   * at its end; refill: the next chunk's transaction fills them whole (set after a migration).
+   */
+  rollups: text('rollups').notNull().default('refill'),
 });
 
 export const touches = pgTable(
@@ -317,6 +322,11 @@ export const leads = pgTable(
     advocacyAt: ts('advocacy_at'),
     /** the furthest stage reached, 0 (none) to 7 (advocacy) */
     stage: smallint('stage').notNull(),
+    /** the journey's segment and deal type (filters.ts defines them), kept for the rollups */
+    segment: text('segment'),
+    dealType: text('deal_type'),
+    /** sum of the amounts of the won opportunities naming the lead */
+    wonRevenueCents: cents('won_revenue_cents').notNull().default(0),
   },
   (t) => [
     // Cohorts by date, and the keyset order of a stage's journeys (cohort date, then contact).
@@ -679,3 +689,176 @@ export const noteReads = pgTable('note_reads', {
     .references(() => users.id, { onDelete: 'cascade' }),
   readUntilId: integer('read_until_id').notNull(),
 });
+
+// ---------------------------------------------------------------- rollups
+// Aggregates the report pages read, kept by the projector in the chunk's transaction (see
+// src/server/projector/rollups.ts). Dimension columns hold '' for "none" so they can be keys.
+// Distribution (Citus): every rollup is hash-distributed on `bucket` (or `day`), which every
+// primary key carries; report reads aggregate over a bucket range, i.e. over all shards.
+
+const rollupKeys = {
+  /** 'inquiry' or 'awareness': the reach time the cohort is dated by */
+  cohort: text('cohort').notNull(),
+  source: text('source').notNull(),
+  campaignId: text('campaign_id').notNull(),
+  segment: text('segment').notNull(),
+  dealType: text('deal_type').notNull(),
+};
+
+/** Journeys per cohort day (and month) and dimensions, with the count that reached each stage. */
+export const journeyCohortRollup = pgTable(
+  'journey_cohort_rollup',
+  {
+    ...rollupKeys,
+    /** 'day' or 'month' (bucket is the month's first day) */
+    grain: text('grain').notNull(),
+    bucket: date('bucket', { mode: 'string' }).notNull(),
+    disqualifiedReason: text('disqualified_reason').notNull(),
+    journeys: integer('journeys').notNull(),
+    awareness: integer('awareness').notNull(),
+    inquiry: integer('inquiry').notNull(),
+    qualification: integer('qualification').notNull(),
+    conversion: integer('conversion').notNull(),
+    retention: integer('retention').notNull(),
+    expansion: integer('expansion').notNull(),
+    advocacy: integer('advocacy').notNull(),
+    disqualified: integer('disqualified').notNull(),
+    followedUp: integer('followed_up').notNull(),
+    /** disqualified with no follow-up: a lead follow-up that sales closed */
+    closedUnfollowed: integer('closed_unfollowed').notNull(),
+    wonRevenueCents: cents('won_revenue_cents').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.cohort, t.grain, t.bucket, t.source, t.campaignId, t.segment, t.dealType, t.disqualifiedReason] }),
+    index('journey_cohort_rollup_empty_idx').on(t.bucket).where(sql`journeys = 0`),
+  ],
+);
+
+/**
+ * Exact duration histograms (whole minutes) per cohort day: velocity between stages k and k+1
+ * (measure k), inquiry to conversion (6), inquiry to first follow-up (7). Keyed by minutes
+ * first, so the rows of one duration window are one index range.
+ */
+export const journeyDurationRollup = pgTable(
+  'journey_duration_rollup',
+  {
+    ...rollupKeys,
+    measure: smallint('measure').notNull(),
+    minutes: integer('minutes').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    journeys: integer('journeys').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.cohort, t.measure, t.minutes, t.day, t.source, t.campaignId, t.segment, t.dealType] }),
+    index('journey_duration_rollup_empty_idx').on(t.day).where(sql`journeys = 0`),
+  ],
+);
+
+/**
+ * The same histograms in coarse slots (a day each up to 60 days, then a week each), per day and
+ * month, and per single dimension ('all', 'source', 'campaign', 'segment', 'deal_type'): a
+ * percentile finds its slot here, then reads the minutes of that slot only.
+ */
+export const journeyDurationSlotRollup = pgTable(
+  'journey_duration_slot_rollup',
+  {
+    cohort: text('cohort').notNull(),
+    measure: smallint('measure').notNull(),
+    dimension: text('dimension').notNull(),
+    value: text('value').notNull(),
+    grain: text('grain').notNull(),
+    bucket: date('bucket', { mode: 'string' }).notNull(),
+    slot: smallint('slot').notNull(),
+    journeys: integer('journeys').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.cohort, t.measure, t.dimension, t.value, t.grain, t.bucket, t.slot] }),
+    index('journey_duration_slot_rollup_empty_idx').on(t.bucket).where(sql`journeys = 0`),
+  ],
+);
+
+/** Campaign spend per day and month. */
+export const spendRollup = pgTable(
+  'spend_rollup',
+  {
+    grain: text('grain').notNull(),
+    bucket: date('bucket', { mode: 'string' }).notNull(),
+    campaignId: text('campaign_id').notNull(),
+    amountCents: cents('amount_cents').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.grain, t.bucket, t.campaignId] })],
+);
+
+/**
+ * What each won deal adds to the attribution rollup: per channel and per campaign its credit under
+ * every model and whether that credit is positive (an influenced deal), and a 'total' row with its
+ * amount. Kept so a chunk can take a deal's old contribution out whatever changed since.
+ * Distribution (Citus): co-located with attribution_credits on opportunity_id.
+ */
+export const attributionContributions = pgTable(
+  'attribution_contributions',
+  {
+    opportunityId: text('opportunity_id').notNull(),
+    /** 'channel', 'campaign' ('' = touches without a campaign) or 'total' (key '') */
+    kind: text('kind').notNull(),
+    key: text('key').notNull(),
+    wonDay: date('won_day', { mode: 'string' }).notNull(),
+    /** the deal's filters: its segment and deal type, its contact's source and campaign ('' = none) */
+    segment: text('segment').notNull(),
+    dealType: text('deal_type').notNull(),
+    source: text('source').notNull(),
+    campaignId: text('campaign_id').notNull(),
+    amountCents: cents('amount_cents').notNull(),
+    revenueFirstTouch: cents('revenue_first_touch').notNull(),
+    revenueLastTouch: cents('revenue_last_touch').notNull(),
+    revenueLinear: cents('revenue_linear').notNull(),
+    revenueUShaped: cents('revenue_u_shaped').notNull(),
+    revenueWShaped: cents('revenue_w_shaped').notNull(),
+    revenueFullPath: cents('revenue_full_path').notNull(),
+    revenueTimeDecay: cents('revenue_time_decay').notNull(),
+    influencedFirstTouch: integer('influenced_first_touch').notNull(),
+    influencedLastTouch: integer('influenced_last_touch').notNull(),
+    influencedLinear: integer('influenced_linear').notNull(),
+    influencedUShaped: integer('influenced_u_shaped').notNull(),
+    influencedWShaped: integer('influenced_w_shaped').notNull(),
+    influencedFullPath: integer('influenced_full_path').notNull(),
+    influencedTimeDecay: integer('influenced_time_decay').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.opportunityId, t.kind, t.key] })],
+);
+
+/** Attribution credits by won day (and month), the deal's filters, channel or campaign; models as columns. */
+export const attributionRollup = pgTable(
+  'attribution_rollup',
+  {
+    grain: text('grain').notNull(),
+    bucket: date('bucket', { mode: 'string' }).notNull(),
+    segment: text('segment').notNull(),
+    dealType: text('deal_type').notNull(),
+    source: text('source').notNull(),
+    campaignId: text('campaign_id').notNull(),
+    kind: text('kind').notNull(),
+    key: text('key').notNull(),
+    /** deals with a row here */
+    deals: integer('deals').notNull(),
+    amountCents: cents('amount_cents').notNull(),
+    revenueFirstTouch: cents('revenue_first_touch').notNull(),
+    revenueLastTouch: cents('revenue_last_touch').notNull(),
+    revenueLinear: cents('revenue_linear').notNull(),
+    revenueUShaped: cents('revenue_u_shaped').notNull(),
+    revenueWShaped: cents('revenue_w_shaped').notNull(),
+    revenueFullPath: cents('revenue_full_path').notNull(),
+    revenueTimeDecay: cents('revenue_time_decay').notNull(),
+    influencedFirstTouch: integer('influenced_first_touch').notNull(),
+    influencedLastTouch: integer('influenced_last_touch').notNull(),
+    influencedLinear: integer('influenced_linear').notNull(),
+    influencedUShaped: integer('influenced_u_shaped').notNull(),
+    influencedWShaped: integer('influenced_w_shaped').notNull(),
+    influencedFullPath: integer('influenced_full_path').notNull(),
+    influencedTimeDecay: integer('influenced_time_decay').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.grain, t.bucket, t.segment, t.dealType, t.source, t.campaignId, t.kind, t.key] }),
+    index('attribution_rollup_empty_idx').on(t.bucket).where(sql`deals = 0`),
+  ],
+);

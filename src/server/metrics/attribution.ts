@@ -3,9 +3,12 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
 import { keyArray } from '~/server/db/params';
+import { refillAttributionRollup, rollupMode } from '~/server/projector/rollups';
 import type { IngestEvent } from '~/server/ingest/catalogue';
 import { attributeOpportunity, attributionModels, type AttributionModel, type AttributionTouch } from './attributionWeights';
-import { inRange, metricInput, opportunityFilters, type MetricInput } from './filters';
+import { attributionContributionRows } from '~/server/projector/rollups';
+import { metricInput, type MetricInput } from './filters';
+import { bucketsWhere, edgesWhere, rollupFilters, splitRange } from './rollupRange';
 
 export const DEFAULT_LOOKBACK_DAYS = 365;
 /** Settings key of the attribution lookback, in days. */
@@ -20,7 +23,7 @@ const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 10
  * opportunities it names, and the won opportunities whose leads' touches, links or lead.created
  * changed (including the accounts those leads left or joined). Runs after the journeys are current.
  */
-export async function recomputeAttributionForBatch(tx: Db, events: readonly IngestEvent[]): Promise<void> {
+export async function recomputeAttributionForBatch(tx: Db, events: readonly IngestEvent[]): Promise<string[]> {
   // A new touch can only change deals won at or after it: keep the earliest touch time per contact
   // (or anonymousId) and skip won deals that closed before it.
   const touchedContacts = new Map<string, string>();
@@ -49,7 +52,7 @@ export async function recomputeAttributionForBatch(tx: Db, events: readonly Inge
       opportunityIds.add(e.data.opportunityId);
     }
   }
-  if (touchedContacts.size + touchedAnonymousIds.size + leadContacts.size + leadAnonymousIds.size + opportunityIds.size === 0) return;
+  if (touchedContacts.size + touchedAnonymousIds.size + leadContacts.size + leadAnonymousIds.size + opportunityIds.size === 0) return [];
 
   // Contacts whose touches changed (with the earliest new touch), and, from any time, the contacts
   // of new leads, of re-tied anonymousIds, and of the batch's opportunities (the one that counts may
@@ -92,7 +95,9 @@ export async function recomputeAttributionForBatch(tx: Db, events: readonly Inge
     union select o.opportunity_id from opportunities o join cm on cm.contact_id = o.contact_id
       where o.account_id is null and o.status = 'won' and o.won_at >= cm.since`,
   );
-  await recomputeAttributionCredits(tx, [...opportunityIds, ...affected.map((r) => r.opportunity_id)]);
+  const recomputed = [...opportunityIds, ...affected.map((r) => r.opportunity_id)];
+  await recomputeAttributionCredits(tx, recomputed);
+  return recomputed;
 }
 
 /** Every won opportunity's credits, e.g. after the lookback setting changed. */
@@ -100,6 +105,7 @@ export async function recomputeAllAttribution(db: Db): Promise<void> {
   const won = await rows<{ opportunity_id: string }>(db, sql`select opportunity_id from opportunities where status = 'won'`);
   await db.execute(sql`delete from attribution_credits`);
   await recomputeAttributionCredits(db, won.map((r) => r.opportunity_id));
+  if ((await rollupMode(db)) === 'current') await refillAttributionRollup(db);
 }
 
 interface OpportunityRow {
@@ -223,15 +229,8 @@ export interface AttributionReport {
   byCampaign: AttributionRow[];
 }
 
-interface GroupRow {
-  key: string | null;
-  name: string | null;
-  model: AttributionModel;
-  revenue: number;
-  influenced: number;
-}
-
-function pivot(groups: GroupRow[]): AttributionRow[] {
+/** Rows per key, each with some models' credits; models not given are zero. Sorted by linear revenue, then key. */
+export function pivot(groups: { key: string | null; name: string | null; models: Partial<Record<AttributionModel, ModelCredit>> }[]): AttributionRow[] {
   const byKey = new Map<string | null, AttributionRow>();
   for (const g of groups) {
     let row = byKey.get(g.key);
@@ -240,7 +239,7 @@ function pivot(groups: GroupRow[]): AttributionRow[] {
       row = { key: g.key, name: g.name, models };
       byKey.set(g.key, row);
     }
-    row.models[g.model] = { revenueCents: Number(g.revenue), influencedDeals: Number(g.influenced) };
+    Object.assign(row.models, g.models);
   }
   return [...byKey.values()].sort(
     (a, b) => b.models.linear.revenueCents - a.models.linear.revenueCents || (a.key ?? '').localeCompare(b.key ?? ''),
@@ -250,38 +249,41 @@ function pivot(groups: GroupRow[]): AttributionRow[] {
 /** Revenue credit and influenced deals by channel and by campaign, every model side by side. */
 export async function attributionReport(db: Db, input: MetricInput): Promise<AttributionReport> {
   const { range, filters } = metricInput.parse(input);
-  const deals = sql`select o.opportunity_id from opportunities o
-    where o.status = 'won' and ${inRange(sql.raw('o.won_at'), range)} and ${opportunityFilters(filters, sql.raw('o'))}`;
-  const credits = sql`select c.* from attribution_credits c
-    where ${inRange(sql.raw('c.won_at'), range)} and c.opportunity_id in (${deals})`;
-
-  // Three independent queries, side by side on a server's pool.
-  const [[totals], byChannel, byCampaign] = await Promise.all([
-    rows<{ deals: number; revenue: number }>(
-      db,
-      sql`select count(*)::int as deals, coalesce(sum(coalesce(o.amount_cents, 0)), 0)::float8 as revenue
-      from opportunities o where o.opportunity_id in (${deals})`,
-    ),
-    rows<GroupRow>(
-      db,
-      sql`select c.channel as key, null::text as name, c.model, sum(c.credit_cents)::float8 as revenue,
-        (count(distinct c.opportunity_id) filter (where c.credit_cents > 0))::int as influenced
-      from (${credits}) c group by c.channel, c.model`,
-    ),
-    rows<GroupRow>(
-      db,
-      sql`select c.campaign_id as key, max(k.name) as name, c.model, sum(c.credit_cents)::float8 as revenue,
-        (count(distinct c.opportunity_id) filter (where c.credit_cents > 0))::int as influenced
-      from (${credits}) c left join campaigns k on k.campaign_id = c.campaign_id
-      group by c.campaign_id, c.model`,
-    ),
-  ]);
+  const split = splitRange(range);
+  const measures = ['deals', 'amount_cents', ...attributionModels.flatMap((m) => [`revenue_${m}`, `influenced_${m}`])];
+  // Whole days from the rollup, partial days from the deals won in them.
+  const cells = sql`
+    select kind, key, ${sql.raw(measures.join(', '))} from attribution_rollup
+    where ${bucketsWhere(split)} and ${rollupFilters(filters)}
+    union all
+    select kind, key, ${sql.raw(measures.join(', '))} from (${attributionContributionRows(
+      edgesWhere(split, sql.raw('o.won_at')),
+    )}) e
+    where ${rollupFilters(filters, 'e')}`;
+  const found = await rows<Record<string, string | number | null>>(
+    db,
+    sql`select x.kind, nullif(x.key, '') as key, ${sql.raw(measures.map((m) => `sum(x.${m})::float8 as ${m}`).join(', '))},
+      max(k.name) as name
+    from (${cells}) x left join campaigns k on x.kind = 'campaign' and k.campaign_id = x.key
+    group by x.kind, x.key`,
+  );
+  const total = found.find((r) => r.kind === 'total');
+  const rowsOf = (kind: string) =>
+    found
+      .filter((r) => r.kind === kind)
+      .map((r) => ({
+        key: kind === 'channel' ? String(r.key ?? '') : (r.key === null ? null : String(r.key)),
+        name: r.name === null ? null : String(r.name),
+        models: Object.fromEntries(
+          attributionModels.map((m) => [m, { revenueCents: Number(r[`revenue_${m}`]), influencedDeals: Number(r[`influenced_${m}`]) }]),
+        ),
+      }));
   return {
     models: attributionModels,
-    deals: Number(totals?.deals ?? 0),
-    revenueCents: Number(totals?.revenue ?? 0),
-    byChannel: pivot(byChannel),
-    byCampaign: pivot(byCampaign),
+    deals: Number(total?.deals ?? 0),
+    revenueCents: Number(total?.amount_cents ?? 0),
+    byChannel: pivot(rowsOf('channel')),
+    byCampaign: pivot(rowsOf('campaign')),
   };
 }
 

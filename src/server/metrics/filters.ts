@@ -142,7 +142,7 @@ export function isoText(column: SQL): SQL {
   return sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 
-/** Days from `start` to `end` as float8 (null when either is null). */
+/** Days from `start` to `end` in whole minutes (seconds dropped), as float8; null when either is null. */
 export function daysBetween(start: SQL, end: SQL): SQL {
-  return sql`(extract(epoch from (${end} - ${start})) / 86400)::float8`;
+  return sql`(floor(extract(epoch from (${end} - ${start})) / 60)::float8 / 1440)`;
 }

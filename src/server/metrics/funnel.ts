@@ -4,7 +4,10 @@ import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { one, rows, type Db } from '~/server/db/client';
 import { ratio } from '~/lib/stats';
-import { daysBetween, inRange, journeyFilters, metricInput, type MetricFilters, type DateRange } from './filters';
+import { cohortContributions } from '~/server/projector/rollups';
+import { durationPercentiles } from './durations';
+import { metricInput, type MetricFilters, type DateRange } from './filters';
+import { cellsWhere, edgesWhere, leadRollupFilters, rollupFilters, splitRange } from './rollupRange';
 
 export const stages = ['awareness', 'inquiry', 'qualification', 'conversion', 'retention', 'expansion', 'advocacy'] as const;
 export type Stage = (typeof stages)[number];
@@ -37,19 +40,13 @@ export type CohortBy = z.infer<typeof cohortBy>;
 export const funnelInput = metricInput.extend({ cohortBy: cohortBy.default('inquiry') });
 export type FunnelInput = z.input<typeof funnelInput>;
 
-interface Cohort {
+export interface Cohort {
   range: DateRange;
   filters?: MetricFilters;
   cohortBy?: CohortBy;
 }
 
 const reachColumn = (s: Stage): SQL => sql.raw(`l.${s}_at`);
-
-/** The journeys of the cohort, as a where clause over `leads l`. */
-function cohortWhere(cohort: Cohort): SQL {
-  const by = cohort.cohortBy ?? 'inquiry';
-  return sql`${inRange(reachColumn(by), cohort.range)} and ${journeyFilters(cohort.filters ?? {})}`;
-}
 
 export interface Velocity {
   /** days between the two reach times, over the journeys that reached both */
@@ -72,27 +69,45 @@ export interface FunnelReport {
   stages: FunnelStage[];
 }
 
+/** The cohort's cells: rollup rows of the whole days, contributions of the partial days. */
+export function cohortCells(cohort: Cohort): SQL {
+  const by = cohort.cohortBy ?? 'inquiry';
+  const split = splitRange(cohort.range);
+  const filters = cohort.filters ?? {};
+  return sql`
+    select bucket as day, ${sql.raw(cohortCellColumns)} from journey_cohort_rollup
+    where ${cellsWhere(sql`cohort = ${by}`, split)} and ${rollupFilters(filters)}
+    union all
+    select c.day, ${sql.raw(cohortCellColumns.replaceAll(/(^|, )/g, '$1c.'))} from (${cohortContributions(
+      sql`c.cohort = ${by} and ${edgesWhere(split, reachColumn(by))} and ${leadRollupFilters(filters)}`,
+    )}) c`;
+}
+
+const cohortCellColumns =
+  'source, campaign_id, segment, deal_type, disqualified_reason, journeys, awareness, inquiry, qualification, conversion, ' +
+  'retention, expansion, advocacy, disqualified, followed_up, closed_unfollowed, won_revenue_cents';
+
+const stageSums = sql.raw(stages.map((s) => `coalesce(sum(${s}), 0)::float8 as ${s}`).join(', '));
+
 export async function funnel(db: Db, cohort: Cohort): Promise<FunnelReport> {
-  const columns: SQL[] = stages.map((s) => sql`count(${reachColumn(s)})::int as ${sql.raw(s)}`);
-  stages.slice(0, -1).forEach((s, k) => {
-    const next = stages[k + 1]!;
-    const days = daysBetween(reachColumn(s), reachColumn(next));
-    columns.push(
-      sql`(percentile_cont(0.5) within group (order by ${days}))::float8 as ${sql.raw(`median_${k}`)}`,
-      sql`(percentile_cont(0.75) within group (order by ${days}))::float8 as ${sql.raw(`p75_${k}`)}`,
-      sql`count(${days})::int as ${sql.raw(`both_${k}`)}`,
-    );
-  });
-  const row = await one<Record<string, number | string | null>>(
-    db,
-    sql`select ${sql.join(columns, sql`, `)} from leads l where ${cohortWhere(cohort)}`,
-  );
+  const by = cohort.cohortBy ?? 'inquiry';
+  const [row, velocities] = await Promise.all([
+    one<Record<Stage, number | string>>(db, sql`select ${stageSums} from (${cohortCells(cohort)}) x`),
+    durationPercentiles(db, {
+      cohort: by,
+      measures: [0, 1, 2, 3, 4, 5],
+      split: splitRange(cohort.range),
+      filters: cohort.filters ?? {},
+      quantiles: [0.5, 0.75],
+      unit: 1440,
+    }),
+  ]);
   const count = (s: Stage) => Number(row[s]);
-  const nullable = (value: number | string | null | undefined) => (value === null || value === undefined ? null : Number(value));
   return {
-    cohortBy: cohort.cohortBy ?? 'inquiry',
+    cohortBy: by,
     stages: stages.map((s, k) => {
       const next = stages[k + 1];
+      const velocity = velocities.get('')?.get(k);
       return {
         stage: s,
         journeys: count(s),
@@ -100,7 +115,7 @@ export async function funnel(db: Db, cohort: Cohort): Promise<FunnelReport> {
         velocityToNext:
           next === undefined
             ? null
-            : { medianDays: nullable(row[`median_${k}`]), p75Days: nullable(row[`p75_${k}`]), journeys: Number(row[`both_${k}`]) },
+            : { medianDays: velocity?.values[0] ?? null, p75Days: velocity?.values[1] ?? null, journeys: velocity?.count ?? 0 },
       };
     }),
   };
@@ -116,16 +131,11 @@ export interface CohortMonth {
 
 /** Stage counts of each monthly cohort within the range, oldest first; months without journeys are left out. */
 export async function cohortTrend(db: Db, cohort: Cohort): Promise<CohortMonth[]> {
-  const by = reachColumn(cohort.cohortBy ?? 'inquiry');
   const found = await rows<Record<string, number | string>>(
     db,
-    sql`select to_char(date_trunc('month', ${by} at time zone 'UTC'), 'YYYY-MM') as month,
-      ${sql.join(
-        stages.map((s) => sql`count(${reachColumn(s)})::int as ${sql.raw(s)}`),
-        sql`, `,
-      )}
-    from leads l where ${cohortWhere(cohort)}
-    group by 1 order by 1`,
+    sql`select to_char(day, 'YYYY-MM') as month, ${stageSums}
+    from (${cohortCells(cohort)}) x
+    group by 1 having sum(journeys) > 0 order by 1`,
   );
   return found.map((row) => ({
     month: String(row.month),

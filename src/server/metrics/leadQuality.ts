@@ -3,7 +3,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
 import { ratio } from '~/lib/stats';
-import { inRange, journeyFilters, type DateRange, type MetricFilters } from './filters';
+import type { DateRange, MetricFilters } from './filters';
+import { cohortCells } from './funnel';
 
 export interface ReasonCount {
   reason: string;
@@ -45,11 +46,10 @@ interface RawRow {
 async function qualityRows(db: Db, input: Input, key: SQL): Promise<Map<string | null, LeadQuality>> {
   const found = await rows<RawRow>(
     db,
-    sql`select ${key} as key, l.disqualified_reason as reason, count(*)::int as leads,
-      count(l.qualification_at)::int as qualified, count(l.disqualified_at)::int as disqualified
-    from leads l
-    where ${inRange(sql`l.inquiry_at`, input.range)} and ${journeyFilters(input.filters ?? {})}
-    group by 1, 2`,
+    sql`select ${key} as key, nullif(disqualified_reason, '') as reason, sum(journeys)::int as leads,
+      sum(qualification)::int as qualified, sum(disqualified)::int as disqualified
+    from (${cohortCells({ range: input.range, filters: input.filters ?? {}, cohortBy: 'inquiry' })}) c
+    group by 1, 2 having sum(journeys) > 0`,
   );
   const byKey = new Map<string | null, LeadQuality>();
   for (const row of found) {
@@ -88,8 +88,8 @@ function ordered<K extends string | null>(byKey: Map<K, LeadQuality>): [K, LeadQ
 
 export async function leadQuality(db: Db, input: Input): Promise<LeadQualityReport> {
   const [bySource, byCampaign] = await Promise.all([
-    qualityRows(db, input, sql`l.source`),
-    qualityRows(db, input, sql`l.campaign_id`),
+    qualityRows(db, input, sql`source`),
+    qualityRows(db, input, sql`nullif(campaign_id, '')`),
   ]);
   return {
     bySource: ordered(bySource).map(([source, quality]) => ({ source: String(source), ...quality })),

@@ -3,7 +3,11 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
 import { ratio } from '~/lib/stats';
-import { dateInRange, daysBetween, inRange, journeyFilters, spendFilters, type DateRange, type MetricFilters } from './filters';
+import { MEASURE_INQUIRY_TO_CONVERSION } from '~/server/projector/rollups';
+import { durationPercentiles, type DurationGroup } from './durations';
+import { toDate, type DateRange, type MetricFilters } from './filters';
+import { cohortCells } from './funnel';
+import { bucketsWhere, splitRange } from './rollupRange';
 
 export interface LeadToClose {
   leads: number;
@@ -59,9 +63,9 @@ interface RawRow {
   spend: number | string | null;
 }
 
-const leadKey: Record<Grouping, SQL> = {
-  source: sql`l.source`,
-  campaign: sql`l.campaign_id`,
+const cellKey: Record<Grouping, SQL> = {
+  source: sql`source`,
+  campaign: sql`nullif(campaign_id, '')`,
   total: sql`'all'::text`,
 };
 const spendKey: Record<Grouping, SQL> = {
@@ -69,40 +73,58 @@ const spendKey: Record<Grouping, SQL> = {
   campaign: sql`s.campaign_id`,
   total: sql`'all'::text`,
 };
+const durationGroup: Record<Grouping, DurationGroup | undefined> = { source: 'source', campaign: 'campaign_id', total: undefined };
+
+/** Spend is dated by day: the days whose midnight falls in the range. */
+function spendDays(range: DateRange): DateRange {
+  const day = (value: string) => new Date(Math.ceil(toDate(value).getTime() / 86_400_000) * 86_400_000).toISOString();
+  return { from: day(range.from), to: day(range.to) };
+}
 
 async function leadToCloseRows(db: Db, input: Input, by: Grouping): Promise<RawRow[]> {
   const filters = input.filters ?? {};
   // Spend of a campaign never upserted has no channel: it counts in the campaign rows and the total only.
-  const spendJoin = by === 'source' ? sql`join campaigns sc on sc.campaign_id = s.campaign_id` : sql``;
-  return rows<RawRow>(
-    db,
-    sql`with cohort as (
-      select l.contact_id, ${leadKey[by]} as key, l.inquiry_at, l.qualification_at, l.conversion_at
-      from leads l
-      where ${inRange(sql`l.inquiry_at`, input.range)} and ${journeyFilters(filters)}
+  const spendJoin = by === 'source' || filters.source !== undefined ? sql`join campaigns sc on sc.campaign_id = s.campaign_id` : sql``;
+  const spendWhere = [sql`true`];
+  if (filters.campaign !== undefined) spendWhere.push(sql`s.campaign_id = ${filters.campaign}`);
+  if (filters.source !== undefined) spendWhere.push(sql`sc.channel = ${filters.source}`);
+  const days = spendDays(input.range);
+  const spendBuckets = toDate(days.from).getTime() < toDate(days.to).getTime() ? bucketsWhere(splitRange(days)) : sql`false`;
+  const [found, medians] = await Promise.all([
+    rows<RawRow>(
+      db,
+      sql`with lead_stats as (
+        select ${cellKey[by]} as key, sum(journeys)::int as leads, sum(qualification)::int as qualified, sum(conversion)::int as won,
+          sum(won_revenue_cents)::float8 as won_revenue
+        from (${cohortCells({ range: input.range, filters, cohortBy: 'inquiry' })}) c
+        group by 1 having sum(journeys) > 0
+      ),
+      spend as (
+        select ${spendKey[by]} as key, sum(s.amount_cents)::float8 as spend
+        from spend_rollup s ${spendJoin}
+        where ${spendBuckets} and ${sql.join(spendWhere, sql` and `)}
+        group by 1
+      )
+      select coalesce(ls.key, sp.key) as key, ls.leads, ls.qualified, ls.won, ls.won_revenue, null as median_days, sp.spend
+      from lead_stats ls
+      full join spend sp on sp.key = ls.key
+      order by coalesce(ls.leads, 0) desc, 1 nulls last`,
     ),
-    lead_stats as (
-      select key, count(*)::int as leads, count(qualification_at)::int as qualified, count(conversion_at)::int as won,
-        (percentile_cont(0.5) within group (order by ${daysBetween(sql`inquiry_at`, sql`conversion_at`)}))::float8 as median_days
-      from cohort group by key
-    ),
-    revenue as (
-      select c.key, sum(o.amount_cents)::float8 as won_revenue
-      from cohort c join opportunities o on o.contact_id = c.contact_id and o.status = 'won'
-      group by c.key
-    ),
-    spend as (
-      select ${spendKey[by]} as key, sum(s.amount_cents)::float8 as spend
-      from campaign_spend s ${spendJoin}
-      where ${dateInRange(sql`s.spend_date`, input.range)} and ${spendFilters(filters)}
-      group by 1
-    )
-    select coalesce(ls.key, sp.key) as key, ls.leads, ls.qualified, ls.won, r.won_revenue, ls.median_days, sp.spend
-    from lead_stats ls
-    left join revenue r on r.key is not distinct from ls.key
-    full join spend sp on sp.key = ls.key
-    order by coalesce(ls.leads, 0) desc, 1 nulls last`,
-  );
+    durationPercentiles(db, {
+      cohort: 'inquiry',
+      measures: [MEASURE_INQUIRY_TO_CONVERSION],
+      split: splitRange(input.range),
+      filters,
+      groupBy: durationGroup[by],
+      quantiles: [0.5],
+      unit: 1440,
+    }),
+  ]);
+  return found.map((row) => {
+    const key = by === 'total' ? '' : (row.key ?? '');
+    const median = row.leads === null ? null : (medians.get(key)?.get(MEASURE_INQUIRY_TO_CONVERSION)?.values[0] ?? null);
+    return { ...row, won_revenue: row.leads === null ? null : row.won_revenue, median_days: median };
+  });
 }
 
 function figures(row: RawRow | undefined): LeadToClose {

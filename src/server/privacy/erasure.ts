@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { one, rows, type Db } from '~/server/db/client';
 import { jsonParam, keyArray } from '~/server/db/params';
+import { rollupMode, takeOutJourneys } from '~/server/projector/rollups';
 import { audit, type Actor } from '~/server/auth/audit';
 import { PROJECTOR_LOCK, storedEvents } from '~/server/projector/projector';
 import { project } from '~/server/projector/projection';
@@ -134,6 +135,8 @@ export async function erasePerson(db: Db, subject: ErasureSubject, actor: Actor 
     await tx.execute(sql`delete from touches where event_pk = any(${keyArray(appliedPks)}::bigint[])`);
     await tx.execute(sql`delete from account_events where event_pk = any(${keyArray(appliedPks)}::bigint[])`);
     await tx.execute(sql`delete from identity_links where anonymous_id = any(${keyArray(anonymousIds)}) or contact_id = any(${keyArray(contactIds)})`);
+    // Their journeys leave the rollups with their rows; the re-projection below adds the pseudonymised ones.
+    if ((await rollupMode(tx)) === 'current') await takeOutJourneys(tx, contactIds);
     await tx.execute(sql`delete from leads where contact_id = any(${keyArray(contactIds)})`);
     if (renamed.length > 0) {
       await tx.execute(sql`

@@ -7,6 +7,7 @@ import { jsonParam, keyArray } from '~/server/db/params';
 import { isoWeekStart } from '~/lib/isoWeek';
 import { recomputeAttributionForBatch } from '~/server/metrics/attribution';
 import { accountIdOf, type EventData, type EventType, type IngestEvent } from '~/server/ingest/catalogue';
+import { addSpend, journeysOfAccounts, putInJourneys, recomputeAttributionRollup, rollupMode, takeOutJourneys, wonDealsOf } from './rollups';
 
 /** An event as it sits in the log: its primary key plus the validated event. */
 export type StoredEvent = IngestEvent & { pk: number };
@@ -21,6 +22,8 @@ function ofType<T extends EventType>(events: StoredEvent[], ...types: T[]) {
 /** Applies a chunk of the log; the caller holds the projector lock, so derivations see whole facts. */
 export async function project(tx: Db, events: StoredEvent[]): Promise<void> {
   if (events.length === 0) return;
+  // Rollups by delta unless a bulk load fills them at its end.
+  const keepRollups = (await rollupMode(tx)) === 'current';
 
   const contacts = new Set<string>();
   const accountsWithStages = new Set<string>();
@@ -93,6 +96,7 @@ export async function project(tx: Db, events: StoredEvent[]): Promise<void> {
       from jsonb_to_recordset(${jsonParam(
         spend.map((e) => ({ pk: e.pk, campaign_id: e.data.campaignId, spend_date: e.data.date, amount_cents: e.data.amountCents })),
       )}) as s(pk bigint, campaign_id text, spend_date date, amount_cents bigint)`);
+    if (keepRollups) await addSpend(tx, spend.map((e) => e.pk));
   }
 
   const accountFacts = ofType(events, 'account.renewed', 'account.expanded', 'account.churned', 'account.advocacy');
@@ -114,11 +118,15 @@ export async function project(tx: Db, events: StoredEvent[]): Promise<void> {
   const opportunityIds = new Set(
     ofType(events, 'opportunity.created', 'opportunity.updated', 'opportunity.won', 'opportunity.lost').map((e) => e.data.opportunityId),
   );
+  // Accounts whose first opportunity (their journeys' segment) may have changed.
+  const segmentAccounts = new Set<string>();
   if (opportunityIds.size > 0) {
     // Contacts named before and after: a late opportunity.created can move an opportunity.
     for (const id of await opportunityContacts(tx, opportunityIds)) contacts.add(id);
+    if (keepRollups) for (const id of await opportunityAccounts(tx, opportunityIds)) segmentAccounts.add(id);
     await recomputeOpportunities(tx, opportunityIds);
     for (const id of await opportunityContacts(tx, opportunityIds)) contacts.add(id);
+    if (keepRollups) for (const id of await opportunityAccounts(tx, opportunityIds)) segmentAccounts.add(id);
   }
 
   const onboardingIds = new Set(ofType(events, 'onboarding.started', 'onboarding.completed').map((e) => e.data.opportunityId));
@@ -141,10 +149,23 @@ export async function project(tx: Db, events: StoredEvent[]): Promise<void> {
     );
     for (const row of members) contacts.add(row.contact_id);
   }
+  // The rollups: the old contribution of every journey whose row or segment may change goes out
+  // before the rows change, the new one comes in after.
+  const rolled = new Set(contacts);
+  if (keepRollups) {
+    for (const id of await journeysOfAccounts(tx, segmentAccounts)) rolled.add(id);
+    await takeOutJourneys(tx, rolled);
+  }
   if (contacts.size > 0) await recomputeJourneys(tx, contacts);
+  if (keepRollups) await putInJourneys(tx, rolled);
 
   // 5. Attribution credits of the won opportunities whose touches or terms changed (needs the journeys).
-  await recomputeAttributionForBatch(tx, events);
+  const credited = await recomputeAttributionForBatch(tx, events);
+  if (keepRollups) {
+    // Their rollup rows, and those of won deals whose contact or account segment changed.
+    const deals = new Set([...credited, ...opportunityIds, ...(await wonDealsOf(tx, rolled, segmentAccounts))]);
+    await recomputeAttributionRollup(tx, deals);
+  }
 }
 
 function touchRow(e: StoredEvent & { type: 'touch' }) {
@@ -225,6 +246,14 @@ async function opportunityContacts(tx: Db, ids: Set<string>): Promise<string[]> 
     sql`select contact_id from opportunities where opportunity_id = any(${keyArray(ids)}) and contact_id is not null`,
   );
   return found.map((r) => r.contact_id);
+}
+
+async function opportunityAccounts(tx: Db, ids: Set<string>): Promise<string[]> {
+  const found = await rows<{ account_id: string }>(
+    tx,
+    sql`select account_id from opportunities where opportunity_id = any(${keyArray(ids)}) and account_id is not null`,
+  );
+  return found.map((r) => r.account_id);
 }
 
 async function recomputeOpportunities(tx: Db, ids: Set<string>): Promise<void> {

@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { isUnreachable, one, rows, type Db } from '~/server/db/client';
 import type { EventType, IngestEvent } from '~/server/ingest/catalogue';
 import { project, type StoredEvent } from './projection';
+import { refillRollups, rollupMode } from './rollups';
 import { announceApplied, onApplied, onWake } from './signal';
 
 export const PROJECTOR_LOCK = 7262003;
@@ -115,10 +116,14 @@ export async function applyNextChunk(tx: Db, horizon: number, chunkSize: number)
     const received = new Date(row.received_at);
     if (!newestReceived || received > newestReceived) newestReceived = received;
   }
+  const refill = (await rollupMode(tx)) === 'refill';
   if (chunk.length === 0 && appliedBelow === Number(state.applied_below)) {
+    if (refill) await refillRollups(tx);
     return { events: 0, drained: true, appliedBelow };
   }
   if (chunk.length > 0) await project(tx, storedEvents(chunk));
+  // After a bulk load or a migration: the rollups are filled whole with the last chunk.
+  if (refill) await refillRollups(tx);
   await tx.execute(sql`
     update projector_state set
       cursor_tx = ${cursorTx}, cursor_id = ${cursorId}, applied_below = ${appliedBelow},

@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '~/server/db/client';
 import { applyNextChunk, logHorizon, PROJECTOR_LOCK, type ChunkResult } from './projector';
+import { refillRollups, rollupTables, setRollupMode } from './rollups';
 
 export const projectedTables = [
   'touches',
@@ -17,6 +18,7 @@ export const projectedTables = [
   'capacity',
   'tickets',
   'attribution_credits',
+  ...rollupTables,
 ] as const;
 
 export const REBUILD_CHUNK_SIZE = 20_000;
@@ -24,7 +26,7 @@ export const REBUILD_CHUNK_SIZE = 20_000;
 export async function rebuildReadModel(
   db: Db,
   options: { chunkSize?: number; onChunk?: (chunk: ChunkResult, total: number) => void } = {},
-): Promise<{ events: number }> {
+): Promise<{ events: number; refillMs: number }> {
   const chunkSize = options.chunkSize ?? REBUILD_CHUNK_SIZE;
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${PROJECTOR_LOCK})`);
@@ -36,12 +38,18 @@ export async function rebuildReadModel(
       update projector_state set cursor_tx = 0, cursor_id = 0, applied_below = 0, applied_events = 0,
         newest_received_at = null, updated_at = now()
       where name = 'main'`);
+    // The rollups are filled once at the end, not kept chunk by chunk.
+    await setRollupMode(tx, 'deferred');
     let total = 0;
     for (;;) {
       const chunk = await applyNextChunk(tx, Number(horizon), chunkSize);
       total += chunk.events;
       options.onChunk?.(chunk, total);
-      if (chunk.drained) return { events: total };
+      if (chunk.drained) {
+        const refillStarted = performance.now();
+        await refillRollups(tx);
+        return { events: total, refillMs: performance.now() - refillStarted };
+      }
     }
   });
 }

@@ -1,0 +1,308 @@
+// The rollups the report pages read, kept in the projector's transaction. A chunk takes the old
+// contribution of the journeys it touches out and puts their new one in (set-wise); a bulk load
+// (seed, rebuild) skips that and fills every rollup once at its end, with one GROUP BY each.
+// Each rollup has one `...Contributions` query: the rows one set of journeys adds. Filling,
+// deltas and the reports' partial days all use it, so they cannot disagree.
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Db } from '~/server/db/client';
+import { keyArray } from '~/server/db/params';
+import { attributionModels } from '~/server/metrics/attributionWeights';
+import { accountSegment, journeyDealType, journeySegment } from '~/server/metrics/filters';
+
+export const rollupTables = [
+  'journey_cohort_rollup',
+  'journey_duration_rollup',
+  'journey_duration_slot_rollup',
+  'spend_rollup',
+  'attribution_contributions',
+  'attribution_rollup',
+] as const;
+
+export type RollupMode = 'current' | 'deferred' | 'refill';
+
+/** Histogram measures: 0-5 velocity from stage k to k+1; then these. */
+export const MEASURE_INQUIRY_TO_CONVERSION = 6;
+export const MEASURE_FOLLOW_UP = 7;
+
+/** Whole minutes from a to b (seconds dropped); null when either is null. */
+const minutes = (a: string, b: string) => `floor(extract(epoch from (l.${b} - l.${a})) / 60)::int`;
+
+/** The coarse slot of a duration in minutes: a day each below 60 days, then a week each. */
+export const slotSql = (m: string) => `(case when ${m} < 86400 then ${m} / 1440 else 60 + (${m} - 86400) / 10080 end)::smallint`;
+
+/** Cohort rows of the journeys `where` selects over `leads l`: one per cohort the journey is in. */
+export function cohortContributions(where: SQL): SQL {
+  return sql`
+    select c.cohort, (c.at at time zone 'UTC')::date as day, l.source, coalesce(l.campaign_id, '') as campaign_id,
+      coalesce(l.segment, '') as segment, coalesce(l.deal_type, '') as deal_type,
+      coalesce(l.disqualified_reason, '') as disqualified_reason, c.at,
+      1 as journeys, (l.awareness_at is not null)::int as awareness, (l.inquiry_at is not null)::int as inquiry,
+      (l.qualification_at is not null)::int as qualification, (l.conversion_at is not null)::int as conversion,
+      (l.retention_at is not null)::int as retention, (l.expansion_at is not null)::int as expansion,
+      (l.advocacy_at is not null)::int as advocacy, (l.disqualified_at is not null)::int as disqualified,
+      (l.first_follow_up_at is not null)::int as followed_up,
+      (l.first_follow_up_at is null and l.disqualified_at is not null)::int as closed_unfollowed,
+      l.won_revenue_cents
+    from leads l
+    cross join lateral (values ('inquiry', l.inquiry_at), ('awareness', l.awareness_at)) c(cohort, at)
+    where c.at is not null and ${where}`;
+}
+
+/** Duration rows (one per journey, cohort and measure it has) of the journeys `where` selects. */
+export function durationContributions(where: SQL): SQL {
+  return sql`
+    select c.cohort, (c.at at time zone 'UTC')::date as day, l.source, coalesce(l.campaign_id, '') as campaign_id,
+      coalesce(l.segment, '') as segment, coalesce(l.deal_type, '') as deal_type, c.at, d.measure, d.minutes
+    from leads l
+    cross join lateral (values ('inquiry', l.inquiry_at), ('awareness', l.awareness_at)) c(cohort, at)
+    cross join lateral (values
+      (0::smallint, ${sql.raw(minutes('awareness_at', 'inquiry_at'))}),
+      (1::smallint, ${sql.raw(minutes('inquiry_at', 'qualification_at'))}),
+      (2::smallint, ${sql.raw(minutes('qualification_at', 'conversion_at'))}),
+      (3::smallint, ${sql.raw(minutes('conversion_at', 'retention_at'))}),
+      (4::smallint, ${sql.raw(minutes('retention_at', 'expansion_at'))}),
+      (5::smallint, ${sql.raw(minutes('expansion_at', 'advocacy_at'))}),
+      (${MEASURE_INQUIRY_TO_CONVERSION}::smallint, case when c.cohort = 'inquiry' then ${sql.raw(minutes('inquiry_at', 'conversion_at'))} end),
+      (${MEASURE_FOLLOW_UP}::smallint, case when c.cohort = 'inquiry' then greatest(${sql.raw(minutes('inquiry_at', 'first_follow_up_at'))}, 0) end)
+    ) d(measure, minutes)
+    where c.at is not null and d.minutes is not null and ${where}`;
+}
+
+const cohortMeasures = [
+  'journeys', 'awareness', 'inquiry', 'qualification', 'conversion', 'retention', 'expansion', 'advocacy',
+  'disqualified', 'followed_up', 'closed_unfollowed', 'won_revenue_cents',
+] as const;
+const cohortKeys = ['cohort', 'grain', 'bucket', 'source', 'campaign_id', 'segment', 'deal_type', 'disqualified_reason'];
+const durationKeys = ['cohort', 'measure', 'minutes', 'day', 'source', 'campaign_id', 'segment', 'deal_type'];
+const slotKeys = ['cohort', 'measure', 'dimension', 'value', 'grain', 'bucket', 'slot'];
+
+const grains = sql.raw(`cross join lateral (values ('day', c.day), ('month', date_trunc('month', c.day)::date)) g(grain, bucket)`);
+const list = (names: readonly string[]) => sql.raw(names.join(', '));
+const byPosition = (n: number) => sql.raw(Array.from({ length: n }, (_, i) => i + 1).join(', '));
+
+/**
+ * Adds (sign 1) or takes out (sign -1) the contributions of the journeys `where` selects to every
+ * journey rollup. Cells left at zero journeys are deleted afterwards by `dropEmptyCells`.
+ */
+async function addJourneys(tx: Db, where: SQL, sign: 1 | -1): Promise<void> {
+  const upsert = (table: string, keys: string[], measures: readonly string[], select: SQL) => sql`
+    insert into ${sql.raw(table)} (${list(keys)}, ${list(measures)})
+    ${select}
+    on conflict (${list(keys)}) do update set ${sql.raw(measures.map((m) => `${m} = ${table}.${m} + excluded.${m}`).join(', '))}`;
+  await tx.execute(
+    upsert(
+      'journey_cohort_rollup',
+      cohortKeys,
+      cohortMeasures,
+      sql`select c.cohort, g.grain, g.bucket, c.source, c.campaign_id, c.segment, c.deal_type, c.disqualified_reason,
+        ${sql.raw(cohortMeasures.map((m) => `(${sign} * sum(c.${m}))`).join(', '))}
+      from (${cohortContributions(where)}) c ${grains}
+      group by ${byPosition(cohortKeys.length)}`,
+    ),
+  );
+  await tx.execute(
+    upsert(
+      'journey_duration_rollup',
+      durationKeys,
+      ['journeys'],
+      sql`select ${list(durationKeys)}, ${sign} * count(*) from (${durationContributions(where)}) c group by ${byPosition(durationKeys.length)}`,
+    ),
+  );
+  await tx.execute(
+    upsert(
+      'journey_duration_slot_rollup',
+      slotKeys,
+      ['journeys'],
+      sql`select c.cohort, c.measure, x.dimension, x.value, g.grain, g.bucket, ${sql.raw(slotSql('c.minutes'))}, ${sign} * count(*)
+      from (${durationContributions(where)}) c ${grains}
+      cross join lateral (values ('all', ''), ('source', c.source), ('campaign', c.campaign_id), ('segment', c.segment), ('deal_type', c.deal_type)) x(dimension, value)
+      group by ${byPosition(slotKeys.length)}`,
+    ),
+  );
+}
+
+async function dropEmptyCells(tx: Db): Promise<void> {
+  await tx.execute(sql`delete from journey_cohort_rollup where journeys = 0`);
+  await tx.execute(sql`delete from journey_duration_rollup where journeys = 0`);
+  await tx.execute(sql`delete from journey_duration_slot_rollup where journeys = 0`);
+}
+
+/** The rollup-only columns of these journeys (all when null): segment, deal type, won revenue. */
+async function recomputeJourneyDimensions(tx: Db, contactIds: Set<string> | null): Promise<void> {
+  const only = contactIds === null ? sql`true` : sql`l.contact_id = any(${keyArray(contactIds)})`;
+  await tx.execute(sql`
+    update leads t set segment = x.segment, deal_type = x.deal_type, won_revenue_cents = x.won_revenue
+    from (
+      select l.contact_id, ${journeySegment(sql.raw('l'))} as segment, ${journeyDealType(sql.raw('l'))} as deal_type,
+        coalesce((select sum(o.amount_cents) from opportunities o where o.contact_id = l.contact_id and o.status = 'won'), 0) as won_revenue
+      from leads l where ${only}
+    ) x
+    where t.contact_id = x.contact_id
+      and (t.segment, t.deal_type, t.won_revenue_cents) is distinct from (x.segment, x.deal_type, x.won_revenue)`);
+}
+
+/**
+ * Journeys whose rollup rows a chunk may change besides the contacts it recomputes: those of the
+ * accounts of changed opportunities (a new first opportunity changes the account's segment).
+ */
+export async function journeysOfAccounts(tx: Db, accountIds: Set<string>): Promise<string[]> {
+  if (accountIds.size === 0) return [];
+  const found = await rows<{ contact_id: string }>(
+    tx,
+    sql`select contact_id from leads where journey_account_id = any(${keyArray(accountIds)})`,
+  );
+  return found.map((r) => r.contact_id);
+}
+
+/** Takes the journeys' current contribution out; call before their rows change. */
+export async function takeOutJourneys(tx: Db, contactIds: Set<string>): Promise<void> {
+  if (contactIds.size === 0) return;
+  await addJourneys(tx, sql`l.contact_id = any(${keyArray(contactIds)})`, -1);
+}
+
+/** Brings the journeys' rollup columns up to date and puts their contribution in. */
+export async function putInJourneys(tx: Db, contactIds: Set<string>): Promise<void> {
+  if (contactIds.size > 0) {
+    await recomputeJourneyDimensions(tx, contactIds);
+    await addJourneys(tx, sql`l.contact_id = any(${keyArray(contactIds)})`, 1);
+  }
+  // Also the cells of journeys taken out and gone (erased, or left without facts).
+  await dropEmptyCells(tx);
+}
+
+/** Spend rows of `campaign_spend s` that `where` selects. */
+export function spendContributions(where: SQL): SQL {
+  return sql`select s.spend_date as day, s.campaign_id, s.amount_cents from campaign_spend s where ${where}`;
+}
+
+/** Adds spend facts just inserted (their event pks) to the spend rollup. */
+export async function addSpend(tx: Db, eventPks: number[]): Promise<void> {
+  if (eventPks.length === 0) return;
+  await tx.execute(sql`
+    insert into spend_rollup (grain, bucket, campaign_id, amount_cents)
+    select g.grain, g.bucket, c.campaign_id, sum(c.amount_cents)
+    from (${spendContributions(sql`s.event_pk = any(${`{${eventPks.join(',')}}`}::bigint[])`)}) c ${grains}
+    group by 1, 2, 3
+    on conflict (grain, bucket, campaign_id) do update set amount_cents = spend_rollup.amount_cents + excluded.amount_cents`);
+}
+
+// ---------------------------------------------------------------- attribution
+
+const attributionMeasures = [
+  'deals',
+  'amount_cents',
+  ...attributionModels.map((m) => `revenue_${m}`),
+  ...attributionModels.map((m) => `influenced_${m}`),
+];
+const attributionDims = ['segment', 'deal_type', 'source', 'campaign_id', 'kind', 'key'];
+
+/**
+ * Contribution rows of the won deals `where` selects over `opportunities o` (with `l`, the lead
+ * of its contact): per channel and per campaign of its credits, and its total.
+ */
+export function attributionContributionRows(where: SQL): SQL {
+  const perModel = attributionModels.map(
+    (m) => `coalesce(sum(c.credit_cents) filter (where c.model = '${m}'), 0) as revenue_${m}`,
+  );
+  const influenced = attributionModels.map(
+    (m) => `(count(*) filter (where c.model = '${m}' and c.credit_cents > 0) > 0)::int as influenced_${m}`,
+  );
+  const deal = sql`o.opportunity_id, (o.won_at at time zone 'UTC')::date as won_day,
+    coalesce(${accountSegment(sql.raw('o.account_id'))}, o.deal_type, '') as segment, coalesce(o.deal_type, '') as deal_type,
+    coalesce(l.source, '') as source, coalesce(l.campaign_id, '') as campaign_id, o.won_at`;
+  return sql`
+    select d.opportunity_id, k.kind, k.key, d.won_day, d.segment, d.deal_type, d.source, d.campaign_id, d.won_at,
+      1 as deals, 0::bigint as amount_cents, ${sql.raw([...perModel, ...influenced].join(', '))}
+    from (select ${deal} from opportunities o left join leads l on l.contact_id = o.contact_id
+          where o.status = 'won' and o.won_at is not null and ${where}) d
+    join attribution_credits c on c.opportunity_id = d.opportunity_id
+    cross join lateral (values ('channel', c.channel), ('campaign', coalesce(c.campaign_id, ''))) k(kind, key)
+    group by d.opportunity_id, k.kind, k.key, d.won_day, d.segment, d.deal_type, d.source, d.campaign_id, d.won_at
+    union all
+    select d.opportunity_id, 'total', '', d.won_day, d.segment, d.deal_type, d.source, d.campaign_id, d.won_at,
+      1, d.amount, ${sql.raw(attributionModels.map(() => '0').join(', '))}, ${sql.raw(attributionModels.map(() => '0').join(', '))}
+    from (select ${deal}, coalesce(o.amount_cents, 0) as amount from opportunities o left join leads l on l.contact_id = o.contact_id
+          where o.status = 'won' and o.won_at is not null and ${where}) d`;
+}
+
+const contributionColumns = [
+  'opportunity_id', 'kind', 'key', 'won_day', 'segment', 'deal_type', 'source', 'campaign_id',
+  ...attributionMeasures.filter((m) => m !== 'deals'),
+];
+
+/** Adds (1) or takes out (-1) stored contributions of the deals `where` selects over `attribution_contributions c`. */
+async function addAttribution(tx: Db, where: SQL, sign: 1 | -1): Promise<void> {
+  await tx.execute(sql`
+    insert into attribution_rollup (grain, bucket, ${list(attributionDims)}, ${list(attributionMeasures)})
+    select g.grain, g.bucket, ${sql.raw(attributionDims.map((d) => `c.${d}`).join(', '))},
+      ${sql.raw(attributionMeasures.map((m) => (m === 'deals' ? `${sign} * count(*)` : `${sign} * sum(c.${m})`)).join(', '))}
+    from (select *, won_day as day from attribution_contributions c where ${where}) c ${grains}
+    group by ${byPosition(2 + attributionDims.length)}
+    on conflict (grain, bucket, ${list(attributionDims)}) do update set
+      ${sql.raw(attributionMeasures.map((m) => `${m} = attribution_rollup.${m} + excluded.${m}`).join(', '))}`);
+}
+
+/**
+ * Replaces the contribution of these deals (won or not; their credits and filters are current):
+ * the stored one goes out of the rollup, the new one is stored and goes in.
+ */
+export async function recomputeAttributionRollup(tx: Db, opportunityIds: Set<string>): Promise<void> {
+  if (opportunityIds.size === 0) return;
+  const ids = keyArray(opportunityIds);
+  await addAttribution(tx, sql`c.opportunity_id = any(${ids})`, -1);
+  await tx.execute(sql`delete from attribution_contributions where opportunity_id = any(${ids})`);
+  await tx.execute(sql`
+    insert into attribution_contributions (${list(contributionColumns)})
+    select ${list(contributionColumns)} from (${attributionContributionRows(sql`o.opportunity_id = any(${ids})`)}) x`);
+  await addAttribution(tx, sql`c.opportunity_id = any(${ids})`, 1);
+  await tx.execute(sql`delete from attribution_rollup where deals = 0`);
+}
+
+async function fillAttribution(tx: Db): Promise<void> {
+  await tx.execute(sql`
+    insert into attribution_contributions (${list(contributionColumns)})
+    select ${list(contributionColumns)} from (${attributionContributionRows(sql`true`)}) x`);
+  await addAttribution(tx, sql`true`, 1);
+}
+
+/** The attribution rollup filled whole again (after every deal's credits were recomputed). */
+export async function refillAttributionRollup(tx: Db): Promise<void> {
+  await tx.execute(sql`truncate attribution_contributions, attribution_rollup`);
+  await fillAttribution(tx);
+}
+
+/** Won deals whose filters follow these journeys (their contact) or accounts (their segment). */
+export async function wonDealsOf(tx: Db, contactIds: Set<string>, accountIds: Set<string>): Promise<string[]> {
+  if (contactIds.size + accountIds.size === 0) return [];
+  const found = await rows<{ opportunity_id: string }>(
+    tx,
+    sql`select opportunity_id from opportunities where status = 'won' and contact_id = any(${keyArray(contactIds)})
+      union select opportunity_id from opportunities where status = 'won' and account_id = any(${keyArray(accountIds)})`,
+  );
+  return found.map((r) => r.opportunity_id);
+}
+
+/** Fills every rollup from the read model, whole, and marks them current. */
+export async function refillRollups(tx: Db): Promise<void> {
+  await tx.execute(sql.raw(`truncate ${rollupTables.join(', ')}`));
+  await recomputeJourneyDimensions(tx, null);
+  await addJourneys(tx, sql`true`, 1);
+  await tx.execute(sql`
+    insert into spend_rollup (grain, bucket, campaign_id, amount_cents)
+    select g.grain, g.bucket, c.campaign_id, sum(c.amount_cents)
+    from (${spendContributions(sql`true`)}) c ${grains}
+    group by 1, 2, 3`);
+  await fillAttribution(tx);
+  // Fresh statistics, so the first reports plan on the filled tables, not on empty ones.
+  await tx.execute(sql.raw(`analyze ${rollupTables.join(', ')}`));
+  await setRollupMode(tx, 'current');
+}
+
+export async function rollupMode(tx: Db): Promise<RollupMode> {
+  const [row] = await rows<{ rollups: RollupMode }>(tx, sql`select rollups from projector_state where name = 'main'`);
+  return row?.rollups ?? 'refill';
+}
+
+export async function setRollupMode(tx: Db, mode: RollupMode): Promise<void> {
+  await tx.execute(sql`update projector_state set rollups = ${mode} where name = 'main'`);
+}
