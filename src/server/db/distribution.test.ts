@@ -134,7 +134,10 @@ describe('distribution map', () => {
     // import_errors distributed by import_id while imports stays local
     expect(
       violations(schemaFacts, { ...distribution, imports: { kind: 'distributed', column: 'id' }, import_errors: { kind: 'distributed', column: 'import_id' } }),
-    ).toEqual(['import_errors: foreign key import_errors_import_id_imports_id_fk to imports: not co-located']);
+    ).toEqual([
+      'import_errors: key import_errors primary key lacks the distribution column import_id',
+      'import_errors: foreign key import_errors_import_id_imports_id_fk to imports: not co-located',
+    ]);
     expect(
       violations(schemaFacts, {
         ...distribution,
