@@ -94,6 +94,7 @@ interface Placed {
   partmethod: string;
   repmodel: string;
   column: string | null;
+  autoconverted: boolean;
 }
 
 function placedKind(row: Placed): Placement['kind'] {
@@ -115,18 +116,19 @@ export interface DistributeResult {
  */
 export async function distribute(db: Db): Promise<DistributeResult> {
   if (!(await hasCitus(db))) return { citus: false, placed: [] };
-  const current = await rows<Placed>(
-    db,
-    sql`select logicalrelid::regclass::text as name, partmethod::text as partmethod, repmodel::text as repmodel,
-          case when partmethod = 'h' then column_to_column_name(logicalrelid, partkey) end as column
-        from pg_dist_partition`,
-  );
-  const byName = new Map(current.map((row) => [row.name, row]));
   const placed: string[] = [];
   for (const name of placementOrder()) {
     const want = distribution[name]!;
-    const have = byName.get(name);
-    if (have) {
+    // Read each time: placing a local table also places the local tables its foreign keys reach.
+    const [have] = await rows<Placed>(
+      db,
+      sql`select logicalrelid::regclass::text as name, partmethod::text as partmethod, repmodel::text as repmodel,
+            case when partmethod = 'h' then column_to_column_name(logicalrelid, partkey) end as column, autoconverted
+          from pg_dist_partition where logicalrelid = to_regclass(${name})`,
+    );
+    // Citus made it a local table on its own (it points at a table placed before it): place it now.
+    const autoLocal = have?.autoconverted === true && want.kind !== 'local';
+    if (have && !autoLocal) {
       const kind = placedKind(have);
       if (kind !== want.kind || (want.kind === 'distributed' && have.column !== want.column)) {
         throw new Error(`${name} is ${kind}${have.column ? ` by ${have.column}` : ''} on this cluster, the map says ${want.kind}`);
@@ -135,9 +137,11 @@ export async function distribute(db: Db): Promise<DistributeResult> {
     }
     const [exists] = await rows<{ yes: boolean }>(db, sql`select to_regclass(${name}) is not null as yes`);
     if (!exists?.yes) continue; // a table of a migration this database has not run yet
-    const [data] = await rows<{ yes: boolean }>(db, sql.raw(`select exists (select 1 from only "${name}") as yes`));
+    const [data] = autoLocal
+      ? [{ yes: false }]
+      : await rows<{ yes: boolean }>(db, sql.raw(`select exists (select 1 from only "${name}") as yes`));
     if (want.kind === 'reference') await db.execute(sql`select create_reference_table(${name})`);
-    else if (want.kind === 'local') await db.execute(sql`select citus_add_local_table_to_metadata(${name})`);
+    else if (want.kind === 'local') await db.execute(sql`select citus_add_local_table_to_metadata(${name}, cascade_via_foreign_keys => true)`);
     else {
       await db.execute(
         sql`select create_distributed_table(${name}, ${want.column}, colocate_with => ${want.colocateWith ?? 'default'})`,
