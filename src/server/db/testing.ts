@@ -18,8 +18,10 @@ function withDatabase(serverUrl: string, name: string, host?: string, port?: num
   return url.toString();
 }
 
-export async function createTestDb(): Promise<DbHandle> {
-  const serverUrl = process.env.DATABASE_URL;
+/** A test database; `url` names it when it lives on a server (for a server process to open). */
+export type TestDb = DbHandle & { url?: string };
+
+export async function createTestDb(serverUrl = process.env.DATABASE_URL): Promise<TestDb> {
   if (!serverUrl) return openDb({ dataDir: 'memory' });
 
   const name = `rf_test_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -62,6 +64,7 @@ export async function createTestDb(): Promise<DbHandle> {
   const handle = await openDb({ url: withDatabase(serverUrl, name), max: 4 });
   return {
     ...handle,
+    url: withDatabase(serverUrl, name),
     async close() {
       await handle.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);
