@@ -119,9 +119,9 @@ export function accountFilters(filters: MetricFilters, accountId: SQL): SQL {
   if (filters.segment !== undefined) parts.push(sql`${accountSegment(accountId)} = ${filters.segment}`);
   if (filters.source !== undefined || filters.campaign !== undefined || filters.dealType !== undefined) {
     const journeyOnly: MetricFilters = { source: filters.source, campaign: filters.campaign, dealType: filters.dealType };
-    parts.push(
-      sql`exists (select 1 from leads al where al.journey_account_id = ${accountId} and ${journeyFilters(journeyOnly, sql.raw('al'))})`,
-    );
+    // Not correlated with the outer row: on a cluster the matching accounts are found once
+    // across the journeys' shards (a correlated subquery over journeys would be refused).
+    parts.push(sql`${accountId} in (select al.journey_account_id from leads al where ${journeyFilters(journeyOnly, sql.raw('al'))})`);
   }
   return sql`(${sql.join(parts, sql` and `)})`;
 }
