@@ -54,6 +54,8 @@ export async function createTestDb(serverUrl = process.env.DATABASE_URL): Promis
       // Four shards a distributed table (32 by default): small fixtures, two cores, and still
       // every statement crosses shards and workers.
       await fresh.unsafe(`alter database ${name} set citus.shard_count = 4`);
+      // As many connections to a worker as it has shards of a table: test files run side by side.
+      await fresh.unsafe(`alter database ${name} set citus.max_adaptive_executor_pool_size = 4`);
       await fresh`select citus_set_coordinator_host(${coordinator.hostname}, ${Number(coordinator.port || 5432)})`;
       for (const w of workers) await fresh`select citus_add_node(${w.host}, ${w.port})`;
     } finally {

@@ -98,14 +98,12 @@ export function opportunityFilters(filters: MetricFilters, opp: SQL = sql.raw('o
   if (filters.dealType !== undefined) parts.push(sql`${opp}.deal_type = ${filters.dealType}`);
   if (filters.segment !== undefined)
     parts.push(sql`coalesce(${accountSegment(sql`${opp}.account_id`)}, ${opp}.deal_type) = ${filters.segment}`);
+  // Uncorrelated: on a cluster the journeys are distributed and opportunities are not, and a
+  // per-opportunity subquery over the journeys' shards is refused.
   if (filters.source !== undefined)
-    parts.push(
-      sql`exists (select 1 from leads fl where fl.contact_id = ${opp}.contact_id and fl.source = ${filters.source})`,
-    );
+    parts.push(sql`${opp}.contact_id in (select fl.contact_id from leads fl where fl.source = ${filters.source})`);
   if (filters.campaign !== undefined)
-    parts.push(
-      sql`exists (select 1 from leads fl where fl.contact_id = ${opp}.contact_id and fl.campaign_id = ${filters.campaign})`,
-    );
+    parts.push(sql`${opp}.contact_id in (select fl.contact_id from leads fl where fl.campaign_id = ${filters.campaign})`);
   return sql`(${sql.join(parts, sql` and `)})`;
 }
 
