@@ -175,5 +175,5 @@ describe('order independence', () => {
     const dump = await dumpReadModel(handle.db);
     const nonEmpty = Object.values(dump).filter((rowsText) => rowsText !== '[]').length;
     expect(nonEmpty).toBeGreaterThan(2);
-  });
+  }, 300_000);
 });
