@@ -49,7 +49,8 @@ export async function savePermissions(db: Db, matrix: PermissionMatrix): Promise
   await db
     .insert(settings)
     .values({ key: permissionsKey, value, updatedAt: sql`statement_timestamp()` })
-    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: sql`statement_timestamp()` } });
+    // excluded.updated_at: a cluster evaluates the clock in the inserted row, not in the update.
+    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: sql`excluded.updated_at` } });
   cache.delete(db);
   return readPermissions(db);
 }
