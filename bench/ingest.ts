@@ -18,6 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { openDb } from '~/server/db/client';
+import { createServerDatabase, dropServerDatabase } from '~/server/db/serverDb';
 import { freshness, projectorState } from '~/server/projector/projector';
 import { createApiKey } from '~/server/ingest/apiKeys';
 import { departments, type Department } from '~/server/ingest/catalogue';
@@ -175,7 +176,7 @@ async function main(): Promise<void> {
     server = null;
     if (flags.keep) console.log(`kept ${databaseUrl(ingestDb)} (drop it with: dropdb -h 127.0.0.1 -U postgres ${ingestDb})`);
     for (const name of flags.keep ? [copyDb] : [ingestDb, copyDb]) {
-      await admin.unsafe(`drop database if exists "${name}" with (force)`).catch((error: unknown) => {
+      await dropServerDatabase(databaseUrl('postgres'), name).catch((error: unknown) => {
         console.error(`could not drop ${name}:`, error);
       });
     }
@@ -193,8 +194,10 @@ async function main(): Promise<void> {
 
   try {
     // 1. Two fresh databases with the schema; API keys for the ingestion one.
-    await admin.unsafe(`create database "${ingestDb}"`);
-    await admin.unsafe(`create database "${copyDb}"`);
+    // On a Citus coordinator (BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5441) both are
+    // cluster databases, distributed by the map as the app's are (docs/scale.md).
+    await createServerDatabase(databaseUrl('postgres'), ingestDb);
+    await createServerDatabase(databaseUrl('postgres'), copyDb);
     const keys = {} as Record<Department, string>;
     const keyIds = {} as Record<Department, number>;
     {

@@ -5,6 +5,15 @@
 //
 //   npm run bench:queries -- [--reuse] [--drop] [--leads 1000000] [--reps 20] [--raw-reps 3]
 //                            [--only funnel,attribution.report] [--no-migrate] [--label before]
+//                            [--citus] [--compare single] [--explain docs/scale-explain.txt]
+//
+// --citus: the same on the local Citus cluster (CITUS_URL, default 127.0.0.1:5441, started by
+// ../shared/citus/cluster.sh): the database rf_bench_queries_citus is created on the coordinator
+// and the workers, distributed by the map (docs/scale.md) and loaded through the same path;
+// results go to queries-citus.json, printed beside those of --compare (a label; default the
+// single-node queries.json). --explain FILE writes the plan of every statement each procedure
+// runs (one call each), with how Citus runs it: router, pushed down to every shard, on the
+// coordinator, or with a repartition.
 //
 // The data lives in its own database (rf_bench_queries, or BENCH_DB, on BENCH_PG_URL, default 127.0.0.1:5432).
 // Without --reuse it is dropped, created and loaded through the real path: the demo generator's
@@ -17,7 +26,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { createTestUser, callerAs } from '~/server/api/testing';
+import { drizzle } from 'drizzle-orm/postgres-js';
 import { one, openDb, type Db } from '~/server/db/client';
+import * as schema from '~/server/db/schema';
+import { createServerDatabase, dropServerDatabase } from '~/server/db/serverDb';
 import { sql } from 'drizzle-orm';
 import { seedKpiTargets } from '../seed/kpiTargets';
 import { progressWriter } from '~/lib/progress';
@@ -38,9 +50,7 @@ import { sourcesReference } from '~/server/metrics/reference/sources';
 import { measureProjector, type ProjectorFigures } from './projectorThroughput';
 
 const BUDGET_P95_MS = 100;
-const DB_NAME = process.env.BENCH_DB ?? 'rf_bench_queries';
 const RESULTS = path.join('bench', 'results');
-const LOAD_FILE = path.join(RESULTS, 'queries-load.json');
 
 const { values: flags } = parseArgs({
   options: {
@@ -58,10 +68,20 @@ const { values: flags } = parseArgs({
     /** calls of each per-journey reference query (two-year inputs) */
     'old-reps': { type: 'string', default: '5' },
     label: { type: 'string' },
+    citus: { type: 'boolean', default: false },
+    compare: { type: 'string' },
+    explain: { type: 'string' },
   },
 });
 
-const serverUrl = (process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres').replace(/\/[^/]*$/, '');
+const DB_NAME = flags.citus ? 'rf_bench_queries_citus' : (process.env.BENCH_DB ?? 'rf_bench_queries');
+const LOAD_FILE = path.join(RESULTS, flags.citus ? 'queries-citus-load.json' : 'queries-load.json');
+const label = flags.label ?? (flags.citus ? 'citus' : undefined);
+const serverUrl = (
+  flags.citus
+    ? (process.env.CITUS_URL ?? 'postgres://postgres@127.0.0.1:5441/postgres')
+    : (process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres')
+).replace(/\/[^/]*$/, '');
 const url = `${serverUrl}/${DB_NAME}`;
 const leads = Number(flags.leads);
 const reps = Number(flags.reps);
@@ -86,13 +106,8 @@ async function databaseIsLoaded(): Promise<boolean> {
 }
 
 async function recreateDatabase(): Promise<void> {
-  const admin = postgres(`${serverUrl}/postgres`, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`drop database if exists ${DB_NAME} with (force)`);
-    if (!flags.drop) await admin.unsafe(`create database ${DB_NAME}`);
-  } finally {
-    await admin.end({ timeout: 5 });
-  }
+  await dropServerDatabase(`${serverUrl}/postgres`, DB_NAME);
+  if (!flags.drop) await createServerDatabase(`${serverUrl}/postgres`, DB_NAME);
 }
 
 // ---------------------------------------------------------------- inputs
@@ -407,12 +422,87 @@ async function main(): Promise<void> {
     };
     console.log(`rows: ${Object.entries(counts).map(([k, v]) => `${k} ${Number(v).toLocaleString('en-US')}`).join(', ')}`);
     console.log(`load average ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
-    const file = path.join(RESULTS, flags.label ? `queries-${flags.label}.json` : 'queries.json');
+    const file = path.join(RESULTS, label ? `queries-${label}.json` : 'queries.json');
     writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
     console.log(`wrote ${file}`);
+    if (flags.citus || flags.compare) printBeside(results, output.rows);
+    if (flags.explain) await explainAll(user, sample, selected, flags.explain);
   } finally {
     await handle.close();
   }
+}
+
+/** This run's p50/p95 beside another run's (--compare label; with --citus, the single-node run). */
+function printBeside(results: ProcedureResult[], rows: Record<string, number>): void {
+  const otherFile = path.join(RESULTS, flags.compare ? `queries-${flags.compare}.json` : 'queries.json');
+  if (!existsSync(otherFile)) {
+    console.log(`(no ${otherFile} to compare with)`);
+    return;
+  }
+  const other = JSON.parse(readFileSync(otherFile, 'utf8')) as { procedures: ProcedureResult[]; rows: Record<string, number> };
+  const byName = new Map(other.procedures.map((p) => [p.procedure, p]));
+  console.log(`\nbeside ${otherFile} (${Number(other.rows.leads).toLocaleString('en-US')} leads there, ${Number(rows.leads).toLocaleString('en-US')} here)`);
+  console.log(`${'procedure'.padEnd(22)} ${'p50 here'.padStart(10)} ${'p50 there'.padStart(10)} ${'p95 here'.padStart(10)} ${'p95 there'.padStart(10)}`);
+  for (const r of results) {
+    const o = byName.get(r.procedure);
+    console.log(
+      `${r.procedure.padEnd(22)} ${fmt(r.p50Ms).padStart(10)} ${(o ? fmt(o.p50Ms) : '-').padStart(10)} ${fmt(r.p95Ms).padStart(10)} ${(o ? fmt(o.p95Ms) : '-').padStart(10)}`,
+    );
+  }
+}
+
+/** How a plan runs on a Citus cluster, from its EXPLAIN text. */
+function planKind(plan: string): string {
+  if (/MapMergeJob|repartition/i.test(plan)) return 'REPARTITION';
+  const tasks = [...plan.matchAll(/Task Count: (\d+)/g)].map((m) => Number(m[1]));
+  const subplans = (plan.match(/->\s+Distributed Subplan/g) ?? []).length;
+  const parts: string[] = [];
+  if (tasks.length === 0) parts.push('coordinator only (local and reference tables)');
+  else if (tasks.every((t) => t === 1)) parts.push('router (one task)');
+  else parts.push(`pushed down (${Math.max(...tasks)} tasks, one per shard)`);
+  if (subplans > 0) parts.push(`${subplans} subplan(s) computed first`);
+  return parts.join(', ');
+}
+
+/** Runs each procedure once with its statements captured, then writes EXPLAIN of each to `file`. */
+async function explainAll(user: Parameters<typeof callerAs>[1], sample: Samples, selected: Procedure[], file: string): Promise<void> {
+  const captured: { query: string; params: unknown[] }[] = [];
+  const spy = postgres(url, {
+    max: 4,
+    onnotice: () => {},
+    debug: (_connection, query, params) => captured.push({ query, params: params as unknown[] }),
+  });
+  const explainer = postgres(url, { max: 1, onnotice: () => {} });
+  const caller = callerAs(drizzle(spy, { schema }) as unknown as Db, user);
+  const lines: string[] = [
+    `EXPLAIN of every statement of every procedure, ${new Date().toISOString()}, database ${DB_NAME}`,
+    '(npm run bench:queries -- --explain FILE: one call of each procedure, inputs as in its first measured call;',
+    ' statements that only read users, sessions and settings for the role check are left out)',
+    '',
+  ];
+  const summary: string[] = [];
+  for (const procedure of selected) {
+    captured.length = 0;
+    await procedure.call(caller, 0, sample);
+    const statements = captured.filter(
+      (c) => /^\s*(select|with)\b/i.test(c.query) && !/^\s*select .* from "?(users|auth_sessions|settings)"?\b/is.test(c.query),
+    );
+    lines.push(`==== ${procedure.name}: ${statements.length} statement(s)`);
+    const kinds: string[] = [];
+    for (const [i, statement] of statements.entries()) {
+      const planRows = await explainer.unsafe(`explain (costs off) ${statement.query}`, statement.params as never[]);
+      const plan = planRows.map((r) => String((r as Record<string, unknown>)['QUERY PLAN'])).join('\n');
+      const kind = planKind(plan);
+      kinds.push(kind);
+      lines.push(`-- statement ${i + 1}: ${kind}`, statement.query.trim().replace(/\s+/g, ' ').slice(0, 600), plan, '');
+    }
+    summary.push(`${procedure.name.padEnd(22)} ${kinds.join(' | ') || 'no statement'}`);
+  }
+  lines.splice(4, 0, 'Summary (one entry per statement):', ...summary, '');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  console.log(`\nplans:\n${summary.join('\n')}\nwrote ${file}`);
+  await spy.end({ timeout: 5 });
+  await explainer.end({ timeout: 5 });
 }
 
 await main();

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ensureDemoUsers } from '~/server/auth/demoUsers';
 import { openDb } from '~/server/db/client';
+import { createTestDb } from '~/server/db/testing';
 import { stageCounts, type StageCount } from '~/server/metrics/funnel';
 import { seedDemoDashboard } from '../seed/dashboards';
 import { todayUtc } from '../seed/generate';
@@ -106,7 +107,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const workDir = mkdtempSync(path.join(tmpdir(), 'rf-e2e-'));
   const pgliteDir = path.join(workDir, 'pglite');
-  const handle = await openDb({ dataDir: pgliteDir });
+  // E2E_DATABASE_URL: a database server (a Citus coordinator too) to hold the run's database
+  // instead of a PGlite folder; the run creates its own database there and drops it afterwards.
+  const server = process.env.E2E_DATABASE_URL ? await createTestDb(process.env.E2E_DATABASE_URL) : null;
+  const handle = server ?? (await openDb({ dataDir: pgliteDir }));
   let counts: StageCount[];
   try {
     process.env.DEMO_PASSWORD = e2ePassword;
@@ -117,7 +121,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await seedDemoDashboard(handle.db);
     counts = await stageCounts(handle.db);
   } finally {
-    await handle.close();
+    // A server database stays until the teardown; a PGlite folder must be free for the app.
+    if (!server) await handle.close();
   }
 
   // E2E_PORT pins the server's port (on a shared machine each run keeps to its own range).
@@ -141,11 +146,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     OIDC_NAME: 'Corp SSO',
     OIDC_RECHECK_SECONDS: '0',
   };
-  delete env.DATABASE_URL;
+  if (server?.url) env.DATABASE_URL = server.url;
+  else delete env.DATABASE_URL;
   let log = '';
   // Its own process group, so that stopping it stops whatever it started.
   // The production server of `npm start` (src/server/serve.ts): Next behind the socket-peer hop.
-  const server = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['src/server/serve.ts', '-p', String(port), '-H', '127.0.0.1'], {
+  const app = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['src/server/serve.ts', '-p', String(port), '-H', '127.0.0.1'], {
     env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -153,17 +159,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-20_000);
   };
-  server.stdout?.on('data', keep);
-  server.stderr?.on('data', keep);
+  app.stdout?.on('data', keep);
+  app.stderr?.on('data', keep);
 
   const teardown = async () => {
-    await stop(server);
+    await stop(app);
     await identity.close();
+    await server?.close();
     if (process.env.E2E_SERVER_LOG) console.log(log);
     rmSync(workDir, { recursive: true, force: true });
   };
   try {
-    await waitUntilServing(baseUrl, server, () => log);
+    await waitUntilServing(baseUrl, app, () => log);
   } catch (error) {
     await teardown();
     throw error;

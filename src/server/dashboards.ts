@@ -153,7 +153,7 @@ export async function updateDashboard(db: Db, id: number, definition: DashboardD
   const values = dashboardDefinition.parse(definition);
   const updated = await db
     .update(dashboards)
-    .set({ name: values.name, tiles: values.tiles, updatedAt: sql`clock_timestamp()` })
+    .set({ name: values.name, tiles: values.tiles, updatedAt: sql`statement_timestamp()` })
     .where(eq(dashboards.id, id))
     .returning({ id: dashboards.id });
   return updated.length > 0 ? getDashboard(db, id) : null;
@@ -164,7 +164,7 @@ export async function shareDashboard(db: Db, id: number, withRoles: readonly Rol
   const sharedWith = [...new Set(shareRoles.parse(withRoles))];
   const updated = await db
     .update(dashboards)
-    .set({ sharedWith, updatedAt: sql`clock_timestamp()` })
+    .set({ sharedWith, updatedAt: sql`statement_timestamp()` })
     .where(eq(dashboards.id, id))
     .returning({ id: dashboards.id });
   return updated.length > 0 ? getDashboard(db, id) : null;

@@ -71,7 +71,7 @@ export async function deliverDue(db: Db, options: DeliveryOptions = {}): Promise
     if (error === null) {
       run.delivered += 1;
       await db.execute(sql`update alert_outbox set status = 'delivered', attempts = ${attempt}, last_error = null,
-        delivered_at = clock_timestamp() where id = ${row.id}`);
+        delivered_at = statement_timestamp() where id = ${row.id}`);
     } else if (attempt >= maxAttempts) {
       run.failed += 1;
       await db.execute(sql`update alert_outbox set status = 'failed', attempts = ${attempt}, last_error = ${error} where id = ${row.id}`);

@@ -7,14 +7,24 @@ import { rows, type Db } from '~/server/db/client';
 /** This process's name as a lease holder. */
 export const processHolder = `${process.pid}-${randomUUID()}`;
 
-/** Takes (or renews) the lease when it is free, expired or already ours; true when held. */
+/**
+ * Takes (or renews) the lease when it is free, expired or already ours; true when held. Two
+ * statements rather than one upsert with a condition: a Citus cluster allows no clock in an
+ * upsert's condition. The update waits for a concurrent taker and then sees its new expiry.
+ */
 export async function acquireLease(db: Db, name: string, holder: string, ttlMs: number): Promise<boolean> {
+  const expires = sql`statement_timestamp() + make_interval(secs => ${ttlMs / 1000}::float8)`;
+  const renewed = await rows<{ holder: string }>(
+    db,
+    sql`update alert_leases set holder = ${holder}, expires_at = ${expires}
+    where name = ${name} and (expires_at < statement_timestamp() or holder = ${holder})
+    returning holder`,
+  );
+  if (renewed.length === 1) return true;
   const taken = await rows<{ holder: string }>(
     db,
-    sql`insert into alert_leases (name, holder, expires_at)
-    values (${name}, ${holder}, clock_timestamp() + make_interval(secs => ${ttlMs / 1000}::float8))
-    on conflict (name) do update set holder = excluded.holder, expires_at = excluded.expires_at
-      where alert_leases.expires_at < clock_timestamp() or alert_leases.holder = excluded.holder
+    sql`insert into alert_leases (name, holder, expires_at) values (${name}, ${holder}, ${expires})
+    on conflict (name) do nothing
     returning holder`,
   );
   return taken.length === 1;

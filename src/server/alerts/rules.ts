@@ -132,7 +132,7 @@ export async function updateAlertRule(db: Db, ruleId: number, input: AlertRuleIn
   const definition = alertRuleInput.parse(input);
   const [row] = await db
     .update(alertRules)
-    .set({ ...values(definition), updatedAt: sql`clock_timestamp()` })
+    .set({ ...values(definition), updatedAt: sql`statement_timestamp()` })
     .where(eq(alertRules.id, ruleId))
     .returning();
   return row ? toRule(row) : null;
@@ -141,7 +141,7 @@ export async function updateAlertRule(db: Db, ruleId: number, input: AlertRuleIn
 export async function setAlertRuleMuted(db: Db, ruleId: number, muted: boolean): Promise<AlertRule | null> {
   const [row] = await db
     .update(alertRules)
-    .set({ muted: muted ? 1 : 0, updatedAt: sql`clock_timestamp()` })
+    .set({ muted: muted ? 1 : 0, updatedAt: sql`statement_timestamp()` })
     .where(eq(alertRules.id, ruleId))
     .returning();
   return row ? toRule(row) : null;

@@ -44,11 +44,13 @@ async function seedPermissions(db: Db): Promise<PermissionMatrix> {
 
 export async function savePermissions(db: Db, matrix: PermissionMatrix): Promise<PermissionMatrix> {
   const value = normaliseMatrix(matrix);
-  // clock_timestamp() rather than now(): two saves in one transaction must still differ.
+  // statement_timestamp() rather than now(): two saves in one transaction must still differ (and
+  // unlike clock_timestamp() it is not volatile, which a Citus cluster refuses in writes to shared tables).
   await db
     .insert(settings)
-    .values({ key: permissionsKey, value, updatedAt: sql`clock_timestamp()` })
-    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: sql`clock_timestamp()` } });
+    .values({ key: permissionsKey, value, updatedAt: sql`statement_timestamp()` })
+    // excluded.updated_at: a cluster evaluates the clock in the inserted row, not in the update.
+    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: sql`excluded.updated_at` } });
   cache.delete(db);
   return readPermissions(db);
 }

@@ -10,6 +10,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { distribute } from './distribution';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -120,6 +121,8 @@ async function migrateDb(handle: DbHandle, url: string | undefined): Promise<voi
   try {
     await lockClient`select pg_advisory_lock(7262001)`;
     await migratePostgres(drizzlePostgres(lockClient), { migrationsFolder });
+    // On a Citus coordinator, place the tables the migrations created (docs/scale.md).
+    await distribute(drizzlePostgres(lockClient, { schema }) as unknown as Db);
     await lockClient`select pg_advisory_unlock(7262001)`;
   } finally {
     await lockClient.end({ timeout: 5 });

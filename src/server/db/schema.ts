@@ -228,8 +228,13 @@ export const projectorState = pgTable('projector_state', {
 export const touches = pgTable(
   'touches',
   {
-    eventPk: bigint('event_pk', { mode: 'number' }).primaryKey(),
+    eventPk: bigint('event_pk', { mode: 'number' }).notNull(),
     eventId: text('event_id').notNull(),
+    /**
+     * Who the sender said the touch is from: its contactId, else its anonymousId. Never changes,
+     * so a touch stays where it was written; on a cluster it is the distribution column.
+     */
+    visitorId: text('visitor_id').notNull(),
     contactId: text('contact_id'),
     anonymousId: text('anonymous_id'),
     /** contactId, or the contact its anonymousId is tied to (derived) */
@@ -241,6 +246,7 @@ export const touches = pgTable(
     occurredAt: ts('occurred_at').notNull(),
   },
   (t) => [
+    primaryKey({ columns: [t.visitorId, t.eventPk] }),
     index('touches_contact_idx').on(t.resolvedContactId, t.occurredAt),
     index('touches_anonymous_idx').on(t.anonymousId).where(sql`${t.anonymousId} is not null`),
     index('touches_time_idx').on(t.occurredAt),

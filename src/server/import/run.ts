@@ -295,11 +295,14 @@ export async function runImport(db: Db, importId: number, options: RunOptions = 
 
 /** Asks an import to stop: one whose process is gone stops at once, a running one after its batch. */
 export async function cancelImport(db: Db, importId: number): Promise<void> {
+  // The lease is the app's clock, as where it is taken; a parameter, not now(), which a Citus
+  // cluster refuses in a CASE of an update.
+  const now = new Date();
   await db
     .update(imports)
     .set({
-      status: sql`case when ${imports.leaseUntil} is not null and ${imports.leaseUntil} >= now() then 'cancelling' else 'cancelled' end`,
-      updatedAt: new Date(),
+      status: sql`case when ${imports.leaseUntil} is not null and ${imports.leaseUntil} >= ${now.toISOString()}::timestamptz then 'cancelling' else 'cancelled' end`,
+      updatedAt: now,
     })
     .where(and(eq(imports.id, importId), sql`${imports.status} in ('running', 'cancelling')`));
 }

@@ -2,6 +2,7 @@
 // timeline: everything every department recorded about one account, in time order.
 import { sql, type SQL } from 'drizzle-orm';
 import { one, rows, type Db } from '~/server/db/client';
+import { jsonParam, keyArray } from '~/server/db/params';
 import type { Department, EventType } from '~/server/ingest/catalogue';
 import { lifetimeValueColumns } from './customers';
 import { isoText } from './filters';
@@ -51,18 +52,36 @@ export function toAccountRow(r: AccountSqlRow): AccountRow {
   };
 }
 
-/** The columns of an account row `a` (alias of accounts), read by toAccountRow. */
+/**
+ * The columns of an account row `a` (alias of accounts), read by toAccountRow once `withStages`
+ * has added the furthest stage of its journeys (read apart: journeys are distributed on a cluster).
+ */
 export const accountColumns = sql`
   a.account_id, a.name, a.churned_at is not null as churned, ${isoText(sql.raw('a.first_seen_at'))} as first_seen_at,
-  (select max(l.stage) from leads l where l.journey_account_id = a.account_id)::int as stage,
   (select count(*) from opportunities o where o.account_id = a.account_id and o.status = 'open')::int as open_deals,
   (select count(*) from opportunities o where o.account_id = a.account_id and o.status = 'open' and o.deal_type = 'renewal')::int as open_renewals,
   (select count(*) from tickets t where t.account_id = a.account_id and t.resolved_at is null)::int as open_tickets,
   ${lifetimeValueColumns}`;
 
 export async function getAccount(db: Db, accountId: string): Promise<AccountRow | null> {
-  const [found] = await rows<AccountSqlRow>(db, sql`select ${accountColumns} from accounts a where a.account_id = ${accountId}`);
-  return found ? toAccountRow(found) : null;
+  const found = await rows<AccountSqlRow>(db, sql`select ${accountColumns} from accounts a where a.account_id = ${accountId}`);
+  const [row] = await withStages(db, found);
+  return row ? toAccountRow(row) : null;
+}
+
+/**
+ * The furthest stage of each account's journeys, read apart from the accounts: journeys are
+ * distributed on a cluster, and one query by account keys runs on every shard at once.
+ */
+export async function withStages(db: Db, accounts: Omit<AccountSqlRow, 'stage'>[]): Promise<AccountSqlRow[]> {
+  if (accounts.length === 0) return [];
+  const stages = await rows<{ account_id: string; stage: number }>(
+    db,
+    sql`select journey_account_id as account_id, max(stage)::int as stage from leads
+        where journey_account_id = any(${keyArray(accounts.map((a) => a.account_id))}) group by journey_account_id`,
+  );
+  const byAccount = new Map(stages.map((s) => [s.account_id, s.stage]));
+  return accounts.map((a) => ({ ...a, stage: byAccount.get(a.account_id) ?? null }));
 }
 
 // ---------------------------------------------------------------- timeline
@@ -97,8 +116,6 @@ interface TimelineSqlRow {
   type: EventType;
   data: string;
   contact_id: string | null;
-  contact_name: string | null;
-  contact_email: string | null;
   amount_cents: number | string | null;
 }
 
@@ -131,10 +148,20 @@ export async function accountTimeline(
     const values = JSON.parse(json) as string[];
     return values.length === 0 ? sql`false` : sql`${column} in (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
   };
+  // The contacts' touches (journeys and touches are distributed on a cluster): read by contact on
+  // every shard at once, then joined with the log (on the coordinator) as a list of keys.
+  const touchContacts = await rows<{ pk: string | number; contact_id: string }>(
+    db,
+    sql`select event_pk as pk, resolved_contact_id as contact_id from touches where ${among(sql`resolved_contact_id`, keys.contacts)}`,
+  );
   const selected = sql`
-    with pks as (
+    with tc as (
+      select * from jsonb_to_recordset(${jsonParam(touchContacts.map((t) => ({ pk: Number(t.pk), contact_id: t.contact_id })))})
+        as tc(pk bigint, contact_id text)
+    ),
+    pks as (
       select id from events where account_id = ${a}
-      union select event_pk from touches where ${among(sql`resolved_contact_id`, keys.contacts)}
+      union select pk from tc
       union select id from events
         where ${among(sql`entity_key`, keys.contacts)}
           and type in ('lead.created', 'lead.followed_up', 'lead.qualified', 'lead.disqualified')
@@ -151,30 +178,41 @@ export async function accountTimeline(
       db,
       sql`${selected}
       select to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at,
-        e.event_id, e.department, e.type, e.data::text as data, x.contact_id, l.name as contact_name, l.email as contact_email,
+        e.event_id, e.department, e.type, e.data::text as data, x.contact_id,
         (case when e.type = 'opportunity.won' then coalesce((e.data->>'amountCents')::bigint, o.amount_cents)
               else (e.data->>'amountCents')::bigint end)::float8 as amount_cents
       from events e
       left join opportunities o on e.type like 'opportunity.%' and o.opportunity_id = e.entity_key
       cross join lateral (
         select case
-          when e.type = 'touch' then (select t.resolved_contact_id from touches t where t.event_pk = e.id)
+          when e.type = 'touch' then (select tc.contact_id from tc where tc.pk = e.id)
           when e.type like 'lead.%' then e.entity_key
           when e.type like 'opportunity.%' or e.type like 'onboarding.%'
             then (select oc.contact_id from opportunities oc where oc.opportunity_id = e.entity_key)
           when e.type like 'ticket.%' then (select tc.contact_id from tickets tc where tc.ticket_id = e.entity_key)
           else e.data->>'contactId' end as contact_id
       ) x
-      left join leads l on l.contact_id = x.contact_id
       where e.id in (select id from pks)
       order by e.occurred_at, e.event_id, e.api_key_id
       limit ${limit} offset ${offset}`,
     ),
   ]);
+  const contactIds = found.flatMap((r) => (r.contact_id ? [r.contact_id] : []));
+  const contacts = new Map(
+    contactIds.length === 0
+      ? []
+      : (
+          await rows<{ contact_id: string; name: string | null; email: string | null }>(
+            db,
+            sql`select contact_id, name, email from leads where contact_id = any(${keyArray(contactIds)})`,
+          )
+        ).map((c) => [c.contact_id, c]),
+  );
   return {
     accountId: a,
     total: Number(count.total),
     items: found.map((r) => {
+      const contact = r.contact_id ? contacts.get(r.contact_id) : undefined;
       const data = JSON.parse(r.data) as Record<string, unknown>;
       return {
         at: r.at,
@@ -183,8 +221,8 @@ export async function accountTimeline(
         type: r.type,
         summary: summarize(r.type, data),
         contactId: r.contact_id,
-        contactName: r.contact_name,
-        contactEmail: r.contact_email,
+        contactName: contact?.name ?? null,
+        contactEmail: contact?.email ?? null,
         amountCents: r.amount_cents === null ? null : Number(r.amount_cents),
       };
     }),

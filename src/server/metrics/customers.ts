@@ -379,6 +379,14 @@ export async function valueByOrigin(db: Db, input: { range: DateRange; filters?:
       select account_id, sum(amount_cents) as cents from account_events
       where kind in ('renewed', 'expanded') group by account_id
     ),
+    -- Each customer's original journey, found for the customers won in the range at once (not
+    -- per customer: a cluster refuses a per-row subquery over the journeys' shards).
+    origin as (
+      select distinct on (ol.journey_account_id) ol.journey_account_id as account_id, ol.source, ol.campaign_id
+      from leads ol
+      where ol.journey_account_id in (select fw.account_id from fw where ${inRange(sql.raw('fw.first_won_at'), input.range)})
+      order by ol.journey_account_id, coalesce(ol.inquiry_at, ol.awareness_at) nulls last, ol.contact_id
+    ),
     cust as (
       select fw.account_id, c.churned_at is not null as churned,
         coalesce(w.cents, 0) + coalesce(x.cents, 0) as ltv,
@@ -388,10 +396,7 @@ export async function valueByOrigin(db: Db, input: { range: DateRange; filters?:
       join accounts c on c.account_id = fw.account_id
       left join won w on w.account_id = fw.account_id
       left join later x on x.account_id = fw.account_id
-      left join lateral (
-        select ol.source, ol.campaign_id from leads ol where ol.journey_account_id = fw.account_id
-        order by coalesce(ol.inquiry_at, ol.awareness_at) nulls last, ol.contact_id limit 1
-      ) origin on true
+      left join origin on origin.account_id = fw.account_id
       where ${inRange(sql.raw('fw.first_won_at'), input.range)} and ${accountFilters(input.filters ?? {}, sql.raw('fw.account_id'))}
     )
     select case when grouping(cust.source) = 0 then 'source' when grouping(cust.campaign_id) = 0 then 'campaign' else 'segment' end as dimension,

@@ -98,14 +98,12 @@ export function opportunityFilters(filters: MetricFilters, opp: SQL = sql.raw('o
   if (filters.dealType !== undefined) parts.push(sql`${opp}.deal_type = ${filters.dealType}`);
   if (filters.segment !== undefined)
     parts.push(sql`coalesce(${accountSegment(sql`${opp}.account_id`)}, ${opp}.deal_type) = ${filters.segment}`);
+  // Uncorrelated: on a cluster the journeys are distributed and opportunities are not, and a
+  // per-opportunity subquery over the journeys' shards is refused.
   if (filters.source !== undefined)
-    parts.push(
-      sql`exists (select 1 from leads fl where fl.contact_id = ${opp}.contact_id and fl.source = ${filters.source})`,
-    );
+    parts.push(sql`${opp}.contact_id in (select fl.contact_id from leads fl where fl.source = ${filters.source})`);
   if (filters.campaign !== undefined)
-    parts.push(
-      sql`exists (select 1 from leads fl where fl.contact_id = ${opp}.contact_id and fl.campaign_id = ${filters.campaign})`,
-    );
+    parts.push(sql`${opp}.contact_id in (select fl.contact_id from leads fl where fl.campaign_id = ${filters.campaign})`);
   return sql`(${sql.join(parts, sql` and `)})`;
 }
 
@@ -119,9 +117,9 @@ export function accountFilters(filters: MetricFilters, accountId: SQL): SQL {
   if (filters.segment !== undefined) parts.push(sql`${accountSegment(accountId)} = ${filters.segment}`);
   if (filters.source !== undefined || filters.campaign !== undefined || filters.dealType !== undefined) {
     const journeyOnly: MetricFilters = { source: filters.source, campaign: filters.campaign, dealType: filters.dealType };
-    parts.push(
-      sql`exists (select 1 from leads al where al.journey_account_id = ${accountId} and ${journeyFilters(journeyOnly, sql.raw('al'))})`,
-    );
+    // Not correlated with the outer row: on a cluster the matching accounts are found once
+    // across the journeys' shards (a correlated subquery over journeys would be refused).
+    parts.push(sql`${accountId} in (select al.journey_account_id from leads al where ${journeyFilters(journeyOnly, sql.raw('al'))})`);
   }
   return sql`(${sql.join(parts, sql` and `)})`;
 }

@@ -150,7 +150,7 @@ export async function updateKpiTarget(db: Db, id: number, input: KpiTargetInput,
   const values = kpiTargetInput.parse(input);
   const [row] = await db
     .update(kpiTargets)
-    .set({ ...values, updatedBy: byUserId, updatedAt: sql`clock_timestamp()` })
+    .set({ ...values, updatedBy: byUserId, updatedAt: sql`statement_timestamp()` })
     .where(eq(kpiTargets.id, id))
     .returning();
   return row ? toTarget(row) : null;

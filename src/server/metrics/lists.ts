@@ -5,7 +5,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '~/server/db/client';
 import { getSetting, type SlaSettings } from '~/server/settings';
-import { accountColumns, toAccountRow, type AccountRow, type AccountSqlRow } from './accounts';
+import { accountColumns, toAccountRow, withStages, type AccountRow, type AccountSqlRow } from './accounts';
 import { accountFilters, inRange, isoText, journeyFilters, metricInput, opportunityFilters, type DateRange, type MetricFilters } from './filters';
 import { cohortBy, stage, stages, type CohortBy, type Stage } from './funnel';
 import type { HandoffKind } from './handoffs';
@@ -288,12 +288,13 @@ export async function accountList(db: Db, input: AccountListInput = {}): Promise
     parts.push(sql`(a.account_id ilike ${pattern} or a.name ilike ${pattern})`);
   }
   if (serviceOnly) parts.push(openTicketWithOpenDeal);
-  return keysetPage(db, {
+  const found = await keysetPage(db, {
     select: accountColumns,
     from: sql`accounts a`,
     where: sql.join(parts, sql` and `),
     keyset: { name: `accounts.${sort}.${direction}`, columns: [accountSortColumn[sort], { sql: sql.raw('a.account_id'), type: 'text' }], direction },
     page,
-    map: (row: AccountSqlRow) => toAccountRow(row),
+    map: (row: Omit<AccountSqlRow, 'stage'>) => row,
   });
+  return { ...found, items: (await withStages(db, found.items)).map(toAccountRow) };
 }

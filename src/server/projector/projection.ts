@@ -69,7 +69,7 @@ export async function project(tx: Db, events: StoredEvent[]): Promise<void> {
     await tx.execute(sql`
       update touches t set resolved_contact_id = l.contact_id
       from identity_links l
-      where l.anonymous_id = t.anonymous_id and t.contact_id is null and t.anonymous_id = any(${keyArray(anonymousIds)})`);
+      where l.anonymous_id = t.visitor_id and t.contact_id is null and t.visitor_id = any(${keyArray(anonymousIds)})`);
   }
 
   // 2. Facts: one row per event.
@@ -78,8 +78,8 @@ export async function project(tx: Db, events: StoredEvent[]): Promise<void> {
     const inserted = await rows<{ contact: string | null }>(
       tx,
       sql`
-      insert into touches (event_pk, event_id, contact_id, anonymous_id, resolved_contact_id, channel, campaign_id, touch_type, url, occurred_at)
-      select t.pk, t.id, t.contact_id, t.anonymous_id, coalesce(t.contact_id, l.contact_id), t.channel, t.campaign_id, t.touch_type, t.url, t.occurred_at
+      insert into touches (event_pk, event_id, visitor_id, contact_id, anonymous_id, resolved_contact_id, channel, campaign_id, touch_type, url, occurred_at)
+      select t.pk, t.id, coalesce(t.contact_id, t.anonymous_id), t.contact_id, t.anonymous_id, coalesce(t.contact_id, l.contact_id), t.channel, t.campaign_id, t.touch_type, t.url, t.occurred_at
       from jsonb_to_recordset(${jsonParam(touchEvents.map(touchRow))})
         as t(pk bigint, id text, contact_id text, anonymous_id text, channel text, campaign_id text, touch_type text, url text, occurred_at timestamptz)
       left join identity_links l on l.anonymous_id = t.anonymous_id
