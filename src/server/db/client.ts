@@ -1,5 +1,6 @@
 // One code path for both databases: PGlite (embedded, data in a local folder) when DATABASE_URL is
 // unset, postgres.js against a real server when it is set. Migrations run once per process.
+import { env } from '~/env';
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -24,7 +25,7 @@ export interface DbHandle {
 export const migrationsFolder = path.join(process.cwd(), 'drizzle');
 
 export function defaultPgliteDir(): string {
-  return process.env.PGLITE_DIR ?? path.join(process.cwd(), '.data', 'pglite');
+  return env().PGLITE_DIR ?? path.join(process.cwd(), '.data', 'pglite');
 }
 
 export interface OpenOptions {
@@ -179,7 +180,7 @@ declare global {
 
 /** The process-wide database, opened and migrated on first use. */
 export function getDbHandle(): Promise<DbHandle> {
-  globalThis.__revenueFunnelDb ??= openDb({ url: process.env.DATABASE_URL || undefined }).catch((error: unknown) => {
+  globalThis.__revenueFunnelDb ??= openDb({ url: env().DATABASE_URL }).catch((error: unknown) => {
     globalThis.__revenueFunnelDb = undefined;
     throw error;
   });

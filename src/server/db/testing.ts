@@ -1,5 +1,6 @@
 // A fresh database per test file: in-memory PGlite, or a new database on the DATABASE_URL server
 // that is dropped afterwards.
+import { env } from '~/env';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { openDb, type DbHandle } from './client';
@@ -7,7 +8,7 @@ import { openDb, type DbHandle } from './client';
 export type { DbHandle };
 
 export async function createTestDb(): Promise<DbHandle> {
-  const serverUrl = process.env.DATABASE_URL;
+  const serverUrl = env().DATABASE_URL;
   if (!serverUrl) return openDb({ dataDir: 'memory' });
 
   const name = `rf_test_${process.pid}_${randomBytes(4).toString('hex')}`;
