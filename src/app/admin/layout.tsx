@@ -14,6 +14,7 @@ const sections = [
   { href: '/admin/api-keys', label: 'API keys' },
   { href: '/admin/ingestion', label: 'Ingestion log' },
   { href: '/admin/import', label: 'Import' },
+  { href: '/admin/settings', label: 'Settings' },
   { href: '/admin/sso', label: 'Single sign-on' },
   { href: '/admin/privacy', label: 'Privacy' },
   { href: '/admin/audit', label: 'Audit log' },

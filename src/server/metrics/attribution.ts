@@ -2,17 +2,12 @@
 // the opportunity change (during ingestion), and the reports only sum them.
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
-import { keyArray } from '~/server/db/params';
+import { jsonParam, keyArray } from '~/server/db/params';
+import { getSetting } from '~/server/settings';
 import type { IngestEvent } from '~/server/ingest/catalogue';
 import { attributeOpportunity, attributionModels, type AttributionModel, type AttributionTouch } from './attributionWeights';
 import { inRange, metricInput, opportunityFilters, type MetricInput } from './filters';
 
-export const DEFAULT_LOOKBACK_DAYS = 365;
-/** Settings key of the attribution lookback, in days. */
-export const LOOKBACK_SETTING = 'attributionLookbackDays';
-
-
-const lookbackDays = sql`coalesce((select (value #>> '{}')::float8 from settings where key = ${LOOKBACK_SETTING}), ${DEFAULT_LOOKBACK_DAYS})`;
 const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
 
 /**
@@ -137,6 +132,7 @@ export async function recomputeAttributionCredits(tx: Db, opportunityIds: readon
     where opportunity_id = any(${keyArray(ids)}) and status = 'won' and won_at is not null`,
   );
   if (opportunities.length === 0) return;
+  const lookbackDays = await getSetting(tx, 'attributionLookbackDays');
 
   const touches = await rows<TouchRow>(
     tx,
@@ -193,7 +189,7 @@ export async function recomputeAttributionCredits(tx: Db, opportunityIds: readon
   await tx.execute(sql`
     insert into attribution_credits (opportunity_id, model, touch_ref, channel, campaign_id, won_at, credit_cents, touch_at, touch_kind)
     select c.opportunity_id, c.model, c.touch_ref, c.channel, c.campaign_id, o.won_at, c.credit_cents, c.touch_at, c.touch_kind
-    from jsonb_to_recordset(${JSON.stringify(credits)}::jsonb)
+    from jsonb_to_recordset(${jsonParam(credits)})
       as c(opportunity_id text, model text, touch_ref text, channel text, campaign_id text, credit_cents bigint, touch_at timestamptz, touch_kind text)
     join opportunities o on o.opportunity_id = c.opportunity_id`);
 }

@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { metricInput } from '~/server/metrics/filters';
 import { handoffs } from '~/server/metrics/handoffs';
-import { getSetting, setSetting, slaSettings } from '~/server/settings';
+import { saveProductSettings } from '~/server/admin/productSettings';
+import { getSetting, slaSettings } from '~/server/settings';
 import { commonFieldKinds, maskFields } from '../masking';
 import { authedProcedure, createTRPCRouter } from '../trpc';
 import { fresh } from '../freshness';
@@ -33,5 +34,5 @@ export const handoffsRouter = createTRPCRouter({
   setSlas: authedProcedure
     .need('manage')
     .input(slaSettings)
-    .mutation(({ ctx, input }) => setSetting(ctx.db, 'slas', input)),
+    .mutation(async ({ ctx, input }) => (await saveProductSettings(ctx.db, ctx.user, { slas: input })).slas),
 });
