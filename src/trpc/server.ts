@@ -6,7 +6,7 @@ import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache, createElement, type ReactNode } from 'react';
-import { appRouter, createCaller } from '~/server/api/root';
+import { createCaller, maskedAppRouter } from '~/server/api/root';
 import { createTRPCContext } from '~/server/api/trpc';
 import { createQueryClient } from './query-client';
 
@@ -14,7 +14,7 @@ const createContext = cache(async () => createTRPCContext({ headers: new Headers
 
 export const getQueryClient = cache(createQueryClient);
 
-export const trpc = createTRPCOptionsProxy({ ctx: createContext, router: appRouter, queryClient: getQueryClient });
+export const trpc = createTRPCOptionsProxy({ ctx: createContext, router: maskedAppRouter, queryClient: getQueryClient });
 
 export async function serverCaller() {
   return createCaller(await createContext());
