@@ -10,9 +10,8 @@ import { Value } from '~/components/Value';
 import { formatValue, type CellValue, type FormatKind } from '~/lib/format';
 import { isMasked, type MaybeMasked } from '~/lib/masked';
 import { describeRange, parseFilters, readParam, toMetricInput } from '~/lib/urlFilters';
-import { canEditTarget } from '~/server/auth/kpiTargets';
 import { departments, type Department } from '~/server/ingest/catalogue';
-import { requireUser, serverCaller } from '~/trpc/server';
+import { requireUser, serverCaller, viewer } from '~/trpc/server';
 import { KpiControls, type EditableTarget } from './KpiControls';
 import { NoteForm } from './NoteForm';
 
@@ -82,7 +81,7 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
   const department = parseDepartment(readParam(params, 'department'));
   const api = await serverCaller();
   const [me, metrics, statuses, handoffs] = await Promise.all([
-    api.auth.me(),
+    viewer(),
     api.kpis.metrics(),
     api.kpis.list({ department }),
     api.handoffs.report(input),
@@ -119,7 +118,7 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
   });
 
   const editable: EditableTarget[] = statuses
-    .filter((s) => mayEdit && canEditTarget(user, s.target))
+    .filter((s) => s.canEdit)
     .map((s) => ({
       id: s.target.id,
       name: s.target.name,

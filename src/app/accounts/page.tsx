@@ -8,7 +8,7 @@ import { RefreshControl } from '~/components/RefreshControl';
 import styles from '~/components/ui.module.css';
 import { formatCount } from '~/lib/format';
 import { readParam } from '~/lib/urlFilters';
-import { requireUser, serverCaller } from '~/trpc/server';
+import { requireUser, serverCaller, viewer } from '~/trpc/server';
 import { AccountsTable } from './AccountsTable';
 
 const PAGE_SIZE = 50;
@@ -20,7 +20,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
   const openTicketWithOpenDeal = readParam(params, 'service') === '1';
   const page = Math.max(1, Math.floor(Number(readParam(params, 'page') ?? '1')) || 1);
   const api = await serverCaller();
-  const [me, list] = await Promise.all([api.auth.me(), api.accounts.list({ search, openTicketWithOpenDeal, page, pageSize: PAGE_SIZE })]);
+  const [me, list] = await Promise.all([viewer(), api.accounts.list({ search, openTicketWithOpenDeal, page, pageSize: PAGE_SIZE })]);
   const canExport = me?.rights.includes('exportCsv') ?? false;
   const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
 

@@ -65,6 +65,3 @@ export const createCaller = createCallerFactory(appRouter) as unknown as TRPCRou
   typeof appRouter._def._config.$types,
   AppRouter['_def']['record']
 >;
-
-/** The app router typed as its callers see it (for the typed clients and the options proxy). */
-export const maskedAppRouter = appRouter as unknown as AppRouter;

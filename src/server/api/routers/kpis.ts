@@ -65,7 +65,9 @@ export const kpisRouter = createTRPCRouter({
         periodStart: input.periodStart,
         asOf: input.asOf ? new Date(input.asOf) : new Date(),
       });
-      return statuses.map(declareStatus);
+      // The page offers editing where the server would allow it, and decides nothing itself.
+      const mayEdit = ctx.rights.has('editOwnKpiTargets');
+      return statuses.map((status) => ({ ...declareStatus(status), canEdit: mayEdit && canEditTarget(ctx.user, status.target) }));
     }),
 
   create: edit.input(kpiTargetInput).mutation(async ({ ctx, input }) => {
