@@ -1,5 +1,6 @@
 // Accounts: a searchable, paged list with each account's reach, open work and value, and the
 // account timeline: everything every department recorded about one account, in time order.
+import { isoText } from '~/server/db/time';
 import { sql, type SQL } from 'drizzle-orm';
 import { one, rows, type Db } from '~/server/db/client';
 import type { Department, EventType } from '~/server/ingest/catalogue';
@@ -197,7 +198,7 @@ export async function accountTimeline(
     rows<TimelineSqlRow>(
       db,
       sql`${selected}
-      select to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at,
+      select ${isoText(sql`e.occurred_at`)} as at,
         e.event_id, e.department, e.type, e.data::text as data, x.contact_id, l.name as contact_name, l.email as contact_email,
         (case when e.type = 'opportunity.won' then coalesce((e.data->>'amountCents')::bigint, o.amount_cents)
               else (e.data->>'amountCents')::bigint end)::float8 as amount_cents

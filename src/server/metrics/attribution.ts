@@ -1,5 +1,6 @@
 // Attribution: each won opportunity's credits per model and touch are stored when its touches or
 // the opportunity change (during ingestion), and the reports only sum them.
+import { isoText } from '~/server/db/time';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
 import { jsonParam, keyArray } from '~/server/db/params';
@@ -306,7 +307,7 @@ export async function attributionWonDeals(db: Db, input: MetricInput, limit = 20
   const found = await rows<{ id: string; account_id: string | null; account_name: string | null; deal_type: string | null; amount: number; won_at: string }>(
     db,
     sql`select o.opportunity_id as id, o.account_id, a.name as account_name, o.deal_type, coalesce(o.amount_cents, 0)::float8 as amount,
-      to_char(o.won_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as won_at
+      ${isoText(sql`o.won_at`)} as won_at
     from opportunities o left join accounts a on a.account_id = o.account_id
     where o.status = 'won' and ${inRange(sql.raw('o.won_at'), range)} and ${opportunityFilters(filters, sql.raw('o'))} ${keyset}
     order by date_trunc('milliseconds', o.won_at) desc, o.opportunity_id
@@ -345,14 +346,14 @@ export async function attributionDeal(db: Db, opportunityId: string): Promise<At
   const [deal] = await rows<{ account_id: string | null; amount: number; won_at: string }>(
     db,
     sql`select account_id, coalesce(amount_cents, 0)::float8 as amount,
-      to_char(won_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as won_at
+      ${isoText(sql`won_at`)} as won_at
     from opportunities where opportunity_id = ${opportunityId} and status = 'won'`,
   );
   if (!deal) return null;
   const credits = await rows<{ ref: string; kind: DealTouch['kind']; at: string | null; channel: string; campaign_id: string | null; model: AttributionModel; credit: number }>(
     db,
     sql`select touch_ref as ref, touch_kind as kind, channel, campaign_id, model, credit_cents::float8 as credit,
-      to_char(touch_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at
+      ${isoText(sql`touch_at`)} as at
     from attribution_credits where opportunity_id = ${opportunityId}
     order by touch_at nulls last, touch_ref`,
   );
