@@ -1,6 +1,7 @@
 // npm run seed -- [--leads N] [--seed S] [--anchor YYYY-MM-DD] [--out file.ndjson]
 // Ingests the deterministic demo into the database, or writes it as NDJSON lines
 // {department, event} with --out (how a million-lead file is produced without a database).
+import { checkEnv } from '~/env';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
   }
   if (out) return writeNdjson(out, demo);
 
-  const handle = await retryWhileUnreachable(() => openDb({ url: process.env.DATABASE_URL || undefined }), { what: 'open the database' });
+  const handle = await retryWhileUnreachable(() => openDb({ url: checkEnv().DATABASE_URL }), { what: 'open the database' });
   try {
     if (olist) {
       const started = performance.now();

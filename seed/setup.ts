@@ -1,5 +1,6 @@
 // First start (`npm start`, `npm run setup`): migrate the database, load the demo into an empty
 // one, and build the app when no production build exists. Safe to run on every start.
+import { checkEnv, env } from '~/env';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +14,7 @@ import { isEventLogEmpty, seedDemo, type SeedSummary } from './seed';
 
 /** Opens the configured database (DATABASE_URL, else the PGlite folder) and applies migrations. */
 export function openMigratedDb(): Promise<DbHandle> {
-  return openDb({ url: process.env.DATABASE_URL || undefined });
+  return openDb({ url: checkEnv().DATABASE_URL });
 }
 
 /** Seeds the demo when nothing was ever ingested; returns what it loaded, or null. */
@@ -42,7 +43,7 @@ export function buildIfMissing(): boolean {
 async function main(): Promise<void> {
   const handle = await openMigratedDb();
   try {
-    console.log(`database: ${handle.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `PGlite in ${process.env.PGLITE_DIR ?? '.data/pglite'}`}, migrated`);
+    console.log(`database: ${handle.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `PGlite in ${env().PGLITE_DIR ?? '.data/pglite'}`}, migrated`);
     const seeded = await seedIfEmpty(handle.db);
     if (seeded) {
       console.log(

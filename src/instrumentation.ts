@@ -4,6 +4,9 @@
 // compacts old raw events every hour when the setting is on.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  // A bad variable stops the server at start, naming it, rather than at the first request using it.
+  const { checkEnv } = await import('./env');
+  checkEnv();
   const { startProjectorInProcess } = await import('./server/projector/inProcess');
   startProjectorInProcess();
   const { startAlertsInProcess } = await import('./server/alerts/inProcess');

@@ -15,7 +15,7 @@ import { isMasked } from '~/lib/masked';
 import { ratio } from '~/lib/stats';
 import { describeRange, parseFilters, toMetricInput, type SearchParamsLike } from '~/lib/urlFilters';
 import { departments } from '~/server/ingest/catalogue';
-import { requireUser, serverCaller } from '~/trpc/server';
+import { requireUser, serverCaller, viewer } from '~/trpc/server';
 import { FirstEvents } from './FirstEvents';
 
 export const dynamic = 'force-dynamic';
@@ -76,7 +76,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   // adds no round trip.
   const [status, me, funnel, trend, revenue, kpis, metrics] = await Promise.all([
     api.setup.status(),
-    api.auth.me(),
+    viewer(),
     api.funnel.report(input),
     api.funnel.trend(input),
     api.revenue.summary(input),

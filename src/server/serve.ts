@@ -2,6 +2,7 @@
 // appends the socket peer to X-Forwarded-For, so that the client address (auth/clientAddress.ts)
 // never rests on what a client wrote in that header. `next start` alone keeps a client-sent
 // X-Forwarded-For as it is. Takes next start's -p/--port and -H/--hostname (or PORT, HOSTNAME).
+import { checkEnv } from '~/env';
 import { createServer } from 'node:http';
 import next from 'next';
 import { trustedProxiesFromEnv, withSocketPeer } from './auth/clientAddress';
@@ -12,8 +13,10 @@ function option(short: string, long: string): string | undefined {
   return at >= 0 ? args[at + 1] : undefined;
 }
 
-const port = Number(option('-p', '--port') ?? process.env.PORT ?? 3000);
-const hostname = option('-H', '--hostname') ?? process.env.HOSTNAME ?? '0.0.0.0';
+// A bad variable (INGEST_MAX_BYTES=4MB, ...) stops the server here with its name and reason.
+const config = checkEnv();
+const port = Number(option('-p', '--port') ?? config.PORT);
+const hostname = option('-H', '--hostname') ?? config.HOSTNAME;
 if (!Number.isInteger(port) || port <= 0 || port > 65_535) throw new Error(`not a port: ${port}`);
 
 // A malformed TRUSTED_PROXIES stops the server here, naming the entry, rather than at a sign-in.

@@ -1,20 +1,16 @@
 // tRPC for server components: `const api = await serverCaller(); await api.family.procedure(input)`
 // runs the procedure in-process with the request's session, through the same rights checks.
-// `trpc` + `HydrateClient` prefetch queries that a client island then reads without a round trip.
-import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
-import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
+// `viewer()` is the signed-in user with their rights, read once per request: pages ask it what to
+// show (an export button, an admin link) and the procedures' own answers (canEdit, canShare) for
+// what may be changed; the server enforces both again on every call.
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { cache, createElement, type ReactNode } from 'react';
-import { appRouter, createCaller } from '~/server/api/root';
+import { cache } from 'react';
+import type { Right } from '~/server/auth/rights';
+import { createCaller } from '~/server/api/root';
 import { createTRPCContext } from '~/server/api/trpc';
-import { createQueryClient } from './query-client';
 
 const createContext = cache(async () => createTRPCContext({ headers: new Headers(await headers()) }));
-
-export const getQueryClient = cache(createQueryClient);
-
-export const trpc = createTRPCOptionsProxy({ ctx: createContext, router: appRouter, queryClient: getQueryClient });
 
 export async function serverCaller() {
   return createCaller(await createContext());
@@ -32,6 +28,10 @@ export async function requireUser() {
   return user;
 }
 
-export function HydrateClient({ children }: { children: ReactNode }) {
-  return createElement(HydrationBoundary, { state: dehydrate(getQueryClient()) }, children);
+/** The signed-in user and their rights (auth.me), once per request; null when signed out. */
+export const viewer = cache(async () => (await serverCaller()).auth.me());
+
+/** Whether the signed-in user holds `right` in the current permission matrix. */
+export async function viewerCan(right: Right): Promise<boolean> {
+  return (await viewer())?.rights.includes(right) ?? false;
 }

@@ -2,10 +2,10 @@
 // The KPI targets table with Edit and Delete on the rows the user may change, and the form to
 // create or edit one; the kpis router enforces the same rule on every call. Money is entered in
 // currency units, rates in percent.
-import { useRouter } from 'next/navigation';
-import { useState, useTransition, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { DataTable, type Column, type Row } from '~/components/DataTable';
 import styles from '~/components/ui.module.css';
+import { useMutationAction } from '~/components/useMutationAction';
 import { useTRPCClient, type RouterInputs } from '~/trpc/react';
 
 type TargetInput = RouterInputs['kpis']['create'];
@@ -53,12 +53,6 @@ interface Props {
   editable: EditableTarget[];
 }
 
-function errorText(cause: unknown): string {
-  if (!(cause instanceof Error)) return 'The change was not saved.';
-  const fields = (cause as { data?: { fieldErrors?: { path: string; message: string }[] | null } }).data?.fieldErrors;
-  return fields && fields.length > 0 ? fields.map((f) => `${f.path || 'input'}: ${f.message}`).join('; ') : cause.message;
-}
-
 function firstOfMonth(): string {
   const now = new Date();
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString().slice(0, 10);
@@ -66,23 +60,16 @@ function firstOfMonth(): string {
 
 export function KpiControls({ caption, columns, rows, canExport, mayEdit, metrics, departments, ownDepartments, editable }: Props) {
   const client = useTRPCClient();
-  const router = useRouter();
   const [editing, setEditing] = useState<EditableTarget | 'new' | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const mutation = useMutationAction();
+  const { error, pending } = mutation;
 
   async function run(action: () => Promise<unknown>, done: string) {
-    setError(null);
     setMessage(null);
-    try {
-      await action();
-      setEditing(null);
-      setMessage(done);
-      startTransition(() => router.refresh());
-    } catch (cause) {
-      setError(errorText(cause));
-    }
+    if ((await mutation.run(async () => ((await action()) ?? true))) === undefined) return;
+    setEditing(null);
+    setMessage(done);
   }
 
   function remove(target: EditableTarget) {

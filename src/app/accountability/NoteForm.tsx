@@ -2,7 +2,7 @@
 // Write a note on the record about a KPI target, a handoff item or an account, addressed to a
 // department; it lands in that department's bell and channels.
 import { useState, type FormEvent } from 'react';
-import { useAdminAction } from '~/app/admin/useAdminMutation';
+import { useMutationAction } from '~/components/useMutationAction';
 import styles from '~/components/ui.module.css';
 import { useTRPCClient, type RouterInputs } from '~/trpc/react';
 
@@ -10,7 +10,7 @@ type NoteInput = RouterInputs['notes']['create'];
 
 export function NoteForm({ targets, departments }: { targets: { id: number; name: string }[]; departments: NoteInput['toDepartment'][] }) {
   const client = useTRPCClient();
-  const { run, error, pending } = useAdminAction();
+  const { run, error, pending } = useMutationAction();
   const [kind, setKind] = useState<NoteInput['subjectKind']>(targets.length > 0 ? 'kpi_target' : 'handoff_item');
   const [sent, setSent] = useState<string | null>(null);
 

@@ -10,9 +10,8 @@ import { Value } from '~/components/Value';
 import { formatValue, type CellValue, type FormatKind } from '~/lib/format';
 import { isMasked, type MaybeMasked } from '~/lib/masked';
 import { describeRange, parseFilters, readParam, toMetricInput } from '~/lib/urlFilters';
-import { canEditTarget } from '~/server/auth/kpiTargets';
 import { departments, type Department } from '~/server/ingest/catalogue';
-import { requireUser, serverCaller } from '~/trpc/server';
+import { requireUser, serverCaller, viewer } from '~/trpc/server';
 import { handoffKinds } from '~/server/metrics/handoffs';
 import { BlackHoleTable } from './BlackHoleTable';
 import { KpiControls, type EditableTarget } from './KpiControls';
@@ -86,7 +85,7 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
   // One instant for the report and every page of its black holes.
   const judgedAt = new Date().toISOString();
   const [me, metrics, statuses, handoffs, ...blackHoles] = await Promise.all([
-    api.auth.me(),
+    viewer(),
     api.kpis.metrics(),
     api.kpis.list({ department }),
     api.handoffs.report({ ...input, asOf: judgedAt, blackHoleLimit: 1 }),
@@ -124,7 +123,7 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
   });
 
   const editable: EditableTarget[] = statuses
-    .filter((s) => mayEdit && canEditTarget(user, s.target))
+    .filter((s) => s.canEdit)
     .map((s) => ({
       id: s.target.id,
       name: s.target.name,

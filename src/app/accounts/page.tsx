@@ -9,7 +9,7 @@ import { RefreshControl } from '~/components/RefreshControl';
 import styles from '~/components/ui.module.css';
 import { KeysetPager } from '~/components/KeysetPager';
 import { readParam } from '~/lib/urlFilters';
-import { requireUser, serverCaller } from '~/trpc/server';
+import { requireUser, serverCaller, viewer } from '~/trpc/server';
 import { AccountsTable } from './AccountsTable';
 
 const PAGE_SIZE = 50;
@@ -34,7 +34,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
   const before = after ? undefined : cursorParam(readParam(params, 'before'));
   const api = await serverCaller();
   const [me, list] = await Promise.all([
-    api.auth.me(),
+    viewer(),
     api.accounts.list({ search, openTicketWithOpenDeal, sort, direction, after, before, pageSize: PAGE_SIZE }),
   ]);
   const canExport = me?.rights.includes('exportCsv') ?? false;

@@ -1,9 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { requireUser } from '~/trpc/server';
+import { requireUser, viewer } from '~/trpc/server';
 import styles from './admin.module.css';
-import { currentMe } from './adminCaller';
 
 export const metadata: Metadata = { title: 'Admin · Revenue funnel' };
 export const dynamic = 'force-dynamic';
@@ -14,6 +13,7 @@ const sections = [
   { href: '/admin/api-keys', label: 'API keys' },
   { href: '/admin/ingestion', label: 'Ingestion log' },
   { href: '/admin/import', label: 'Import' },
+  { href: '/admin/settings', label: 'Settings' },
   { href: '/admin/sso', label: 'Single sign-on' },
   { href: '/admin/privacy', label: 'Privacy' },
   { href: '/admin/audit', label: 'Audit log' },
@@ -21,7 +21,7 @@ const sections = [
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   await requireUser();
-  const me = await currentMe();
+  const me = await viewer();
   if (!me?.rights.includes('manage')) {
     return (
       <section aria-labelledby="admin-refused">

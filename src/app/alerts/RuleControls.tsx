@@ -2,7 +2,7 @@
 // Make an alert rule, and per rule: send a test, mute or unmute, delete. The alerts router checks
 // every call against the same rights; the form offers only what the user may make.
 import { useState, type FormEvent } from 'react';
-import { useAdminAction } from '~/app/admin/useAdminMutation';
+import { useMutationAction } from '~/components/useMutationAction';
 import styles from '~/components/ui.module.css';
 import { useTRPCClient, type RouterInputs } from '~/trpc/react';
 
@@ -31,7 +31,7 @@ const kindLabels: Record<Kind, string> = {
 
 export function NewRuleForm({ kinds, departments, handoffKinds, targets }: Props) {
   const client = useTRPCClient();
-  const { run, error, pending } = useAdminAction();
+  const { run, error, pending } = useMutationAction();
   const [kind, setKind] = useState<Kind>(kinds[0] ?? 'kpi_status');
   const [message, setMessage] = useState<string | null>(null);
 
@@ -243,7 +243,7 @@ export function NewRuleForm({ kinds, departments, handoffKinds, targets }: Props
 
 export function RuleActions({ id, name, muted, canManage }: { id: number; name: string; muted: boolean; canManage: boolean }) {
   const client = useTRPCClient();
-  const { run, error, pending } = useAdminAction();
+  const { run, error, pending } = useMutationAction();
   const [result, setResult] = useState<string | null>(null);
   if (!canManage) return null;
 
@@ -287,7 +287,7 @@ export function RuleActions({ id, name, muted, canManage }: { id: number; name: 
 
 export function MarkNotesRead() {
   const client = useTRPCClient();
-  const { run, pending } = useAdminAction();
+  const { run, pending } = useMutationAction();
   return (
     <button type="button" className={styles.button} onClick={() => void run(() => client.notes.markRead.mutate())} disabled={pending}>
       Mark all read

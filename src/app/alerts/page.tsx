@@ -2,7 +2,7 @@
 // status and last error, and the notes addressed to the user's department.
 import { DataTable } from '~/components/DataTable';
 import { PageHeader, Panel } from '~/components/Panel';
-import { requireUser, serverCaller } from '~/trpc/server';
+import { requireUser, serverCaller, viewer } from '~/trpc/server';
 import { MarkNotesRead, NewRuleForm, RuleActions } from './RuleControls';
 
 function describeParams(kind: string, params: Record<string, unknown>): string {
@@ -15,7 +15,7 @@ export default async function AlertsPage() {
   const user = await requireUser();
   const api = await serverCaller();
   const [me, options, rules, open, deliveries, notes, targets] = await Promise.all([
-    api.auth.me(),
+    viewer(),
     api.alerts.options(),
     api.alerts.rules(),
     api.alerts.open(),

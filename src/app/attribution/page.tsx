@@ -10,7 +10,7 @@ import { Value } from '~/components/Value';
 import { isMasked } from '~/lib/masked';
 import { describeRange, parseFilters, readParam, toMetricInput } from '~/lib/urlFilters';
 import { attributionModels, type AttributionModel } from '~/server/metrics/attributionWeights';
-import { requireUser, serverCaller } from '~/trpc/server';
+import { requireUser, serverCaller, viewer } from '~/trpc/server';
 import { modelLabels } from './labels';
 import { WonDealsTable } from './WonDealsTable';
 
@@ -44,7 +44,7 @@ export default async function AttributionPage({ searchParams }: { searchParams: 
   const before = after ? undefined : parseDealCursor(readParam(params, 'dealsBefore'));
   const api = await serverCaller();
   const [me, report, wonDeals, deal] = await Promise.all([
-    api.auth.me(),
+    viewer(),
     api.attribution.report(input),
     api.attribution.wonDeals({ ...input, pageSize: dealsPerPage, after, before }),
     dealId ? api.attribution.deal({ opportunityId: dealId }) : Promise.resolve(null),

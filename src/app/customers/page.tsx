@@ -12,7 +12,7 @@ import { TrendChart } from '~/components/charts/TrendChart';
 import { formatValue, type CellValue } from '~/lib/format';
 import { masked, type MaybeMasked } from '~/lib/masked';
 import { describeRange, parseFilters, toMetricInput, type SearchParamsLike } from '~/lib/urlFilters';
-import { requireUser, serverCaller } from '~/trpc/server';
+import { requireUser, serverCaller, viewer } from '~/trpc/server';
 
 export const dynamic = 'force-dynamic';
 
@@ -72,7 +72,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
   await requireUser();
   const input = toMetricInput(parseFilters(await searchParams), new Date());
   const api = await serverCaller();
-  const [me, quarters, report] = await Promise.all([api.auth.me(), api.customers.retention(input), api.customers.report(input)]);
+  const [me, quarters, report] = await Promise.all([viewer(), api.customers.retention(input), api.customers.report(input)]);
   const canExport = me?.rights.includes('exportCsv') ?? false;
   const seeMoney = me?.rights.includes('seeMoney') ?? false;
 

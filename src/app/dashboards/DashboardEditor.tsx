@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import styles from '~/components/ui.module.css';
 import { rangePresetLabels, rangePresets, type RangePreset } from '~/lib/urlFilters';
+import { useMutationAction } from '~/components/useMutationAction';
 import { useTRPCClient, type RouterInputs } from '~/trpc/react';
 
 type Definition = RouterInputs['dashboards']['create'];
@@ -28,18 +29,12 @@ const filterFields = [
 
 const timeless = new Set<Kind>(['forecast', 'kpis']);
 
-function errorText(cause: unknown): string {
-  if (!(cause instanceof Error)) return 'The dashboard was not saved.';
-  const fields = (cause as { data?: { fieldErrors?: { path: string; message: string }[] | null } }).data?.fieldErrors;
-  return fields && fields.length > 0 ? fields.map((f) => `${f.path || 'input'}: ${f.message}`).join('; ') : cause.message;
-}
-
 export function DashboardEditor({ dashboardId, initial, kinds, models }: Props) {
   const client = useTRPCClient();
   const router = useRouter();
   const [name, setName] = useState(initial.name);
   const [tiles, setTiles] = useState<TileDraft[]>(initial.tiles);
-  const [error, setError] = useState<string | null>(null);
+  const { run, error } = useMutationAction();
   const [saving, setSaving] = useState(false);
 
   const update = (index: number, change: Partial<TileDraft>) => setTiles((all) => all.map((t, i) => (i === index ? { ...t, ...change } : t)));
@@ -53,17 +48,15 @@ export function DashboardEditor({ dashboardId, initial, kinds, models }: Props) 
 
   async function save(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setError(null);
     setSaving(true);
-    try {
-      const definition = { name, tiles };
-      const saved = dashboardId === undefined ? await client.dashboards.create.mutate(definition) : await client.dashboards.update.mutate({ id: dashboardId, ...definition });
-      router.push(`/dashboards/${saved.id}`);
-      router.refresh();
-    } catch (cause) {
-      setError(errorText(cause));
-      setSaving(false);
-    }
+    const definition = { name, tiles };
+    const saved = await run(
+      () => (dashboardId === undefined ? client.dashboards.create.mutate(definition) : client.dashboards.update.mutate({ id: dashboardId, ...definition })),
+      { refresh: false },
+    );
+    if (!saved) return setSaving(false);
+    router.push(`/dashboards/${saved.id}`);
+    router.refresh();
   }
 
   return (

@@ -1,7 +1,8 @@
 'use client';
 // Sharing (roles, needs 'shareDashboards') and deleting, for the owner of a dashboard.
 import { useRouter } from 'next/navigation';
-import { useState, useTransition, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
+import { useMutationAction } from '~/components/useMutationAction';
 import styles from '~/components/ui.module.css';
 import { useTRPCClient, type RouterInputs } from '~/trpc/react';
 
@@ -11,30 +12,20 @@ export function OwnerControls({ dashboardId, name, sharedWith, roles, canShare }
   const client = useTRPCClient();
   const router = useRouter();
   const [status, setStatus] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { run, error, pending } = useMutationAction();
 
   async function share(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const chosen = new FormData(event.currentTarget).getAll('role').map(String);
-    setError(null);
-    try {
-      const saved = await client.dashboards.share.mutate({ id: dashboardId, roles: roles.filter((r) => chosen.includes(r)) });
-      setStatus(saved.sharedWith.length > 0 ? `Shared with ${saved.sharedWith.join(', ')}.` : 'Not shared.');
-      startTransition(() => router.refresh());
-    } catch (cause) {
-      setError(cause instanceof Error ? cause.message : 'Sharing failed.');
-    }
+    const saved = await run(() => client.dashboards.share.mutate({ id: dashboardId, roles: roles.filter((r) => chosen.includes(r)) }));
+    if (saved) setStatus(saved.sharedWith.length > 0 ? `Shared with ${saved.sharedWith.join(', ')}.` : 'Not shared.');
   }
 
   async function remove() {
     if (!window.confirm(`Delete the dashboard "${name}"?`)) return;
-    try {
-      await client.dashboards.delete.mutate({ id: dashboardId });
+    if (await run(() => client.dashboards.delete.mutate({ id: dashboardId }), { refresh: false })) {
       router.push('/dashboards');
       router.refresh();
-    } catch (cause) {
-      setError(cause instanceof Error ? cause.message : 'Deleting failed.');
     }
   }
 

@@ -4,17 +4,17 @@ import type { Row } from '~/components/DataTable';
 import { PageHeader, Panel } from '~/components/Panel';
 import { RefreshControl } from '~/components/RefreshControl';
 import styles from '~/components/ui.module.css';
-import { requireUser, serverCaller } from '~/trpc/server';
+import { requireUser, serverCaller, viewer } from '~/trpc/server';
 import { DashboardsTable } from './DashboardsTable';
 
 export default async function DashboardsPage() {
-  const user = await requireUser();
+  await requireUser();
   const api = await serverCaller();
-  const [me, dashboards] = await Promise.all([api.auth.me(), api.dashboards.list()]);
+  const [me, dashboards] = await Promise.all([viewer(), api.dashboards.list()]);
   const rows: Row[] = dashboards.map((d) => ({
     id: d.id,
     name: d.name,
-    owner: d.ownerId === user.id ? 'you' : d.ownerName,
+    owner: d.yours ? 'you' : d.ownerName,
     tiles: d.tiles.length,
     sharedWith: d.sharedWith.length > 0 ? d.sharedWith.join(', ') : 'nobody',
     updatedAt: d.updatedAt,

@@ -5,7 +5,7 @@ import { DataTable, type Row } from '~/components/DataTable';
 import { PageHeader, Panel, Stat } from '~/components/Panel';
 import { RefreshControl } from '~/components/RefreshControl';
 import { Value } from '~/components/Value';
-import { requireUser, serverCaller } from '~/trpc/server';
+import { requireUser, serverCaller, viewer } from '~/trpc/server';
 
 /** Expected counts are fractional; two decimals are all a week's plan needs. */
 const round2 = (value: number) => Math.round(value * 100) / 100;
@@ -15,7 +15,7 @@ const basisLabels = { deal_type: 'this deal type', all_types: 'all deal types (t
 export default async function ForecastPage() {
   await requireUser();
   const api = await serverCaller();
-  const [me, forecast] = await Promise.all([api.auth.me(), api.forecast.onboarding({})]);
+  const [me, forecast] = await Promise.all([viewer(), api.forecast.onboarding({})]);
   const canExport = me?.rights.includes('exportCsv') ?? false;
 
   const weekRows: Row[] = forecast.weeks.map((w) => ({

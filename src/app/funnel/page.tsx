@@ -7,7 +7,7 @@ import { RefreshControl } from '~/components/RefreshControl';
 import { stageLabel } from '~/components/stages';
 import { TrendChart } from '~/components/charts/TrendChart';
 import { describeRange, parseCohortBy, parseFilters, toMetricInput, type SearchParamsLike } from '~/lib/urlFilters';
-import { requireUser, serverCaller } from '~/trpc/server';
+import { requireUser, serverCaller, viewer } from '~/trpc/server';
 import { FunnelExplorer, type StageRow } from './FunnelExplorer';
 
 export const dynamic = 'force-dynamic';
@@ -20,7 +20,7 @@ export default async function FunnelPage({ searchParams }: { searchParams: Promi
   const input = toMetricInput(parseFilters(params), new Date());
   const cohortBy = parseCohortBy(params);
   const api = await serverCaller();
-  const [me, report, trend] = await Promise.all([api.auth.me(), api.funnel.report({ ...input, cohortBy }), api.funnel.trend({ ...input, cohortBy })]);
+  const [me, report, trend] = await Promise.all([viewer(), api.funnel.report({ ...input, cohortBy }), api.funnel.trend({ ...input, cohortBy })]);
   const stages: StageRow[] = report.stages.map((s) => ({
     stage: s.stage,
     label: stageLabel(s.stage),

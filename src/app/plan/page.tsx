@@ -12,7 +12,7 @@ import { readParam } from '~/lib/urlFilters';
 import { periodContaining } from '~/server/metrics/runRate';
 import { requireUser, serverCaller } from '~/trpc/server';
 import { PlanWorkbench } from './PlanWorkbench';
-import { outcomeText, round2 } from './planView';
+import { browserFacts, outcomeText, round2 } from './planView';
 
 type Params = Record<string, string | string[] | undefined>;
 
@@ -181,7 +181,7 @@ export default async function PlanPage({ searchParams }: { searchParams: Promise
 
       <PlanWorkbench
         request={request}
-        facts={result.facts}
+        facts={browserFacts(result.facts)}
         baseline={plan}
         capacity={result.capacity}
         canSeeSpend={rights.includes('seeSpend')}

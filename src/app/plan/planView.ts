@@ -3,6 +3,8 @@
 import type { Column, Row } from '~/components/DataTable';
 import type { CellValue } from '~/lib/format';
 import type { MaybeMasked } from '~/lib/masked';
+import type { Masked } from '~/server/api/masking';
+import type { PlanFacts } from '~/server/metrics/planMath';
 import { isMasked } from '~/lib/masked';
 
 /** Figures are real-valued; a week's plan is read to two decimals. */
@@ -99,4 +101,20 @@ export function sourceRows(sources: readonly SourceLike[]): Row[] {
     costPerInquiryCents: round2(s.costPerInquiryCents),
     planSpendCents: round2(s.planSpendCents),
   }));
+}
+
+/**
+ * The facts as the browser recomputes from them. They reach only roles that see money; a value
+ * still masked there is spend the role may not see, which the what-if treats as none.
+ */
+export function browserFacts(facts: Masked<PlanFacts> | null): PlanFacts | null {
+  if (facts === null) return null;
+  const amount = (value: MaybeMasked<number>) => (typeof value === 'number' ? value : 0);
+  return {
+    ...facts,
+    targetCents: amount(facts.targetCents),
+    wonSoFarCents: amount(facts.wonSoFarCents),
+    sources: facts.sources.map((s) => ({ ...s, wonCents: amount(s.wonCents), spendCents: amount(s.spendCents) })),
+    pipeline: facts.pipeline.map((w) => ({ ...w })),
+  };
 }

@@ -1,3 +1,4 @@
+import { env } from '~/env';
 import type { Metadata } from 'next';
 import { oidcEnabled } from '~/server/auth/config';
 import { safeCallbackPath } from './messages';
@@ -16,7 +17,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <SignInForm
         callbackUrl={safeCallbackPath(first(params.callbackUrl))}
         initialError={first(params.error) ?? null}
-        oidcName={oidcEnabled() ? (process.env.OIDC_NAME ?? 'single sign-on') : null}
+        oidcName={oidcEnabled() ? (env().OIDC_NAME ?? 'single sign-on') : null}
       />
     </section>
   );

@@ -8,7 +8,7 @@ import { Value } from '~/components/Value';
 import { CategoryBars } from '~/components/charts/CategoryBars';
 import type { ReasonCount } from '~/server/metrics/leadQuality';
 import { describeRange, parseFilters, toMetricInput, type SearchParamsLike } from '~/lib/urlFilters';
-import { requireUser, serverCaller } from '~/trpc/server';
+import { requireUser, serverCaller, viewer } from '~/trpc/server';
 
 export const dynamic = 'force-dynamic';
 
@@ -49,7 +49,7 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
   await requireUser();
   const input = toMetricInput(parseFilters(await searchParams), new Date());
   const api = await serverCaller();
-  const [me, report, quality] = await Promise.all([api.auth.me(), api.sources.report(input), api.leadQuality.report(input)]);
+  const [me, report, quality] = await Promise.all([viewer(), api.sources.report(input), api.leadQuality.report(input)]);
   const canExport = me?.rights.includes('exportCsv') ?? false;
 
   const sourceRows = report.bySource.map(({ source, ...figures }) => ({ source, ...figures }));

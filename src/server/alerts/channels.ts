@@ -1,6 +1,7 @@
 // The two channels: webhooks (a JSON body signed with HMAC-SHA256 in X-Signature, or a
 // Slack-compatible { text } body) and email over SMTP (nodemailer; host, port and credentials from
 // the environment).
+import { env, type Env } from '~/env';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { AlertMessage } from './outbox';
@@ -56,17 +57,15 @@ export interface SmtpConfig {
 }
 
 /** SMTP_HOST, SMTP_PORT (587), SMTP_SECURE (true|false), SMTP_USER, SMTP_PASSWORD, SMTP_FROM; null without a host. */
-export function smtpFromEnv(env: NodeJS.ProcessEnv = process.env): SmtpConfig | null {
-  if (!env.SMTP_HOST) return null;
-  const port = Number(env.SMTP_PORT ?? 587);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`SMTP_PORT must be a port number, got "${env.SMTP_PORT}"`);
+export function smtpFromEnv(config: Env = env()): SmtpConfig | null {
+  if (!config.SMTP_HOST) return null;
   return {
-    host: env.SMTP_HOST,
-    port,
-    secure: env.SMTP_SECURE === 'true',
-    user: env.SMTP_USER || undefined,
-    password: env.SMTP_PASSWORD || undefined,
-    from: env.SMTP_FROM || 'Revenue funnel <alerts@localhost>',
+    host: config.SMTP_HOST,
+    port: config.SMTP_PORT,
+    secure: config.SMTP_SECURE,
+    user: config.SMTP_USER,
+    password: config.SMTP_PASSWORD || undefined,
+    from: config.SMTP_FROM,
   };
 }
 

@@ -3,6 +3,7 @@
 // what its neighbours wrote to it, and the figure its neighbours produce for it (lead quality for
 // marketing, the onboarding forecast against capacity for operations, accounts with open tickets
 // and open deals for sales and service).
+import { env, type Env } from '~/env';
 import { sql } from 'drizzle-orm';
 import { formatValue, type FormatKind } from '~/lib/format';
 import { isoWeekOf } from '~/lib/isoWeek';
@@ -25,11 +26,8 @@ const statusLabels: Record<string, string> = { on_track: 'on track', at_risk: 'a
 export type DigestFrequency = 'daily' | 'weekly';
 
 /** ALERTS_DIGEST: weekly (default), daily, or off. */
-export function digestFrequency(env: NodeJS.ProcessEnv = process.env): DigestFrequency | null {
-  const value = env.ALERTS_DIGEST ?? 'weekly';
-  if (value === 'off') return null;
-  if (value === 'daily' || value === 'weekly') return value;
-  throw new Error(`ALERTS_DIGEST must be daily, weekly or off, got "${value}"`);
+export function digestFrequency(config: Env = env()): DigestFrequency | null {
+  return config.ALERTS_DIGEST === 'off' ? null : config.ALERTS_DIGEST;
 }
 
 /** The digest period `now` falls in: an ISO week (2026-W07) or a UTC day (2026-02-15). */

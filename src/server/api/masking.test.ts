@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isMasked, masked } from '~/lib/masked';
 import type { Right } from '~/server/auth/rights';
-import { commonFieldKinds, maskFields, maskValue } from './masking';
+import { declared, maskedFields, maskFields, maskOutput, maskValue } from './masking';
 
 const rows = [
   {
@@ -13,7 +13,7 @@ const rows = [
     touches: [{ at: new Date('2026-01-02T00:00:00Z'), revenueCents: 10 }],
   },
 ];
-const kinds = { ...commonFieldKinds };
+const kinds = maskedFields;
 
 describe('maskFields', () => {
   it('masks every kind for a role with none of the rights, at any depth', () => {
@@ -56,5 +56,21 @@ describe('maskValue', () => {
   it('masks one value by kind', () => {
     expect(maskValue(new Set<Right>(['seeSpend']), 'spend', 3)).toBe(3);
     expect(maskValue(new Set<Right>(['seeSpend']), 'contact', 'x')).toBe(masked);
+  });
+});
+
+describe('maskOutput', () => {
+  it('masks the declared fields and the declared values, and unwraps declared values a role may see', () => {
+    const answer = { rows: [{ renewalCents: 10, name: declared.contact('Ada'), target: declared.moneyIf(true, 5), rate: declared.moneyIf(false, 0.5) }] };
+    expect(maskOutput(new Set<Right>(['viewDashboards']), answer)).toEqual({ rows: [{ renewalCents: masked, name: masked, target: masked, rate: 0.5 }] });
+    expect(maskOutput(new Set<Right>(['seeMoney', 'seeContacts']), answer)).toEqual({ rows: [{ renewalCents: 10, name: 'Ada', target: 5, rate: 0.5 }] });
+  });
+
+  it('leaves dates and maps as they are', () => {
+    const at = new Date('2026-01-02T00:00:00Z');
+    const byKey = new Map([['amountCents', 1]]);
+    const out = maskOutput(new Set<Right>(), { at, byKey });
+    expect(out.at).toBe(at);
+    expect(out.byKey).toBe(byKey);
   });
 });

@@ -2,6 +2,7 @@
 // page that made a request in `Sec-Fetch-Site` and `Origin`; either one pointing elsewhere is
 // refused. Requests with neither come from programs, not browsers, and cannot carry a visitor's
 // cookies without the visitor's own doing, so they go on to the usual session check.
+import { env } from '~/env';
 
 /** The hosts this app answers as: the request's own Host, and NEXTAUTH_URL's when set. */
 function ownHosts(headers: Headers, requestUrl: string): Set<string> {
@@ -9,7 +10,7 @@ function ownHosts(headers: Headers, requestUrl: string): Set<string> {
   const host = headers.get('host');
   if (host) hosts.add(host.toLowerCase());
   else hosts.add(new URL(requestUrl).host.toLowerCase());
-  const configured = process.env.NEXTAUTH_URL;
+  const configured = env().NEXTAUTH_URL;
   if (configured) {
     try {
       hosts.add(new URL(configured).host.toLowerCase());

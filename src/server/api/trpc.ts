@@ -1,7 +1,8 @@
 // tRPC init and the procedure tiers. Authorisation lives in this chain and nowhere else:
 //   publicProcedure            anyone
 //   authedProcedure            signed in (ctx.user), else UNAUTHORIZED
-//   authedProcedure.need(r)    the role holds right r in the permission matrix, else FORBIDDEN
+//   authedProcedure.need(r)    the role holds right r in the permission matrix, else FORBIDDEN;
+//                              its answer is masked for the role's rights (masking.ts)
 // Every procedure declares its access in meta (`public` or `right`); a test walks the router and
 // fails on any procedure without one.
 import { initTRPC, TRPCError } from '@trpc/server';
@@ -11,6 +12,7 @@ import { loadPermissions } from '~/server/auth/permissions';
 import { rightsOf, type Right } from '~/server/auth/rights';
 import { userFromHeaders } from '~/server/auth/session';
 import type { SessionUser } from '~/server/auth/users';
+import { maskOutput } from './masking';
 import { getDb, type Db } from '~/server/db/client';
 import { InvalidCursorError } from '~/server/metrics/keyset';
 
@@ -84,6 +86,10 @@ function need(required: Right) {
       throw new TRPCError({ code: 'FORBIDDEN', message: `Your role may not ${required}.` });
     }
     return next({ ctx: { rights } });
+  }).use(async ({ ctx, next }) => {
+    // The one place answers are masked: whatever a procedure returns reaches the caller through here.
+    const result = await next();
+    return result.ok ? { ...result, data: maskOutput(ctx.rights, result.data) } : result;
   });
 }
 

@@ -9,7 +9,8 @@ import { findUserByEmail } from './users';
 
 export interface AccountRow {
   id: number;
-  email: string;
+  /** the sign-in name of a user of the product: not a contact's detail, so never masked */
+  signInEmail: string;
   name: string;
   role: string;
   department: string;
@@ -22,7 +23,7 @@ export async function listAccounts(db: Db): Promise<AccountRow[]> {
   return db
     .select({
       id: users.id,
-      email: users.email,
+      signInEmail: users.email,
       name: users.name,
       role: users.role,
       department: users.department,

@@ -6,6 +6,7 @@
 // comma-separated), and the first address that is not one of them is the client. With no trusted
 // proxy that is the rightmost entry: the socket peer, which the app server (src/server/serve.ts)
 // appends itself.
+import { env } from '~/env';
 import { BlockList, isIP } from 'node:net';
 
 export type HeaderSource = Headers | Readonly<Record<string, string | string[] | undefined>>;
@@ -62,7 +63,7 @@ export function parseTrustedProxies(value: string | undefined): TrustedProxies {
 let configured: { raw: string | undefined; proxies: TrustedProxies } | undefined;
 
 export function trustedProxiesFromEnv(): TrustedProxies {
-  const raw = process.env.TRUSTED_PROXIES;
+  const raw = env().TRUSTED_PROXIES;
   if (!configured || configured.raw !== raw) configured = { raw, proxies: parseTrustedProxies(raw) };
   return configured.proxies;
 }

@@ -6,6 +6,7 @@
 // Identity-provider sign-ins (sso.ts) create or update the account from the person's groups as an
 // admin mapped them to roles and departments; a person in no mapped group does not get in. Every
 // sign-in is a server-side session (`sid` in the token) that sign-out ends.
+import { env } from '~/env';
 import type { AuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
@@ -27,18 +28,18 @@ interface OidcProfile {
 }
 
 function oidcProvider(): OAuthConfig<OidcProfile> | null {
-  const env = ssoEnv();
-  if (!env) return null;
+  const sso = ssoEnv();
+  if (!sso) return null;
   return {
     id: 'oidc',
-    name: process.env.OIDC_NAME ?? 'Single sign-on',
+    name: env().OIDC_NAME ?? 'Single sign-on',
     type: 'oauth',
-    wellKnown: `${env.issuer}/.well-known/openid-configuration`,
-    authorization: { params: { scope: env.scopes } },
+    wellKnown: `${sso.issuer}/.well-known/openid-configuration`,
+    authorization: { params: { scope: sso.scopes } },
     idToken: true,
     checks: ['pkce', 'state', 'nonce'],
-    clientId: env.clientId,
-    clientSecret: env.clientSecret,
+    clientId: sso.clientId,
+    clientSecret: sso.clientSecret,
     profile: (profile) => ({ id: profile.sub, email: profile.email ?? null, name: profile.name ?? null }),
   };
 }
@@ -49,7 +50,7 @@ export function oidcEnabled(): boolean {
 
 /** Whether the site is served over https: NEXTAUTH_URL says so, or else the request does. */
 export function servedOverHttps(requestUrl: string, forwardedProto: string | null): boolean {
-  const configured = process.env.NEXTAUTH_URL;
+  const configured = env().NEXTAUTH_URL;
   if (configured) return configured.startsWith('https://');
   if (forwardedProto) return forwardedProto.split(',')[0]?.trim() === 'https';
   return requestUrl.startsWith('https://');

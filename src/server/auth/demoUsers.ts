@@ -1,6 +1,7 @@
 // One demo account per role (admin@demo.local ... viewer@demo.local), created on first setup. Their
 // password is DEMO_PASSWORD when set (test runs), else random per install and printed once: no
 // install shares a known password.
+import { env } from '~/env';
 import { inArray } from 'drizzle-orm';
 import type { Db } from '~/server/db/client';
 import { users } from '~/server/db/schema';
@@ -22,7 +23,7 @@ export async function ensureDemoUsers(db: Db, log: (line: string) => void = cons
   const existing = new Set(
     (await db.select({ email: users.email }).from(users).where(inArray(users.email, roles.map(demoEmail)))).map((u) => u.email),
   );
-  const fixed = process.env.DEMO_PASSWORD;
+  const fixed = env().DEMO_PASSWORD;
   if (fixed !== undefined && fixed.length < minPasswordLength) {
     throw new Error(`DEMO_PASSWORD must have at least ${minPasswordLength} characters`);
   }

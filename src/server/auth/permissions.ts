@@ -1,13 +1,10 @@
-// The permission matrix as stored in `settings` under 'permissions', seeded with the default on
-// first read. The parsed matrix is cached per database; every read checks the row's updated_at
-// (one primary-key lookup) so that a change made by any process applies on the very next call:
+// The permission matrix, the 'permissions' setting (settings.ts); unset, it is PRODUCT.md's default.
+// The parsed matrix is cached per database; every read checks the setting's version (one
+// primary-key lookup) so that a change made by any process applies on the very next call:
 // revoking a right must not wait for a cache to expire.
-import { eq, sql } from 'drizzle-orm';
-import { one, type Db } from '~/server/db/client';
-import { settings } from '~/server/db/schema';
-import { defaultMatrix, normaliseMatrix, type PermissionMatrix } from './rights';
-
-export const permissionsKey = 'permissions';
+import type { Db } from '~/server/db/client';
+import { getSettingVersioned, resetSetting, setSetting, settingVersion } from '~/server/settings';
+import { defaultMatrix, type PermissionMatrix } from './rights';
 
 interface Cached {
   version: string;
@@ -17,45 +14,22 @@ interface Cached {
 const cache = new WeakMap<Db, Cached>();
 
 export async function loadPermissions(db: Db): Promise<PermissionMatrix> {
-  const head = await one<{ version: string | null }>(
-    db,
-    sql`select (select (extract(epoch from updated_at) * 1000000)::bigint::text from settings where key = ${permissionsKey}) as version`,
-  );
-  if (head.version === null) return seedPermissions(db);
+  const version = await settingVersion(db, 'permissions');
+  if (version === null) return defaultMatrix;
   const cached = cache.get(db);
-  if (cached && cached.version === head.version) return cached.matrix;
-  return readPermissions(db);
-}
-
-async function readPermissions(db: Db): Promise<PermissionMatrix> {
-  const row = await one<{ value: unknown; version: string }>(
-    db,
-    sql`select value, (extract(epoch from updated_at) * 1000000)::bigint::text as version from settings where key = ${permissionsKey}`,
-  );
-  const matrix = normaliseMatrix(row.value);
-  cache.set(db, { version: row.version, matrix });
-  return matrix;
-}
-
-async function seedPermissions(db: Db): Promise<PermissionMatrix> {
-  await db.insert(settings).values({ key: permissionsKey, value: defaultMatrix }).onConflictDoNothing();
-  return readPermissions(db);
+  if (cached && cached.version === version) return cached.matrix;
+  const read = await getSettingVersioned(db, 'permissions');
+  if (read.version !== null) cache.set(db, { version: read.version, matrix: read.value });
+  return read.value;
 }
 
 export async function savePermissions(db: Db, matrix: PermissionMatrix): Promise<PermissionMatrix> {
-  const value = normaliseMatrix(matrix);
-  // statement_timestamp() rather than now(): two saves in one transaction must still differ (and
-  // unlike clock_timestamp() it is not volatile, which a Citus cluster refuses in writes to shared tables).
-  await db
-    .insert(settings)
-    .values({ key: permissionsKey, value, updatedAt: sql`statement_timestamp()` })
-    // excluded.updated_at: a cluster evaluates the clock in the inserted row, not in the update.
-    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: sql`excluded.updated_at` } });
+  const saved = await setSetting(db, 'permissions', matrix);
   cache.delete(db);
-  return readPermissions(db);
+  return saved;
 }
 
 export async function resetPermissions(db: Db): Promise<void> {
-  await db.delete(settings).where(eq(settings.key, permissionsKey));
+  await resetSetting(db, 'permissions');
   cache.delete(db);
 }

@@ -1,6 +1,7 @@
 // The key that signs session cookies. NEXTAUTH_SECRET wins; without it (the embedded demo) a
 // random secret is generated once and kept in `settings`, so that every process of the install
 // shares it and sessions survive restarts. Nothing is hard-coded.
+import { env } from '~/env';
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db } from '~/server/db/client';
@@ -10,7 +11,7 @@ const secretKey = 'authSecret';
 let cached: Promise<string> | undefined;
 
 export function getAuthSecret(db: Db): Promise<string> {
-  const fromEnv = process.env.NEXTAUTH_SECRET;
+  const fromEnv = env().NEXTAUTH_SECRET;
   if (fromEnv) return Promise.resolve(fromEnv);
   cached ??= readOrCreateSecret(db).catch((error: unknown) => {
     cached = undefined;

@@ -11,6 +11,7 @@
 //   again with the stored access token (refreshed when the provider gave a refresh token): a
 //   person the provider no longer knows, or in no mapped group any more, is out at that request;
 //   a changed group changes the role at once. Sign-out ends the row.
+import { env } from '~/env';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '~/server/db/client';
@@ -30,18 +31,9 @@ export interface SsoEnv {
 }
 
 export function ssoEnv(): SsoEnv | null {
-  const issuer = process.env.OIDC_ISSUER;
-  const clientId = process.env.OIDC_CLIENT_ID;
-  const clientSecret = process.env.OIDC_CLIENT_SECRET;
+  const { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret, OIDC_SCOPES, OIDC_RECHECK_SECONDS } = env();
   if (!issuer || !clientId || !clientSecret) return null;
-  const recheck = Number(process.env.OIDC_RECHECK_SECONDS ?? 60);
-  return {
-    issuer: issuer.replace(/\/$/, ''),
-    clientId,
-    clientSecret,
-    scopes: process.env.OIDC_SCOPES?.trim() || 'openid email profile groups',
-    recheckSeconds: Number.isFinite(recheck) && recheck >= 0 ? recheck : 60,
-  };
+  return { issuer: issuer.replace(/\/$/, ''), clientId, clientSecret, scopes: OIDC_SCOPES, recheckSeconds: OIDC_RECHECK_SECONDS };
 }
 
 // ---------------------------------------------------------------- group mapping (pure)

@@ -1,5 +1,6 @@
 // One code path for both databases: PGlite (embedded, data in a local folder) when DATABASE_URL is
 // unset, postgres.js against a real server when it is set. Migrations run once per process.
+import { env } from '~/env';
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -11,6 +12,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { distribute } from './distribution';
+import { z } from 'zod';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -25,7 +27,7 @@ export interface DbHandle {
 export const migrationsFolder = path.join(process.cwd(), 'drizzle');
 
 export function defaultPgliteDir(): string {
-  return process.env.PGLITE_DIR ?? path.join(process.cwd(), '.data', 'pglite');
+  return env().PGLITE_DIR ?? path.join(process.cwd(), '.data', 'pglite');
 }
 
 export interface OpenOptions {
@@ -129,7 +131,26 @@ async function migrateDb(handle: DbHandle, url: string | undefined): Promise<voi
   }
 }
 
-/** Rows of a raw query, whichever driver ran it. */
+/**
+ * Rows of a raw query checked at the boundary against a row schema (use `dbNumber` for counts and
+ * sums: drivers hand bigint and numeric over as text). A row of another shape is an error naming the
+ * field, where a cast would pass it on as NaN or undefined.
+ */
+export async function typedRows<S extends z.ZodType>(db: Db, query: SQL, row: S): Promise<z.output<S>[]> {
+  return z.array(row).parse(await rows<unknown>(db, query));
+}
+
+/** The one row of a raw query, checked like typedRows. */
+export async function typedOne<S extends z.ZodType>(db: Db, query: SQL, row: S): Promise<z.output<S>> {
+  const [first] = await typedRows(db, query, row);
+  if (first === undefined) throw new Error('query returned no row');
+  return first;
+}
+
+/** A number column as either driver returns it (number, or text for bigint and numeric). */
+export const dbNumber = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i)]).transform(Number);
+
+/** Rows of a raw query, whichever driver ran it; unchecked: prefer typedRows for new queries. */
 export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
   const result: unknown = await db.execute(query);
   if (Array.isArray(result)) return result as T[];
@@ -182,7 +203,7 @@ declare global {
 
 /** The process-wide database, opened and migrated on first use. */
 export function getDbHandle(): Promise<DbHandle> {
-  globalThis.__revenueFunnelDb ??= openDb({ url: process.env.DATABASE_URL || undefined }).catch((error: unknown) => {
+  globalThis.__revenueFunnelDb ??= openDb({ url: env().DATABASE_URL }).catch((error: unknown) => {
     globalThis.__revenueFunnelDb = undefined;
     throw error;
   });

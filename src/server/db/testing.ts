@@ -1,6 +1,7 @@
 // A fresh database per test file: in-memory PGlite, or a new database on the DATABASE_URL server
 // that is dropped afterwards. On a Citus coordinator the new database is a cluster of its own
 // (serverDb.ts), and openDb's migration step places its tables by the distribution map.
+import { env } from '~/env';
 import { randomBytes } from 'node:crypto';
 import { openDb, type DbHandle } from './client';
 import { createServerDatabase, dropServerDatabase } from './serverDb';
@@ -10,7 +11,7 @@ export type { DbHandle };
 /** A test database; `url` names it when it lives on a server (for a server process to open). */
 export type TestDb = DbHandle & { url?: string };
 
-export async function createTestDb(serverUrl = process.env.DATABASE_URL): Promise<TestDb> {
+export async function createTestDb(serverUrl = env().DATABASE_URL): Promise<TestDb> {
   if (!serverUrl) return openDb({ dataDir: 'memory' });
 
   const name = `rf_test_${process.pid}_${randomBytes(4).toString('hex')}`;

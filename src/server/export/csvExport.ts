@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { toCsv } from '~/lib/csv';
 import type { CellValue, FormatKind } from '~/lib/format';
 import { masked } from '~/lib/masked';
-import { commonFieldKinds, hiddenKinds, type MaskKind } from '~/server/api/masking';
+import { hiddenKinds, maskedFields, type MaskKind } from '~/server/api/masking';
 import { crossSiteRefusal } from '~/server/api/origin';
 import { audit } from '~/server/auth/audit';
 import { loadPermissions } from '~/server/auth/permissions';
@@ -32,16 +32,8 @@ export const exportRequest = z.object({
 });
 export type ExportRequest = z.infer<typeof exportRequest>;
 
-/** Column keys of the tables that hold money, contacts or spend besides the common field names. */
-const columnKinds: Readonly<Record<string, MaskKind>> = {
-  ...commonFieldKinds,
-  lifetimeValueCents: 'money',
-  wonCents: 'money',
-  budget: 'spend',
-  budgetCents: 'spend',
-  costPerInquiryCents: 'spend',
-  planSpendCents: 'spend',
-};
+/** Column keys of the tables that hold money, contacts or spend: the API's field names, and the plan's and budget's spend. */
+const columnKinds: Readonly<Record<string, MaskKind>> = { ...maskedFields, budget: 'spend', costPerInquiryCents: 'spend', planSpendCents: 'spend' };
 
 /** The kind of a column: by its key, else any amount of money counts as money. */
 export function columnKind(column: { key: string; format: FormatKind }): MaskKind | null {

@@ -4,6 +4,7 @@
 // one on DATABASE_URL's server, else PGlite in a temporary folder), and prints rows/s and the
 // peak RSS, sampled through the run to show that memory stays flat. It first reads and maps the
 // whole file without the database, to tell the importer's own rate from the ingestion path's.
+import { checkEnv } from '~/env';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -49,7 +50,7 @@ async function writeFile(file: string): Promise<void> {
 }
 
 async function freshDb(): Promise<{ handle: DbHandle; drop: () => Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL;
+  const serverUrl = checkEnv().DATABASE_URL;
   if (!serverUrl) {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'rf-bench-import-db-'));
     const handle = await openDb({ dataDir: path.join(dir, 'pglite') });

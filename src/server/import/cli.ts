@@ -4,6 +4,7 @@
 // Imports a CSV file through the same code as Admin > Import, with a progress bar; Ctrl-C stops
 // after the current batch, and the import can be resumed. (Run as `node --import tsx`, so that
 // Ctrl-C reaches this process rather than a wrapper.)
+import { checkEnv } from '~/env';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
     console.log(usage);
     return;
   }
-  const handle = await openDb({ url: process.env.DATABASE_URL || undefined });
+  const handle = await openDb({ url: checkEnv().DATABASE_URL });
   try {
     if (values.list) {
       for (const row of await listImports(handle.db, { limit: 20 })) {

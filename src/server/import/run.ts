@@ -1,6 +1,7 @@
 // Runs an import: reads the file's records in batches of 1,000, turns rows into events, sends
 // them through the ingestion path under the department's Import key, and commits the progress
 // after every batch, so that an interrupted import resumes from its last committed row.
+import { env } from '~/env';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -22,7 +23,7 @@ export const IMPORT_LEASE_MS = 60_000;
 export const IMPORT_KEY_NAME = 'Import';
 
 /** Where uploaded files wait for their import; they are removed when it is done. */
-export const uploadDir = (): string => process.env.IMPORT_UPLOAD_DIR ?? path.join(os.tmpdir(), 'revenue-funnel-uploads');
+export const uploadDir = (): string => env().IMPORT_UPLOAD_DIR ?? path.join(os.tmpdir(), 'revenue-funnel-uploads');
 
 export class ImportError extends Error {
   constructor(

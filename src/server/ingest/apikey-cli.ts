@@ -1,5 +1,6 @@
 // npm run apikey -- --department marketing --name "HubSpot" [--rate 600] [--quiet: print the key alone]
 // Rides out a database restart: opening and the insert are retried while the database is unreachable.
+import { checkEnv } from '~/env';
 import { parseArgs } from 'node:util';
 import { openDb } from '~/server/db/client';
 import { retryWhileUnreachable, runCli } from '~/server/db/retry';
@@ -17,7 +18,7 @@ if (!dept.success || !name) {
 }
 
 await runCli(async () => {
-  const handle = await retryWhileUnreachable(() => openDb({ url: process.env.DATABASE_URL || undefined }), { what: 'open the database' });
+  const handle = await retryWhileUnreachable(() => openDb({ url: checkEnv().DATABASE_URL }), { what: 'open the database' });
   try {
     // A cut-off insert is retried: at worst a second key of the same name exists, and only the one
     // printed here was ever shown.

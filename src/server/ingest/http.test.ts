@@ -1,5 +1,6 @@
 // Every answer of the ingestion endpoint, through the real handler and a real database: the status,
 // the error body, and that nothing was lost.
+import { env } from '~/env';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, rows, type DbHandle } from '~/server/db/client';
@@ -7,7 +8,7 @@ import { createTestDb } from '~/server/db/testing';
 import { createApiKey, revokeApiKey } from './apiKeys';
 import { ev } from './factories';
 import { projectorState, waitApplied } from '~/server/projector/projector';
-import { handleIngest, MAX_BODY_BYTES } from './http';
+import { handleIngest } from './http';
 import { replayRejected } from './replay';
 
 let handle: DbHandle;
@@ -146,7 +147,7 @@ describe('POST /api/ingest/{department}', () => {
   });
 
   it('answers 413 over the size limit and over 1,000 events', async () => {
-    const huge = JSON.stringify({ events: [{ id: 'x', type: 'touch', occurredAt: 'x', data: { url: 'a'.repeat(MAX_BODY_BYTES) } }] });
+    const huge = JSON.stringify({ events: [{ id: 'x', type: 'touch', occurredAt: 'x', data: { url: 'a'.repeat(env().INGEST_MAX_BYTES) } }] });
     const tooLarge = await post('marketing', huge);
     expect(tooLarge.status).toBe(413);
     expect((await tooLarge.json()).error).toMatch(/over the limit/);

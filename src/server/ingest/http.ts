@@ -1,5 +1,6 @@
 // The ingestion endpoint's protocol: key, rate, size, JSON, per-event results, and the status
 // codes a sender's retry logic depends on. 200 is answered only after the batch has committed.
+import { env } from '~/env';
 import type { Db } from '~/server/db/client';
 import { isUnreachable } from '~/server/db/client';
 import { rejectedEvents } from '~/server/db/schema';
@@ -11,7 +12,6 @@ import { fromSegment, SEGMENT_MAX_BATCH_BYTES, segmentCalls } from './segment';
 import { elementBytes, printable } from './storable';
 import type { FieldError } from './validate';
 
-export const MAX_BODY_BYTES = Number(process.env.INGEST_MAX_BYTES ?? 4 * 1024 * 1024);
 const RETRY_AFTER_UNREACHABLE_SECONDS = 5;
 /** `?wait=applied` waits at most this long for the projector */
 const WAIT_APPLIED_MS = 5000;
@@ -170,7 +170,7 @@ export async function handleIngest(request: Request, departmentParam: string, de
       challenge: 'Bearer',
       missingKey: 'missing API key: send Authorization: Bearer <key>',
       department: parsedDepartment.data,
-      maxBytes: MAX_BODY_BYTES,
+      maxBytes: env().INGEST_MAX_BYTES,
       items: (body) => {
         const events = (body as { events?: unknown } | null)?.events;
         return typeof body === 'object' && body !== null && !Array.isArray(body) && Array.isArray(events)

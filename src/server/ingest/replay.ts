@@ -1,6 +1,7 @@
 // Replays a rejected event after a fix: the event as kept, or a corrected version of it, goes
 // through the same validation and projection under the key that first sent it.
 import { and, eq } from 'drizzle-orm';
+import { audit, type Actor } from '~/server/auth/audit';
 import type { Db } from '~/server/db/client';
 import { apiKeys, events, rejectedEvents } from '~/server/db/schema';
 import type { Department } from './catalogue';
@@ -15,7 +16,22 @@ export type ReplayResult =
   | { status: 'invalid'; errors: FieldError[] }
   | { status: 'not_found' | 'already_replayed' | 'no_event' };
 
-export async function replayRejected(db: Db, rejectedId: number, corrected?: unknown): Promise<ReplayResult> {
+/** Audited as 'ingestion.replay' for `actor`; when the event is stored, in the same transaction. */
+export async function replayRejected(db: Db, rejectedId: number, corrected?: unknown, actor: Actor | null = null): Promise<ReplayResult> {
+  const details = (status: ReplayResult['status']) => ({ rejectedId, corrected: corrected !== undefined, status });
+  const result = await replay(db, rejectedId, corrected, (tx, status) => audit(tx, actor, 'ingestion.replay', details(status)));
+  if (result.status !== 'applied' && result.status !== 'duplicate') await audit(db, actor, 'ingestion.replay', details(result.status));
+  // Applied at once when this process may project; otherwise the running projector takes it.
+  if (result.status === 'applied') await applyPending(db);
+  return result;
+}
+
+async function replay(
+  db: Db,
+  rejectedId: number,
+  corrected: unknown,
+  auditInside: (tx: Db, status: 'applied' | 'duplicate') => Promise<void>,
+): Promise<ReplayResult> {
   const [row] = await db.select().from(rejectedEvents).where(eq(rejectedEvents.id, rejectedId));
   if (!row) return { status: 'not_found' };
   if (row.replayedAt) return { status: 'already_replayed' };
@@ -40,9 +56,9 @@ export async function replayRejected(db: Db, rejectedId: number, corrected?: unk
       .where(and(eq(events.apiKeyId, key.id), eq(events.eventId, check.event.id)));
     const eventPk = stored.accepted > 0 ? (event?.id ?? null) : null;
     await tx.update(rejectedEvents).set({ replayedAt: new Date(), replayedEventPk: eventPk }).where(eq(rejectedEvents.id, rejectedId));
-    return { status: eventPk === null ? 'duplicate' : 'applied', eventPk };
+    const status = eventPk === null ? 'duplicate' : 'applied';
+    await auditInside(tx, status);
+    return { status, eventPk };
   });
-  // Applied at once when this process may project; otherwise the running projector takes it.
-  if (result.status === 'applied') await applyPending(db);
   return result;
 }

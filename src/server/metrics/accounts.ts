@@ -177,7 +177,7 @@ export async function accountTimeline(
     rows<TimelineSqlRow>(
       db,
       sql`${selected}
-      select to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at,
+      select ${isoText(sql`e.occurred_at`)} as at,
         e.event_id, e.department, e.type, e.data::text as data, x.contact_id,
         (case when e.type = 'opportunity.won' then coalesce((e.data->>'amountCents')::bigint, o.amount_cents)
               else (e.data->>'amountCents')::bigint end)::float8 as amount_cents

@@ -1,8 +1,10 @@
 // Attribution: each won opportunity's credits per model and touch are stored when its touches or
 // the opportunity change (during ingestion), and the reports only sum them.
+import { isoText } from '~/server/db/time';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
-import { keyArray } from '~/server/db/params';
+import { jsonParam, keyArray } from '~/server/db/params';
+import { getSetting } from '~/server/settings';
 import { refillAttributionRollup, rollupMode } from '~/server/projector/rollups';
 import type { IngestEvent } from '~/server/ingest/catalogue';
 import { attributeOpportunity, attributionModels, type AttributionModel, type AttributionTouch } from './attributionWeights';
@@ -10,12 +12,6 @@ import { attributionContributionRows } from '~/server/projector/rollups';
 import { metricInput, type MetricInput } from './filters';
 import { bucketsWhere, edgesWhere, rollupFilters, splitRange } from './rollupRange';
 
-export const DEFAULT_LOOKBACK_DAYS = 365;
-/** Settings key of the attribution lookback, in days. */
-export const LOOKBACK_SETTING = 'attributionLookbackDays';
-
-
-const lookbackDays = sql`coalesce((select (value #>> '{}')::float8 from settings where key = ${LOOKBACK_SETTING}), ${DEFAULT_LOOKBACK_DAYS})`;
 const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
 
 /**
@@ -143,6 +139,7 @@ export async function recomputeAttributionCredits(tx: Db, opportunityIds: readon
     where opportunity_id = any(${keyArray(ids)}) and status = 'won' and won_at is not null`,
   );
   if (opportunities.length === 0) return;
+  const lookbackDays = await getSetting(tx, 'attributionLookbackDays');
 
   const touches = await rows<TouchRow>(
     tx,
@@ -199,7 +196,7 @@ export async function recomputeAttributionCredits(tx: Db, opportunityIds: readon
   await tx.execute(sql`
     insert into attribution_credits (opportunity_id, model, touch_ref, channel, campaign_id, won_at, credit_cents, touch_at, touch_kind)
     select c.opportunity_id, c.model, c.touch_ref, c.channel, c.campaign_id, o.won_at, c.credit_cents, c.touch_at, c.touch_kind
-    from jsonb_to_recordset(${JSON.stringify(credits)}::jsonb)
+    from jsonb_to_recordset(${jsonParam(credits)})
       as c(opportunity_id text, model text, touch_ref text, channel text, campaign_id text, credit_cents bigint, touch_at timestamptz, touch_kind text)
     join opportunities o on o.opportunity_id = c.opportunity_id`);
 }
@@ -310,14 +307,14 @@ export async function attributionDeal(db: Db, opportunityId: string): Promise<At
   const [deal] = await rows<{ account_id: string | null; amount: number; won_at: string }>(
     db,
     sql`select account_id, coalesce(amount_cents, 0)::float8 as amount,
-      to_char(won_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as won_at
+      ${isoText(sql`won_at`)} as won_at
     from opportunities where opportunity_id = ${opportunityId} and status = 'won'`,
   );
   if (!deal) return null;
   const credits = await rows<{ ref: string; kind: DealTouch['kind']; at: string | null; channel: string; campaign_id: string | null; model: AttributionModel; credit: number }>(
     db,
     sql`select touch_ref as ref, touch_kind as kind, channel, campaign_id, model, credit_cents::float8 as credit,
-      to_char(touch_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at
+      ${isoText(sql`touch_at`)} as at
     from attribution_credits where opportunity_id = ${opportunityId}
     order by touch_at nulls last, touch_ref`,
   );

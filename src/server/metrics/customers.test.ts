@@ -50,7 +50,7 @@ describe('lifetime value', () => {
     expect(values).toEqual([
       { accountId: 'A1', name: null, wonCents: 12000, renewalCents: 12000, expansionCents: 3000, lifetimeValueCents: 27000, churned: false, churnedAt: null },
       { accountId: 'A3', name: null, wonCents: 8000, renewalCents: 0, expansionCents: 2000, lifetimeValueCents: 10000, churned: false, churnedAt: null },
-      { accountId: 'A2', name: null, wonCents: 5000, renewalCents: 0, expansionCents: 1000, lifetimeValueCents: 6000, churned: true, churnedAt: '2025-08-15T00:00:00Z' },
+      { accountId: 'A2', name: null, wonCents: 5000, renewalCents: 0, expansionCents: 1000, lifetimeValueCents: 6000, churned: true, churnedAt: '2025-08-15T00:00:00.000Z' },
       { accountId: 'A4', name: null, wonCents: 0, renewalCents: 0, expansionCents: 0, lifetimeValueCents: 0, churned: false, churnedAt: null },
     ]);
   });

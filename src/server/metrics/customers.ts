@@ -1,5 +1,6 @@
 // Customer value: each account's lifetime value (won + renewal + expansion revenue, churned or
 // not), and net revenue retention by quarter over the accounts' recurring revenue.
+import { isoText } from '~/server/db/time';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
 import { jsonParam } from '~/server/db/params';
@@ -26,7 +27,7 @@ interface CustomerValueRow {
   churned_at: string | null;
 }
 
-const isoUtc = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`);
+const isoUtc = (column: string) => isoText(sql.raw(column));
 
 /** LTV parts of one account row `a` (alias of accounts), as float8 cents. */
 export const lifetimeValueColumns = sql`

@@ -135,10 +135,7 @@ export function spendFilters(filters: MetricFilters, spend: SQL = sql.raw('s')):
   return sql`(${sql.join(parts, sql` and `)})`;
 }
 
-/** A timestamptz as ISO 8601 text in UTC (milliseconds), the same string on both drivers. */
-export function isoText(column: SQL): SQL {
-  return sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-}
+export { isoText } from '~/server/db/time';
 
 /** Days from `start` to `end` in whole minutes (seconds dropped), as float8; null when either is null. */
 export function daysBetween(start: SQL, end: SQL): SQL {

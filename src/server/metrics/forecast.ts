@@ -3,13 +3,11 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rows, type Db } from '~/server/db/client';
+import { getSetting } from '~/server/settings';
 import { backtest, forecastOnboarding, WIN_RATE_WINDOW_DAYS, type Backtest, type Forecast, type ForecastInput } from './forecastMath';
 
 const DAY_MS = 86_400_000;
 
-export const DEFAULT_FORECAST_WEEKS = 12;
-/** Settings key of the forecast horizon, in weeks. */
-export const FORECAST_WEEKS_SETTING = 'forecastWeeks';
 export const BACKTEST_WEEKS_AGO = [4, 8, 12] as const;
 
 export const forecastInput = z.object({
@@ -26,10 +24,7 @@ const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 10
 
 /** Every fact the forecast and its backtests need, read once. */
 async function forecastFacts(db: Db, asOf: number): Promise<ForecastInput> {
-  const [setting] = await rows<{ weeks: number | null }>(
-    db,
-    sql`select (value #>> '{}')::int as weeks from settings where key = ${FORECAST_WEEKS_SETTING}`,
-  );
+  const weeks = await getSetting(db, 'forecastWeeks');
   // A deal lost before the win-rate window of the earliest backtest counts nowhere: not read.
   const lostBefore = asOf - (WIN_RATE_WINDOW_DAYS + 1) * DAY_MS - Math.max(...BACKTEST_WEEKS_AGO) * 7 * DAY_MS;
   const opportunities = await rows<{ id: string; deal_type: string | null; created: number; won: number | null; lost: number | null }>(
@@ -45,7 +40,7 @@ async function forecastFacts(db: Db, asOf: number): Promise<ForecastInput> {
   const capacity = await rows<{ week: string; slots: number }>(db, sql`select week, slots from capacity`);
   return {
     asOf,
-    weeks: setting?.weeks && setting.weeks > 0 ? Number(setting.weeks) : DEFAULT_FORECAST_WEEKS,
+    weeks,
     opportunities: opportunities.map((o) => ({
       id: o.id,
       dealType: o.deal_type,

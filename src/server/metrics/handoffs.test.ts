@@ -4,7 +4,7 @@ import type { DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { setSetting } from '~/server/settings';
 import { event as e, send } from './fixtures';
-import { handoffs } from './handoffs';
+import { handoffKinds, handoffs, handoffWithinSlaShare } from './handoffs';
 
 // Lead -> follow-up (SLA 24 h):
 //   h1 lead 01-02, followed up 10 h later (u-ann)          -> 10 h, within
@@ -115,6 +115,15 @@ describe('handoffs with the default SLAs', () => {
         },
       ],
     });
+  });
+
+  it('gives a KPI the same share through the narrow query', async () => {
+    // onboardingStart above: 1 done within SLA out of 2 done + 1 open past SLA.
+    expect(await handoffWithinSlaShare(handle.db, 'onboardingStart', { range: january, asOf })).toBe(1 / 3);
+    const report = await handoffs(handle.db, { range: january, asOf });
+    for (const kind of handoffKinds) {
+      expect(await handoffWithinSlaShare(handle.db, kind, { range: january, asOf })).toBe(report.handoffs.find((h) => h.handoff === kind)?.withinSlaShare);
+    }
   });
 
   it('measures ticket resolution with the ticket account as owner', async () => {

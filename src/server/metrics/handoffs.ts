@@ -1,7 +1,8 @@
 // Handoffs between departments: how fast each one takes over from the previous, how often within
 // its SLA, and the items still waiting past it (the "black hole"), each with its owner.
 import { sql, type SQL } from 'drizzle-orm';
-import { one, rows, type Db } from '~/server/db/client';
+import { z } from 'zod';
+import { dbNumber, one, rows, typedOne, type Db } from '~/server/db/client';
 import { ratio } from '~/lib/stats';
 import { getSetting, type SlaSettings } from '~/server/settings';
 import { accountFilters, inRange, isoText, journeyFilters, opportunityFilters, type DateRange, type MetricFilters } from './filters';
@@ -182,6 +183,27 @@ async function summarise(db: Db, kind: HandoffKind, input: Input, slas: SlaSetti
       email: row.email,
     })),
   };
+}
+
+/**
+ * One handoff's share within SLA, as the report computes it (doneWithinSla / (done + openPastSla)),
+ * without its median or black hole: what a KPI target on that share needs.
+ */
+export async function handoffWithinSlaShare(db: Db, kind: HandoffKind, input: Omit<Input, 'blackHoleLimit'>): Promise<number | null> {
+  const definition = definitions[kind];
+  const slaHours = definition.sla(await getSetting(db, 'slas'));
+  const at = sql`${(input.asOf ?? new Date()).toISOString()}::timestamptz`;
+  const due = sql`(started_at + make_interval(secs => ${slaHours}::float8 * 3600))`;
+  const hours = sql`(case when done_at is not null then greatest(extract(epoch from (done_at - started_at)) / 3600, 0) end)::float8`;
+  const row = await typedOne(
+    db,
+    sql`with items as (${definition.items(input.range, input.filters ?? {})})
+    select count(*) filter (where ${hours} <= ${slaHours}::float8)::int as done_within, count(done_at)::int as done,
+      count(*) filter (where done_at is null and not closed and ${due} < ${at})::int as open_past
+    from items`,
+    z.object({ done_within: dbNumber, done: dbNumber, open_past: dbNumber }),
+  );
+  return ratio(row.done_within, row.done + row.open_past);
 }
 
 export async function handoffs(db: Db, input: Input): Promise<HandoffsReport> {

@@ -4,7 +4,7 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { ratio } from '~/lib/stats';
-import { one, type Db } from '~/server/db/client';
+import { dbNumber, one, typedOne, type Db } from '~/server/db/client';
 import { kpiTargets } from '~/server/db/schema';
 import { department, type Department } from '~/server/ingest/catalogue';
 import { jsonParam } from '~/server/db/params';
@@ -30,7 +30,7 @@ import {
   type MetricShape,
   type PeriodKind,
 } from './runRate';
-import { handoffs, type HandoffKind } from './handoffs';
+import { handoffWithinSlaShare, type HandoffKind } from './handoffs';
 import { leadToCloseTotal } from './sources';
 
 interface KpiMetricInfo {
@@ -214,12 +214,13 @@ export async function kpiActual(db: Db, metric: KpiMetric, range: DateRange, fil
     }
     case 'won_deals':
     case 'won_revenue': {
-      const row = await one<{ deals: number; revenue: number | string }>(
+      const row = await typedOne(
         db,
         sql`select count(*)::int as deals, coalesce(sum(o.amount_cents), 0)::float8 as revenue
         from opportunities o where o.status = 'won' and ${inRange(sql`o.won_at`, range)} and ${opportunityFilters(filters)}`,
+        z.object({ deals: dbNumber, revenue: dbNumber }),
       );
-      return metric === 'won_deals' ? Number(row.deals) : Number(row.revenue);
+      return metric === 'won_deals' ? row.deals : row.revenue;
     }
     case 'onboarding_starts': {
       const row = await one<{ starts: number }>(
@@ -235,8 +236,7 @@ export async function kpiActual(db: Db, metric: KpiMetric, range: DateRange, fil
     case 'tickets_resolved_within_sla': {
       // The Handoffs page's share, judged at the range end: open items within their SLA are undecided.
       const kind = handoffOf[metric];
-      const report = await handoffs(db, { range, filters, asOf: toDate(range.to), blackHoleLimit: 0 });
-      return report.handoffs.find((h) => h.handoff === kind)?.withinSlaShare ?? null;
+      return handoffWithinSlaShare(db, kind, { range, filters, asOf: toDate(range.to) });
     }
     case 'renewal_revenue':
     case 'expansion_revenue': {

@@ -1,9 +1,10 @@
 // npm run projector: applies the raw log from its own process, for a Postgres deployment that
 // runs the app servers with PROJECTOR=external. Stops cleanly on SIGINT/SIGTERM.
+import { checkEnv } from '~/env';
 import { openDb } from '~/server/db/client';
 import { projectorState, runProjector } from './projector';
 
-const url = process.env.DATABASE_URL;
+const url = checkEnv().DATABASE_URL;
 if (!url) {
   console.error('npm run projector needs DATABASE_URL (with the embedded database the app server projects itself)');
   process.exit(2);

@@ -1,5 +1,6 @@
 // The projector inside the app server (the default; PGlite has one process). One per process;
 // across processes the advisory lock lets one apply at a time.
+import { env } from '~/env';
 import { getDb } from '~/server/db/client';
 import { runProjector, type RunningProjector } from './projector';
 
@@ -8,7 +9,7 @@ declare global {
 }
 
 export function projectorMode(): 'in-process' | 'external' {
-  return process.env.PROJECTOR === 'external' ? 'external' : 'in-process';
+  return env().PROJECTOR;
 }
 
 export function startProjectorInProcess(): void {

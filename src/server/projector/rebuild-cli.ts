@@ -1,12 +1,13 @@
 // npm run rebuild: replays the raw event log into an empty read model, in the projector's chunks.
 // The rebuild is one transaction: cut off by a database restart, it is run again from the start.
+import { checkEnv } from '~/env';
 import { progressWriter } from '~/lib/progress';
 import { one, openDb, sql } from '~/server/db/client';
 import { retryWhileUnreachable, runCli } from '~/server/db/retry';
 import { rebuildReadModel } from './rebuild';
 
 await runCli(async () => {
-  const handle = await retryWhileUnreachable(() => openDb({ url: process.env.DATABASE_URL || undefined }), { what: 'open the database' });
+  const handle = await retryWhileUnreachable(() => openDb({ url: checkEnv().DATABASE_URL }), { what: 'open the database' });
   try {
     const started = performance.now();
     const { total } = await one<{ total: number }>(handle.db, sql`select count(*)::int as total from events`);

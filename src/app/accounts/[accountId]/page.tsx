@@ -7,13 +7,13 @@ import { DataTable, type Row } from '~/components/DataTable';
 import { PageHeader, Panel, Stat } from '~/components/Panel';
 import { RefreshControl } from '~/components/RefreshControl';
 import { Value } from '~/components/Value';
-import { requireUser, serverCaller } from '~/trpc/server';
+import { requireUser, serverCaller, viewer } from '~/trpc/server';
 
 export default async function AccountPage({ params }: { params: Promise<{ accountId: string }> }) {
   await requireUser();
   const accountId = decodeURIComponent((await params).accountId);
   const api = await serverCaller();
-  const me = await api.auth.me();
+  const me = await viewer();
   let account;
   try {
     account = await api.accounts.get({ accountId });

@@ -3,12 +3,12 @@ import { useState, type FormEvent } from 'react';
 import type { Department } from '~/server/ingest/catalogue';
 import { useTRPCClient } from '~/trpc/react';
 import styles from '../admin.module.css';
-import { useAdminAction } from '../useAdminMutation';
+import { useMutationAction } from '~/components/useMutationAction';
 import { OneTimeSecret } from '../users/UserControls';
 
 export function CreateKeyForm({ departments }: { departments: Department[] }) {
   const client = useTRPCClient();
-  const { run, error, pending } = useAdminAction();
+  const { run, error, pending } = useMutationAction();
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -64,7 +64,7 @@ export function CreateKeyForm({ departments }: { departments: Department[] }) {
 
 export function RevokeKeyButton({ id, name }: { id: number; name: string }) {
   const client = useTRPCClient();
-  const { run, error, pending } = useAdminAction();
+  const { run, error, pending } = useMutationAction();
   return (
     <>
       <button

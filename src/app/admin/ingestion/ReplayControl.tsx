@@ -2,11 +2,11 @@
 import { useState } from 'react';
 import { useTRPCClient } from '~/trpc/react';
 import styles from '../admin.module.css';
-import { useAdminAction } from '../useAdminMutation';
+import { useMutationAction } from '~/components/useMutationAction';
 
 export function ReplayControl({ id, raw }: { id: number; raw: string }) {
   const client = useTRPCClient();
-  const { run, error, pending } = useAdminAction();
+  const { run, error, pending } = useMutationAction();
   const [text, setText] = useState(raw);
   const [outcome, setOutcome] = useState<string | null>(null);
 

@@ -2,11 +2,11 @@
 import type { Right, Role } from '~/server/auth/rights';
 import { useTRPCClient } from '~/trpc/react';
 import styles from '../admin.module.css';
-import { useAdminAction } from '../useAdminMutation';
+import { useMutationAction } from '~/components/useMutationAction';
 
 export function PermissionToggle({ role, right, granted, fixed, label }: { role: Role; right: Right; granted: boolean; fixed: boolean; label: string }) {
   const client = useTRPCClient();
-  const { run, error, pending } = useAdminAction();
+  const { run, error, pending } = useMutationAction();
   return (
     <>
       <input

@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTRPCClient } from '~/trpc/react';
 import styles from '../admin.module.css';
-import { useAdminAction } from '../useAdminMutation';
+import { useMutationAction } from '~/components/useMutationAction';
 import { OneTimeSecret } from '../users/UserControls';
 
 interface Erased {
@@ -15,7 +15,7 @@ interface Erased {
 
 export function ForgetPersonForm() {
   const client = useTRPCClient();
-  const { run, error, pending } = useAdminAction();
+  const { run, error, pending } = useMutationAction();
   const [done, setDone] = useState<Erased | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -65,7 +65,7 @@ export function ForgetPersonForm() {
 
 export function CreateTokenForm() {
   const client = useTRPCClient();
-  const { run, error, pending } = useAdminAction();
+  const { run, error, pending } = useMutationAction();
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -102,7 +102,7 @@ export function CreateTokenForm() {
 
 export function RevokeTokenButton({ id, name }: { id: number; name: string }) {
   const client = useTRPCClient();
-  const { run, error, pending } = useAdminAction();
+  const { run, error, pending } = useMutationAction();
   return (
     <>
       <button
@@ -126,7 +126,7 @@ export function RevokeTokenButton({ id, name }: { id: number; name: string }) {
 /** Raw-event retention: on or off, and the age in days; saved (and audited) by the server. */
 export function RetentionForm({ initial }: { initial: { enabled: boolean; days: number } }) {
   const client = useTRPCClient();
-  const { run, error, pending } = useAdminAction();
+  const { run, error, pending } = useMutationAction();
   const [saved, setSaved] = useState<{ enabled: boolean; days: number } | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {

@@ -4,13 +4,13 @@ import type { Role } from '~/server/auth/rights';
 import type { SsoSettings } from '~/server/settings';
 import { useTRPCClient } from '~/trpc/react';
 import styles from '../admin.module.css';
-import { useAdminAction } from '../useAdminMutation';
+import { useMutationAction } from '~/components/useMutationAction';
 
 type Mapping = SsoSettings['mappings'][number];
 
 export function GroupMappingEditor({ initial, roles }: { initial: SsoSettings; roles: Role[] }) {
   const client = useTRPCClient();
-  const { run, error, pending } = useAdminAction();
+  const { run, error, pending } = useMutationAction();
   const [mappings, setMappings] = useState<Mapping[]>(initial.mappings);
   const [saved, setSaved] = useState(false);
 

@@ -3,11 +3,11 @@ import { useState, type FormEvent } from 'react';
 import type { Role } from '~/server/auth/rights';
 import { useTRPCClient } from '~/trpc/react';
 import styles from '../admin.module.css';
-import { useAdminAction } from '../useAdminMutation';
+import { useMutationAction } from '~/components/useMutationAction';
 
 export function CreateUserForm({ roles }: { roles: Role[] }) {
   const client = useTRPCClient();
-  const { run, error, pending } = useAdminAction();
+  const { run, error, pending } = useMutationAction();
   const [shown, setShown] = useState<{ email: string; password: string } | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -78,7 +78,7 @@ export function OneTimeSecret({ label, value }: { label: string; value: string }
 
 export function RoleEditor({ id, email, role, department, roles }: { id: number; email: string; role: string; department: string; roles: Role[] }) {
   const client = useTRPCClient();
-  const { run, error, pending } = useAdminAction();
+  const { run, error, pending } = useMutationAction();
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -111,7 +111,7 @@ export function RoleEditor({ id, email, role, department, roles }: { id: number;
 
 export function UserButtons({ id, email, disabled }: { id: number; email: string; disabled: boolean }) {
   const client = useTRPCClient();
-  const { run, error, pending } = useAdminAction();
+  const { run, error, pending } = useMutationAction();
   const [password, setPassword] = useState<string | null>(null);
   return (
     <>

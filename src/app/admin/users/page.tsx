@@ -25,14 +25,14 @@ export default async function UsersPage() {
         <tbody>
           {users.map((u) => (
             <tr key={u.id}>
-              <td>{u.email}</td>
+              <td>{u.signInEmail}</td>
               <td>{u.name}</td>
               <td>
-                <RoleEditor id={u.id} email={u.email} role={u.role} department={u.department} roles={permissions.roles} />
+                <RoleEditor id={u.id} email={u.signInEmail} role={u.role} department={u.department} roles={permissions.roles} />
               </td>
               <td>{u.disabledAt ? `disabled ${u.disabledAt.toISOString().slice(0, 10)}` : 'active'}</td>
               <td>
-                <UserButtons id={u.id} email={u.email} disabled={u.disabledAt !== null} />
+                <UserButtons id={u.id} email={u.signInEmail} disabled={u.disabledAt !== null} />
               </td>
             </tr>
           ))}

@@ -8,7 +8,7 @@ import { RefreshControl } from '~/components/RefreshControl';
 import { EmptyState } from '~/components/States';
 import styles from '~/components/ui.module.css';
 import { roles } from '~/server/auth/rights';
-import { requireUser, serverCaller } from '~/trpc/server';
+import { requireUser, serverCaller, viewer } from '~/trpc/server';
 import { FullScreenButton } from '../FullScreenButton';
 import { OwnerControls } from '../OwnerControls';
 import { TileView } from '../TileView';
@@ -32,9 +32,8 @@ export default async function DashboardPage({
     if (error instanceof TRPCError && error.code === 'NOT_FOUND') notFound();
     throw error;
   }
-  const me = await api.auth.me();
+  const me = await viewer();
   const rights = me?.rights ?? [];
-  const owner = dashboard.ownerId === user.id;
   const now = new Date();
   const tiles = await Promise.all(
     dashboard.tiles.map((tile, index) => <TileView key={index} api={api} tile={tile} index={index} canExport={rights.includes('exportCsv')} now={now} />),
@@ -63,9 +62,9 @@ export default async function DashboardPage({
       </p>
       <PageHeader
         title={dashboard.name}
-        subtitle={`${owner ? 'Yours' : `By ${dashboard.ownerName}`}; shared with ${dashboard.sharedWith.length > 0 ? dashboard.sharedWith.join(', ') : 'nobody'}. Figures computed with your role's rights (${user.role}).`}
+        subtitle={`${dashboard.yours ? 'Yours' : `By ${dashboard.ownerName}`}; shared with ${dashboard.sharedWith.length > 0 ? dashboard.sharedWith.join(', ') : 'nobody'}. Figures computed with your role's rights (${user.role}).`}
       >
-        {owner ? (
+        {dashboard.canEdit ? (
           <Link href={`/dashboards/${dashboard.id}/edit`} className={styles.button} style={{ textDecoration: 'none' }}>
             Edit
           </Link>
@@ -75,7 +74,7 @@ export default async function DashboardPage({
         </Link>
         <RefreshControl />
       </PageHeader>
-      {owner ? <OwnerControls dashboardId={dashboard.id} name={dashboard.name} sharedWith={dashboard.sharedWith} roles={[...roles]} canShare={rights.includes('shareDashboards')} /> : null}
+      {dashboard.canEdit ? <OwnerControls dashboardId={dashboard.id} name={dashboard.name} sharedWith={dashboard.sharedWith} roles={[...roles]} canShare={dashboard.canShare} /> : null}
       {tiles.length > 0 ? tiles : <EmptyState>This dashboard has no tiles yet.</EmptyState>}
     </>
   );

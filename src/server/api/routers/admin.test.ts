@@ -1,7 +1,9 @@
 // The admin procedures over real ingestion: key activity, rejected events, replay with a correction,
 // and the audit trail they leave.
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DbHandle } from '~/server/db/client';
+import { users } from '~/server/db/schema';
+import { rows, type DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { ev } from '~/server/ingest/factories';
 import { ingestAndApply } from '~/server/ingest/ingestAndApply';
@@ -64,5 +66,84 @@ describe('admin ingestion log', () => {
 
   it('refuses an API key without a name', async () => {
     await expect(admin.admin.apiKeys.create({ department: 'marketing', name: '' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+});
+
+describe('admin settings', () => {
+  it('reads the defaults, saves valid values with an audit row, and refuses invalid ones by field', async () => {
+    expect(await admin.admin.settings.get()).toEqual({
+      forecastWeeks: 12,
+      attributionLookbackDays: 365,
+      slas: { leadFollowUpHours: 24, onboardingStartHours: 168, ticketResolutionHours: 48 },
+    });
+    const saved = await admin.admin.settings.set({ forecastWeeks: 8, attributionLookbackDays: 90 });
+    expect(saved).toMatchObject({ forecastWeeks: 8, attributionLookbackDays: 90 });
+    expect((await admin.forecast.onboarding({})).weeks).toHaveLength(8);
+    const [entry] = await admin.admin.audit.list({ limit: 1 });
+    expect(entry).toMatchObject({ action: 'settings.set', actorEmail: 'root@example.com', details: { forecastWeeks: 8, attributionLookbackDays: 90 } });
+
+    await expect(admin.admin.settings.set({ forecastWeeks: 0 })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      cause: { issues: [{ path: ['forecastWeeks'], message: 'must be at least 1 week' }] },
+    });
+    await expect(admin.admin.settings.set({ attributionLookbackDays: 2.5 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(await admin.admin.settings.get()).toMatchObject({ forecastWeeks: 8, attributionLookbackDays: 90 });
+    await admin.admin.settings.set({ forecastWeeks: 12, attributionLookbackDays: 365 });
+  });
+
+  it('recomputes the credits of every won deal when the lookback changes', async () => {
+    // Deal o9 (1,000 cents), won on day 60: its lead was created on day 0 (source email), a social
+    // touch on day 50. With 365 days the lead creation is the first touch; with 30 days only the
+    // social touch (day 50 >= 60 - 30) is left, so first-touch credit moves to social.
+    const marketing = await admin.admin.apiKeys.create({ department: 'marketing', name: 'lookback marketing' });
+    const sales = await admin.admin.apiKeys.create({ department: 'sales', name: 'lookback sales' });
+    await ingestAndApply(handle.db, { apiKeyId: marketing.id, department: 'marketing' }, [
+      ev('lead.created', 0, { contactId: 'c9', accountId: 'z9', source: 'email' }, 'lb-1'),
+      ev('touch', 50, { contactId: 'c9', channel: 'social', touchType: 'ad' }, 'lb-2'),
+    ]);
+    await ingestAndApply(handle.db, { apiKeyId: sales.id, department: 'sales' }, [
+      ev('opportunity.created', 55, { opportunityId: 'o9', accountId: 'z9', contactId: 'c9', amountCents: 1000, dealType: 'new' }, 'lb-3'),
+      ev('opportunity.won', 60, { opportunityId: 'o9' }, 'lb-4'),
+    ]);
+    const channelOf = async () =>
+      (
+        await rows<{ channel: string; cents: number }>(
+          handle.db,
+          sql`select channel, credit_cents::int as cents from attribution_credits where opportunity_id = 'o9' and model = 'first_touch' and credit_cents > 0`,
+        )
+      ).map((r) => [r.channel, r.cents]);
+    expect(await channelOf()).toEqual([['email', 1000]]);
+    await admin.admin.settings.set({ attributionLookbackDays: 30 });
+    expect(await channelOf()).toEqual([['social', 1000]]);
+    await admin.admin.settings.set({ attributionLookbackDays: 365 });
+    expect(await channelOf()).toEqual([['email', 1000]]);
+  });
+
+  it('is refused to a role without manage', async () => {
+    const sales = callerAs(handle.db, await createTestUser(handle.db, { role: 'sales' }));
+    await expect(sales.admin.settings.set({ forecastWeeks: 4 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
+
+describe('audit rows live in the transaction of their change', () => {
+  it('writes neither the change nor its row when the audit cannot be written', async () => {
+    const user = await createTestUser(handle.db, { role: 'viewer', department: 'viewer' });
+    await handle.db.execute(sql`alter table audit_log rename to audit_log_away`);
+    try {
+      await expect(admin.admin.users.update({ id: user.id, department: 'finance' })).rejects.toThrow();
+      await expect(admin.admin.settings.set({ forecastWeeks: 5 })).rejects.toThrow();
+    } finally {
+      await handle.db.execute(sql`alter table audit_log_away rename to audit_log`);
+    }
+    const [row] = await handle.db.select({ department: users.department }).from(users).where(eq(users.id, user.id));
+    expect(row?.department).toBe('viewer');
+    expect((await admin.admin.settings.get()).forecastWeeks).toBe(12);
+  });
+
+  it('writes no row for a change refused inside it', async () => {
+    const before = (await admin.admin.audit.list({ limit: 1000 })).length;
+    await expect(admin.admin.users.setDisabled({ id: 999_999, disabled: true })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(admin.admin.privacy.revokeToken({ id: 999_999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await admin.admin.audit.list({ limit: 1000 })).length).toBe(before);
   });
 });

@@ -1,5 +1,6 @@
 // Administration, all behind 'manage': users, the permission matrix, API keys, the ingestion log
-// with replay, and the audit log. Every change is written to the audit log.
+// with replay, the product settings, and the audit log. Every change is written to the audit log
+// in the transaction of the change.
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { keyActivity, rejectedEventsList } from '~/server/admin/ingestionLog';
@@ -11,7 +12,7 @@ import {
   setAccountDisabled,
   updateAccount,
 } from '~/server/auth/accounts';
-import { audit, recentAudit } from '~/server/auth/audit';
+import { audited, recentAudit } from '~/server/auth/audit';
 import { minPasswordLength } from '~/server/auth/passwords';
 import { loadPermissions, savePermissions } from '~/server/auth/permissions';
 import { isFixed, right, rights, role, roles, withRight } from '~/server/auth/rights';
@@ -21,7 +22,8 @@ import { replayRejected } from '~/server/ingest/replay';
 import { erasePerson } from '~/server/privacy/erasure';
 import { getRetention, retentionSettings, setRetention } from '~/server/privacy/retention';
 import { ssoEnv } from '~/server/auth/sso';
-import { getSetting, setSetting, ssoSettings } from '~/server/settings';
+import { saveProductSettings } from '~/server/admin/productSettings';
+import { getProductSettings, getSetting, productSettings, setSetting, ssoSettings } from '~/server/settings';
 import { createAdminToken, listAdminTokens, revokeAdminToken, tokenScopes } from '~/server/privacy/tokens';
 import { authedProcedure, createTRPCRouter } from '../trpc';
 
@@ -46,8 +48,13 @@ const usersRouter = createTRPCRouter({
     )
     .mutation(async ({ ctx, input }) => {
       try {
-        const created = await createAccount(ctx.db, input);
-        await audit(ctx.db, ctx.user, 'user.create', { userId: created.id, email: input.email, role: input.role, department: input.department });
+        const created = await audited(
+          ctx.db,
+          ctx.user,
+          'user.create',
+          (tx) => createAccount(tx, input),
+          (c) => ({ userId: c.id, email: input.email, role: input.role, department: input.department }),
+        );
         // The password is shown once, to the admin who created the account.
         return { id: created.id, password: input.password ? null : created.password };
       } catch (error) {
@@ -62,22 +69,40 @@ const usersRouter = createTRPCRouter({
       if (userId === ctx.user.id && change.role !== undefined && change.role !== ctx.user.role) {
         throw new TRPCError({ code: 'BAD_REQUEST', message: 'You cannot change your own role.' });
       }
-      if (!(await updateAccount(ctx.db, userId, change))) throw notFound('user');
-      await audit(ctx.db, ctx.user, 'user.update', { userId, ...change });
+      await audited(
+        ctx.db,
+        ctx.user,
+        'user.update',
+        async (tx) => {
+          if (!(await updateAccount(tx, userId, change))) throw notFound('user');
+        },
+        () => ({ userId, ...change }),
+      );
       return { ok: true as const };
     }),
 
   setDisabled: admin.input(z.object({ id, disabled: z.boolean() })).mutation(async ({ ctx, input }) => {
     if (input.id === ctx.user.id) throw new TRPCError({ code: 'BAD_REQUEST', message: 'You cannot disable your own account.' });
-    if (!(await setAccountDisabled(ctx.db, input.id, input.disabled))) throw notFound('user');
-    await audit(ctx.db, ctx.user, input.disabled ? 'user.disable' : 'user.enable', { userId: input.id });
+    await audited(
+      ctx.db,
+      ctx.user,
+      input.disabled ? 'user.disable' : 'user.enable',
+      async (tx) => {
+        if (!(await setAccountDisabled(tx, input.id, input.disabled))) throw notFound('user');
+      },
+      () => ({ userId: input.id }),
+    );
     return { ok: true as const };
   }),
 
   resetPassword: admin.input(z.object({ id })).mutation(async ({ ctx, input }) => {
-    const password = await resetAccountPassword(ctx.db, input.id);
-    if (password === null) throw notFound('user');
-    await audit(ctx.db, ctx.user, 'user.resetPassword', { userId: input.id });
+    const password = await audited(
+      ctx.db,
+      ctx.user,
+      'user.resetPassword',
+      async (tx) => (await resetAccountPassword(tx, input.id)) ?? Promise.reject(notFound('user')),
+      () => ({ userId: input.id }),
+    );
     return { password };
   }),
 });
@@ -97,9 +122,13 @@ const permissionsRouter = createTRPCRouter({
     if (isFixed(input.role, input.right)) {
       throw new TRPCError({ code: 'BAD_REQUEST', message: 'This permission cannot be changed.' });
     }
-    const matrix = await savePermissions(ctx.db, withRight(await loadPermissions(ctx.db), input.role, input.right, input.granted));
-    await audit(ctx.db, ctx.user, 'permissions.set', input);
-    return matrix;
+    return audited(
+      ctx.db,
+      ctx.user,
+      'permissions.set',
+      async (tx) => savePermissions(tx, withRight(await loadPermissions(tx), input.role, input.right, input.granted)),
+      () => input,
+    );
   }),
 });
 
@@ -109,15 +138,18 @@ const apiKeysRouter = createTRPCRouter({
   create: admin
     .input(z.object({ department, name: z.string().trim().min(1).max(120), ratePerMinute: z.number().int().min(1).max(100_000).optional() }))
     .mutation(async ({ ctx, input }) => {
-      const created = await createApiKey(ctx.db, input);
-      await audit(ctx.db, ctx.user, 'apiKey.create', { apiKeyId: created.id, name: input.name, department: input.department });
       // The key itself is shown once and never stored.
-      return created;
+      return audited(
+        ctx.db,
+        ctx.user,
+        'apiKey.create',
+        (tx) => createApiKey(tx, input),
+        (created) => ({ apiKeyId: created.id, name: input.name, department: input.department }),
+      );
     }),
 
   revoke: admin.input(z.object({ id })).mutation(async ({ ctx, input }) => {
-    await revokeApiKey(ctx.db, input.id);
-    await audit(ctx.db, ctx.user, 'apiKey.revoke', { apiKeyId: input.id });
+    await audited(ctx.db, ctx.user, 'apiKey.revoke', (tx) => revokeApiKey(tx, input.id), () => ({ apiKeyId: input.id }));
     return { ok: true as const };
   }),
 });
@@ -135,9 +167,7 @@ const ingestionRouter = createTRPCRouter({
     .query(({ ctx, input }) => rejectedEventsList(ctx.db, input)),
 
   replay: admin.input(z.object({ id, correctedEvent: z.unknown().optional() })).mutation(async ({ ctx, input }) => {
-    const result = await replayRejected(ctx.db, input.id, input.correctedEvent);
-    await audit(ctx.db, ctx.user, 'ingestion.replay', { rejectedId: input.id, corrected: input.correctedEvent !== undefined, status: result.status });
-    return result;
+    return replayRejected(ctx.db, input.id, input.correctedEvent, ctx.user);
   }),
 });
 
@@ -160,10 +190,15 @@ const ssoRouter = createTRPCRouter({
   set: admin.input(ssoSettings).mutation(async ({ ctx, input }) => {
     const groups = input.mappings.map((m) => m.group);
     if (new Set(groups).size !== groups.length) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Each group may be mapped once.' });
-    const saved = await setSetting(ctx.db, 'sso', input);
-    await audit(ctx.db, ctx.user, 'sso.settings', saved);
-    return saved;
+    return audited(ctx.db, ctx.user, 'sso.settings', (tx) => setSetting(tx, 'sso', input), (saved) => saved);
   }),
+});
+
+/** Forecast horizon, attribution lookback and SLAs: validated, audited, applied at once. */
+const settingsRouter = createTRPCRouter({
+  get: admin.query(({ ctx }) => getProductSettings(ctx.db)),
+
+  set: admin.input(productSettings.partial()).mutation(({ ctx, input }) => saveProductSettings(ctx.db, ctx.user, input)),
 });
 
 const privacyRouter = createTRPCRouter({
@@ -187,10 +222,14 @@ const privacyRouter = createTRPCRouter({
   createToken: admin
     .input(z.object({ name: z.string().trim().min(1).max(120), scope: z.enum(tokenScopes).default('privacy') }))
     .mutation(async ({ ctx, input }) => {
-      const created = await createAdminToken(ctx.db, { ...input, createdBy: ctx.user.id });
-      await audit(ctx.db, ctx.user, 'adminToken.create', { tokenId: created.id, name: input.name, scope: input.scope });
       // The token itself is shown once and never stored.
-      return created;
+      return audited(
+        ctx.db,
+        ctx.user,
+        'adminToken.create',
+        (tx) => createAdminToken(tx, { ...input, createdBy: ctx.user.id }),
+        (created) => ({ tokenId: created.id, name: input.name, scope: input.scope }),
+      );
     }),
 
   /** Raw-event retention: the setting (off by default), audited when changed. */
@@ -199,13 +238,21 @@ const privacyRouter = createTRPCRouter({
   setRetention: admin.input(retentionSettings).mutation(({ ctx, input }) => setRetention(ctx.db, input, ctx.user)),
 
   revokeToken: admin.input(z.object({ id })).mutation(async ({ ctx, input }) => {
-    if (!(await revokeAdminToken(ctx.db, input.id))) throw notFound('token');
-    await audit(ctx.db, ctx.user, 'adminToken.revoke', { tokenId: input.id });
+    await audited(
+      ctx.db,
+      ctx.user,
+      'adminToken.revoke',
+      async (tx) => {
+        if (!(await revokeAdminToken(tx, input.id))) throw notFound('token');
+      },
+      () => ({ tokenId: input.id }),
+    );
     return { ok: true as const };
   }),
 });
 
 export const adminRouter = createTRPCRouter({
+  settings: settingsRouter,
   sso: ssoRouter,
   privacy: privacyRouter,
   users: usersRouter,

@@ -118,3 +118,15 @@ describe('saved dashboards', () => {
     expect(viewersView.byChannel.find((row) => row.key === 'email')?.models.first_touch.revenueCents).toEqual(masked);
   });
 });
+
+describe('what a user may do with a dashboard comes with it', () => {
+  it('says yours, canEdit and canShare, so that pages decide nothing', async () => {
+    const mine = await callerAs(handle.db, marketing).dashboards.create({ name: 'Abilities', tiles: [] });
+    await callerAs(handle.db, marketing).dashboards.share({ id: mine.id, roles: ['sales'] });
+    expect(await callerAs(handle.db, marketing).dashboards.get({ id: mine.id })).toMatchObject({ yours: true, canEdit: true, canShare: true });
+    expect(await callerAs(handle.db, sales).dashboards.get({ id: mine.id })).toMatchObject({ yours: false, canEdit: false, canShare: false });
+    const kept = await callerAs(handle.db, viewer).dashboards.create({ name: 'Viewer keeps', tiles: [] });
+    const [listed] = (await callerAs(handle.db, viewer).dashboards.list()).filter((d) => d.id === kept.id);
+    expect(listed).toMatchObject({ yours: true, canEdit: true, canShare: false });
+  });
+});

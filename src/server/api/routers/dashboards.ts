@@ -43,10 +43,16 @@ function found(dashboard: Dashboard | null): Dashboard {
   return dashboard;
 }
 
-export const dashboardsRouter = createTRPCRouter({
-  list: view.query(({ ctx }) => listDashboards(ctx.db, ctx.user)),
+/** The dashboard with what this user may do with it, so that pages decide nothing. */
+function withAbilities(ctx: { user: SessionUser; rights: ReadonlySet<string> }, dashboard: Dashboard) {
+  const yours = canChangeDashboard(ctx.user, dashboard);
+  return { ...dashboard, yours, canEdit: yours, canShare: yours && ctx.rights.has('shareDashboards') };
+}
 
-  get: view.input(z.object({ id })).query(({ ctx, input }) => visible(ctx.db, ctx.user, input.id)),
+export const dashboardsRouter = createTRPCRouter({
+  list: view.query(async ({ ctx }) => (await listDashboards(ctx.db, ctx.user)).map((d) => withAbilities(ctx, d))),
+
+  get: view.input(z.object({ id })).query(async ({ ctx, input }) => withAbilities(ctx, await visible(ctx.db, ctx.user, input.id))),
 
   create: view.input(dashboardDefinition).mutation(({ ctx, input }) => createDashboard(ctx.db, ctx.user.id, input)),
 

@@ -1,9 +1,9 @@
 // KPI targets: each with its actual, run-rate projection and status, and their editing. Editing
 // needs 'editOwnKpiTargets' and, unless executive or admin, to be the accountable department.
-// Targets, actuals and projections of revenue metrics are money; budgets are spend.
+// Targets, actuals and projections of revenue metrics are declared money; budgets are spend (by
+// field name); the procedure tier masks both.
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import type { Right } from '~/server/auth/rights';
 import { canEditTarget } from '~/server/auth/kpiTargets';
 import type { SessionUser } from '~/server/auth/users';
 import { department } from '~/server/ingest/catalogue';
@@ -19,30 +19,25 @@ import {
   type KpiTarget,
   type KpiTargetStatus,
 } from '~/server/metrics/kpis';
-import { maskValue } from '../masking';
+import { declared } from '../masking';
 import { authedProcedure, createTRPCRouter } from '../trpc';
 
 const view = authedProcedure.need('viewDashboards');
 const edit = authedProcedure.need('editOwnKpiTargets');
 const id = z.number().int().positive();
 
-function maskTarget(rights: ReadonlySet<Right>, target: KpiTarget) {
-  const money = kpiMetricInfo[target.metric].unit === 'cents';
-  return {
-    ...target,
-    targetValue: money ? maskValue(rights, 'money', target.targetValue) : target.targetValue,
-    budgetCents: maskValue(rights, 'spend', target.budgetCents),
-  };
+/** A target's value is money when its metric is (revenue in cents), else a count or rate. */
+function declareTarget(target: KpiTarget) {
+  return { ...target, targetValue: declared.moneyIf(kpiMetricInfo[target.metric].unit === 'cents', target.targetValue) };
 }
 
-function maskStatus(rights: ReadonlySet<Right>, status: KpiTargetStatus) {
+function declareStatus(status: KpiTargetStatus) {
   const money = kpiMetricInfo[status.target.metric].unit === 'cents';
-  const moneyValue = (value: number | null) => (money ? maskValue(rights, 'money', value) : value);
   return {
     ...status,
-    target: maskTarget(rights, status.target),
-    actual: moneyValue(status.actual),
-    projection: moneyValue(status.projection),
+    target: declareTarget(status.target),
+    actual: declared.moneyIf(money, status.actual),
+    projection: declared.moneyIf(money, status.projection),
   };
 }
 
@@ -70,12 +65,14 @@ export const kpisRouter = createTRPCRouter({
         periodStart: input.periodStart,
         asOf: input.asOf ? new Date(input.asOf) : new Date(),
       });
-      return statuses.map((status) => maskStatus(ctx.rights, status));
+      // The page offers editing where the server would allow it, and decides nothing itself.
+      const mayEdit = ctx.rights.has('editOwnKpiTargets');
+      return statuses.map((status) => ({ ...declareStatus(status), canEdit: mayEdit && canEditTarget(ctx.user, status.target) }));
     }),
 
   create: edit.input(kpiTargetInput).mutation(async ({ ctx, input }) => {
     assertCanEdit(ctx.user, input);
-    return maskTarget(ctx.rights, await createKpiTarget(ctx.db, input, ctx.user.id));
+    return declareTarget(await createKpiTarget(ctx.db, input, ctx.user.id));
   }),
 
   update: edit.input(z.object({ id, target: kpiTargetInput })).mutation(async ({ ctx, input }) => {
@@ -87,7 +84,7 @@ export const kpisRouter = createTRPCRouter({
     const target = ctx.rights.has('seeSpend') ? input.target : { ...input.target, budgetCents: existing.budgetCents };
     const updated = await updateKpiTarget(ctx.db, input.id, target, ctx.user.id);
     if (!updated) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such target.' });
-    return maskTarget(ctx.rights, updated);
+    return declareTarget(updated);
   }),
 
   delete: edit.input(z.object({ id })).mutation(async ({ ctx, input }) => {

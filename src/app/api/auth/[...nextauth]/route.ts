@@ -1,3 +1,4 @@
+import { env } from '~/env';
 import NextAuth from 'next-auth';
 import type { NextRequest } from 'next/server';
 import { authOptions, servedOverHttps } from '~/server/auth/config';
@@ -6,7 +7,7 @@ import { getDb } from '~/server/db/client';
 
 // Without NEXTAUTH_URL the site's own address comes from the request (the embedded demo); set
 // NEXTAUTH_URL wherever the app sits behind a proxy that does not set x-forwarded-host.
-if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= 'true';
+if (!env().NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= 'true';
 
 type RouteContext = { params: Promise<{ nextauth: string[] }> };
 

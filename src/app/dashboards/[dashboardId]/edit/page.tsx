@@ -7,7 +7,7 @@ import { DashboardEditor } from '../../DashboardEditor';
 import { editorKinds, editorModels } from '../../editorOptions';
 
 export default async function EditDashboardPage({ params }: { params: Promise<{ dashboardId: string }> }) {
-  const user = await requireUser();
+  await requireUser();
   const id = Number((await params).dashboardId);
   if (!Number.isInteger(id) || id <= 0) notFound();
   const api = await serverCaller();
@@ -18,7 +18,7 @@ export default async function EditDashboardPage({ params }: { params: Promise<{ 
     if (error instanceof TRPCError && error.code === 'NOT_FOUND') notFound();
     throw error;
   }
-  if (dashboard.ownerId !== user.id) {
+  if (!dashboard.canEdit) {
     return <p role="alert">Only the owner of “{dashboard.name}” may change it.</p>;
   }
   return (
