@@ -40,7 +40,10 @@ const moneyMetrics = new Set(['won_revenue', 'renewal_revenue', 'expansion_reven
 function kindOf(key: string, parent: Record<string, unknown>, path: readonly string[]): Kind | null {
   if (['email', 'contactEmail', 'contactName'].includes(key)) return 'contact';
   if (key === 'name' && path.includes('journeys')) return 'contact';
-  if (/^(spend|budget|cac|roi)/i.test(key)) return 'spend';
+  // The plan's budget is a what-if's container ({ budgetCents, ... }): its fields are judged.
+  // (null when the plan has no budget what-if).
+  if (key === 'budget' && typeof parent.budget === 'object' && !isMasked(parent.budget)) return null;
+  if (/^(spend|budget|cac|roi|costPer|planSpend)/i.test(key)) return 'spend';
   if (/Cents$/.test(key) || ['amount', 'revenue', 'ltv', 'credits'].includes(key)) return 'money';
   if (['targetValue', 'actual', 'projection'].includes(key)) {
     const metric = key === 'targetValue' ? parent.metric : (parent.target as { metric?: unknown } | undefined)?.metric;
@@ -98,6 +101,8 @@ const notWalked: Record<string, string> = {
   'admin.privacy.erase': 'mutation; answers counts',
   'admin.privacy.createToken': 'mutation; answers the token once',
   'admin.privacy.revokeToken': 'mutation; answers ok',
+  'admin.privacy.setRetention': 'mutation; answers the retention setting',
+  'plan.makeTargets': 'mutation; answers the targets made and the lines skipped (their values are walked through kpis.list)',
   'handoffs.setSlas': 'mutation; answers the SLAs',
   'dashboards.create': 'mutation; answers the definition (no values)',
   'dashboards.update': 'mutation; answers the definition',
@@ -174,6 +179,10 @@ beforeAll(async () => {
     'sources.report': metric,
     'leadQuality.report': metric,
     'handoffs.report': { ...metric, asOf: anchor.toISOString() },
+    'handoffs.blackHole': { ...metric, handoff: 'leadFollowUp', asOf: anchor.toISOString() },
+    'plan.targets': undefined,
+    'plan.get': { targetCents: 50_000_000, periodKind: 'quarter', periodStart: `${anchor.toISOString().slice(0, 4)}-01-01`, asOf: anchor.toISOString() },
+    'admin.privacy.retention': undefined,
     'handoffs.slas': undefined,
     'revenue.summary': metric,
     'dashboards.list': undefined,

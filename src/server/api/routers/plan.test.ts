@@ -133,7 +133,8 @@ describe('plan.get', () => {
     const salesView = await sales.plan.get(typed);
     expect(salesView.plan.gapCents).toBe(13_500);
     expect(salesView.plan.sources[0]!.costPerInquiryCents).toBe(masked);
-    expect(salesView.facts!.sources.map((s) => s.spendCents)).toEqual([0, 0]);
+    // Spend stays masked in the facts too; the page's what-if reads it as none.
+    expect(salesView.facts!.sources.map((s) => s.spendCents)).toEqual([masked, masked]);
     await expect(callerAs(handle.db, null).plan.get(typed)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 
