@@ -67,7 +67,8 @@ function expectedBySource(from: string, to: string): Map<string, Expected> {
       entry.won += 1;
       const revenue = Number(deal.declared_monthly_revenue || 0);
       entry.revenueCents += revenue > 0 ? Math.round(revenue * 100) : 0;
-      entry.days.push((Date.parse(`${deal.won_date!.replace(' ', 'T')}Z`) - inquiry) / 86_400_000);
+      // Durations in whole minutes, seconds dropped (docs/metrics.md, Velocity).
+      entry.days.push(Math.floor((Date.parse(`${deal.won_date!.replace(' ', 'T')}Z`) - inquiry) / 60_000) / 1440);
     }
     bySource.set(source, entry);
   }
