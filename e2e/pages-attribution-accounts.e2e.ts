@@ -110,7 +110,7 @@ describe('Attribution', () => {
     const { context, page } = await signedIn('sales');
     await page.goto(url(`/attribution?${yearQuery}`));
     const all = await trpcQuery<AttributionReport>(context, 'attribution.report', { range: year, filters: {} });
-    const deals = await trpcQuery<WonDeal[]>(context, 'attribution.wonDeals', { range: year, filters: {}, limit: 50 });
+    const deals = (await trpcQuery<{ items: WonDeal[] }>(context, 'attribution.wonDeals', { range: year, filters: {}, pageSize: 50 })).items;
     expect((await tableRows(page, 'Won deals in range (latest first, 50 a page)')).map((r) => [r.opportunityId, r.amountCents])).toEqual(
       deals.map((d) => [d.opportunityId, raw(d.amountCents)]),
     );
@@ -122,7 +122,7 @@ describe('Attribution', () => {
     expect(filtered.deals).toBeLessThanOrEqual(all.deals);
     await expect.poll(async () => shownChannelRows(await tableRows(page, 'Attribution by channel'))).toEqual(channelRows(filtered));
 
-    const filteredDeals = await trpcQuery<WonDeal[]>(context, 'attribution.wonDeals', { range: year, filters: { dealType: 'new_business' }, limit: 200 });
+    const filteredDeals = (await trpcQuery<{ items: WonDeal[] }>(context, 'attribution.wonDeals', { range: year, filters: { dealType: 'new_business' }, pageSize: 50 })).items;
     expect(filteredDeals.length).toBeGreaterThan(0);
     const chosen = filteredDeals[0]!.opportunityId;
     await page.getByRole('button', { name: `Open the path of deal ${chosen}` }).click();
