@@ -8,7 +8,7 @@ import { getSetting, type SlaSettings } from '~/server/settings';
 import { accountColumns, toAccountRow, withStages, type AccountRow, type AccountSqlRow } from './accounts';
 import { accountFilters, inRange, isoText, journeyFilters, metricInput, opportunityFilters, type DateRange, type MetricFilters } from './filters';
 import { cohortBy, stage, stages, type CohortBy, type Stage } from './funnel';
-import type { HandoffKind } from './handoffs';
+import type { BlackHoleItem, HandoffKind } from './handoffs';
 import { keysetPage, pageRequest, withPaging, type Keyset, type Page } from './keyset';
 
 export { withPaging };
@@ -131,20 +131,6 @@ export async function wonDeals(db: Db, input: WonDealsInput): Promise<Page<WonDe
 }
 
 // ---------------------------------------------------------------- black holes
-
-export interface BlackHoleItem {
-  /** contact id, opportunity id or ticket id */
-  itemId: string;
-  startedAt: string;
-  dueAt: string;
-  hoursOverdue: number;
-  /** follow-up owner (lead), the opportunity's account (onboarding), the ticket's account (ticket) */
-  owner: string | null;
-  accountId: string | null;
-  contactId: string | null;
-  contactName: string | null;
-  email: string | null;
-}
 
 interface BlackHoleSource {
   from: SQL;
