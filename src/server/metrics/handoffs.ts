@@ -103,6 +103,11 @@ const definitions: Record<HandoffKind, Definition> = {
   },
 };
 
+/** The SLA of a handoff, in hours, from the settings. */
+export function slaHours(kind: HandoffKind, slas: SlaSettings): number {
+  return definitions[kind].sla(slas);
+}
+
 interface StatsRow {
   items: number | string;
   done: number | string;

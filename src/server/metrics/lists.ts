@@ -4,11 +4,11 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '~/server/db/client';
-import { getSetting, type SlaSettings } from '~/server/settings';
+import { getSetting } from '~/server/settings';
 import { accountColumns, toAccountRow, withStages, type AccountRow, type AccountSqlRow } from './accounts';
 import { accountFilters, inRange, isoText, journeyFilters, metricInput, opportunityFilters, type DateRange, type MetricFilters } from './filters';
 import { cohortBy, stage, stages, type CohortBy, type Stage } from './funnel';
-import type { BlackHoleItem, HandoffKind } from './handoffs';
+import { slaHours, type BlackHoleItem, type HandoffKind } from './handoffs';
 import { keysetPage, pageRequest, withPaging, type Keyset, type Page } from './keyset';
 
 export { withPaging };
@@ -175,12 +175,6 @@ const blackHoleSources: Record<HandoffKind, BlackHoleSource> = {
   },
 };
 
-const slaHoursOf: Record<HandoffKind, (s: SlaSettings) => number> = {
-  leadFollowUp: (s) => s.leadFollowUpHours,
-  onboardingStart: (s) => s.onboardingStartHours,
-  ticketResolution: (s) => s.ticketResolutionHours,
-};
-
 export interface BlackHoleInput {
   handoff: HandoffKind;
   range: DateRange;
@@ -204,8 +198,8 @@ interface BlackHoleSqlRow {
 
 export async function blackHoleList(db: Db, input: BlackHoleInput): Promise<Page<BlackHoleItem>> {
   const source = blackHoleSources[input.handoff];
-  const slaHours = slaHoursOf[input.handoff](await getSetting(db, 'slas'));
-  const sla = sql`make_interval(secs => ${slaHours}::float8 * 3600)`;
+  const hours = slaHours(input.handoff, await getSetting(db, 'slas'));
+  const sla = sql`make_interval(secs => ${hours}::float8 * 3600)`;
   const at = sql`${input.asOf.toISOString()}::timestamptz`;
   const due = sql`(${source.started} + ${sla})`;
   return keysetPage(db, {
