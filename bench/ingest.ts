@@ -14,7 +14,8 @@
 // --analyze refreshes the planner statistics after the warm-up, as autovacuum would on a live server.
 // --citus runs both databases on the local Citus cluster (CITUS_URL, default 127.0.0.1:5441, started
 // by ../shared/citus/cluster.sh), distributed by the map as the app's are (docs/scale.md); results
-// go to bench/results/ingest-citus.json. BENCH_POSTGRES_URL names another server.
+// go to bench/results/ingest-citus.json. BENCH_POSTGRES_URL names another server; BENCH_PORT pins
+// the server's port.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -272,7 +273,8 @@ async function main(): Promise<void> {
       console.log(`building the production app into ${DIST_DIR} ...`);
       await buildApp(DIST_DIR);
     }
-    const port = await freePort();
+    // BENCH_PORT pins the server's port (on a shared machine each run keeps to its own range).
+    const port = process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : await freePort();
     server = await startServer({ distDir: DIST_DIR, databaseUrl: databaseUrl(ingestDb), port });
     memory = sampleMemory(server.pid, port);
     console.log(`server pid ${server.pid} on ${server.url}; warm-up: ${warmup.length} batches`);
