@@ -17,7 +17,8 @@ const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 10
 /**
  * Recomputes the stored credits of every won opportunity a projected batch may have changed: the
  * opportunities it names, and the won opportunities whose leads' touches, links or lead.created
- * changed (including the accounts those leads left or joined). Runs after the journeys are current.
+ * changed (including the accounts those leads left or joined, and every won opportunity naming a
+ * changed contact, whatever its account). Runs after the journeys are current.
  */
 export async function recomputeAttributionForBatch(tx: Db, events: readonly IngestEvent[]): Promise<string[]> {
   // A new touch can only change deals won at or after it: keep the earliest touch time per contact
@@ -89,7 +90,7 @@ export async function recomputeAttributionForBatch(tx: Db, events: readonly Inge
     union select o.opportunity_id from opportunities o join am on am.account_id = o.account_id
       where o.status = 'won' and o.won_at >= am.since
     union select o.opportunity_id from opportunities o join cm on cm.contact_id = o.contact_id
-      where o.account_id is null and o.status = 'won' and o.won_at >= cm.since`,
+      where o.status = 'won' and o.won_at >= cm.since`,
   );
   const recomputed = [...opportunityIds, ...affected.map((r) => r.opportunity_id)];
   await recomputeAttributionCredits(tx, recomputed);
@@ -122,9 +123,9 @@ interface TouchRow {
 
 /**
  * Deletes and rewrites the credits of these opportunities (those not won keep none). The touches of
- * an opportunity: those of every lead of its account (lead account or journey account), or of its
- * own contact when it has no account, anonymous touches tied to them included, plus each lead's
- * first lead.created as a touch of the lead's source and campaign, all within [won - lookback, won].
+ * an opportunity: those of every lead of its account (lead account or journey account) and always
+ * of its own contact, anonymous touches tied to them included, plus each lead's first lead.created
+ * as a touch of the lead's source and campaign, all within [won - lookback, won].
  */
 export async function recomputeAttributionCredits(tx: Db, opportunityIds: readonly string[]): Promise<void> {
   const ids = [...new Set(opportunityIds)];
@@ -153,7 +154,6 @@ export async function recomputeAttributionCredits(tx: Db, opportunityIds: readon
       select o.opportunity_id, l.contact_id, l.source, l.campaign_id from o join leads l on l.account_id = o.account_id
       union select o.opportunity_id, l.contact_id, l.source, l.campaign_id from o join leads l on l.journey_account_id = o.account_id
       union select o.opportunity_id, l.contact_id, l.source, l.campaign_id from o join leads l on l.contact_id = o.contact_id
-        where o.account_id is null
     )
     select ol.opportunity_id, t.event_id as ref, ${epochMs('t.occurred_at')} as at_ms, t.channel, t.campaign_id, false as lead_creation
     from ol
