@@ -77,16 +77,17 @@ function parseDepartment(value: string | undefined): Department | undefined {
 }
 
 export default async function AccountabilityPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const user = await requireUser();
+  await requireUser();
   const params = await searchParams;
   const input = toMetricInput(parseFilters(params), new Date());
   const department = parseDepartment(readParam(params, 'department'));
   const api = await serverCaller();
   // One instant for the report and every page of its black holes.
   const judgedAt = new Date().toISOString();
-  const [me, metrics, statuses, handoffs, ...blackHoles] = await Promise.all([
+  const [me, metrics, editing, statuses, handoffs, ...blackHoles] = await Promise.all([
     viewer(),
     api.kpis.metrics(),
+    api.kpis.editing(),
     api.kpis.list({ department }),
     api.handoffs.report({ ...input, asOf: judgedAt, blackHoleLimit: 1 }),
     ...handoffKinds.map((handoff) => api.handoffs.blackHole({ ...input, handoff, asOf: judgedAt, pageSize: 50 })),
@@ -94,9 +95,7 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
   const targetIds = statuses.slice(0, 200).map((s) => String(s.target.id));
   const notes = targetIds.length > 0 ? await api.notes.about({ subjectKind: 'kpi_target', subjectIds: targetIds }) : [];
   const targetNames = new Map(statuses.map((s) => [String(s.target.id), s.target.name]));
-  const rights = me?.rights ?? [];
-  const canExport = rights.includes('exportCsv');
-  const mayEdit = rights.includes('editOwnKpiTargets');
+  const canExport = me?.rights.includes('exportCsv') ?? false;
   const metricInfo = new Map(metrics.map((m) => [m.metric, m]));
 
   const targetRows: Row[] = statuses.map((s) => {
@@ -141,8 +140,6 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
       informed: s.target.informed,
       filters: s.target.filters,
     }));
-  const ownDepartments: Department[] =
-    user.role === 'admin' || user.role === 'executive' ? [...departments] : departments.filter((d) => d === user.department);
 
   return (
     <>
@@ -169,10 +166,10 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
           columns={targetColumns}
           rows={targetRows}
           canExport={canExport}
-          mayEdit={mayEdit}
+          mayEdit={editing.canCreate}
           metrics={metrics.map((m) => ({ metric: m.metric, label: m.label, unit: m.unit, shape: m.shape }))}
           departments={[...departments]}
-          ownDepartments={ownDepartments}
+          ownDepartments={editing.departments}
           editable={editable}
         />
       </Panel>

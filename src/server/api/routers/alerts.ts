@@ -6,11 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { ruleRefusal, seesAllRules } from '~/server/alerts/access';
+import { mayWatchTarget, ruleDepartmentsFor, ruleKindsFor, ruleRefusal, seesAllRules } from '~/server/alerts/access';
 import { deliverDue } from '~/server/alerts/delivery';
 import { enqueueForChannels, type AlertMessage } from '~/server/alerts/outbox';
 import {
-  alertKinds,
   alertRuleInput,
   createAlertRule,
   deleteAlertRule,
@@ -25,8 +24,8 @@ import {
 import { audit } from '~/server/auth/audit';
 import type { SessionUser } from '~/server/auth/users';
 import { rows, type Db } from '~/server/db/client';
-import { departments } from '~/server/ingest/catalogue';
 import { handoffKinds } from '~/server/metrics/handoffs';
+import { listKpiTargets } from '~/server/metrics/kpis';
 import { authedProcedure, createTRPCRouter } from '../trpc';
 
 const view = authedProcedure.need('viewDashboards');
@@ -108,11 +107,28 @@ function deliveryView(row: DeliveryRow) {
 }
 
 export const alertsRouter = createTRPCRouter({
-  options: view.query(() => ({ kinds: alertKinds, handoffKinds, departments })),
+  /**
+   * What the caller may make a rule of: whether they may make rules at all, the kinds, the
+   * departments and the KPI targets the server would accept from them.
+   */
+  options: view.query(async ({ ctx }) => {
+    const targets = await listKpiTargets(ctx.db);
+    return {
+      canCreate: ctx.rights.has('editOwnKpiTargets'),
+      /** whether the rules, open alerts and deliveries listed are every department's */
+      everyDepartment: seesAllRules(ctx.user),
+      kinds: ruleKindsFor(ctx.user),
+      handoffKinds,
+      departments: ruleDepartmentsFor(ctx.user),
+      targets: targets.filter((t) => mayWatchTarget(ctx.user, t)).map((t) => ({ id: t.id, name: `${t.name} (${t.periodStart})` })),
+    };
+  }),
 
+  /** The rules the caller sees, each with whether the caller may mute, test or delete it. */
   rules: view.query(async ({ ctx }) => {
     const rules = await listAlertRules(ctx.db, seesAllRules(ctx.user) ? {} : { department: ctx.user.department });
-    return rules.map(ruleView);
+    const mayEdit = ctx.rights.has('editOwnKpiTargets');
+    return Promise.all(rules.map(async (rule) => ({ ...ruleView(rule), canManage: mayEdit && (await ruleRefusal(ctx.db, ctx.user, rule)) === null })));
   }),
 
   create: edit.input(alertRuleInput).mutation(async ({ ctx, input }) => {
