@@ -6,9 +6,7 @@ import { DataTable, type Column } from '~/components/DataTable';
 import { FilterBar } from '~/components/FilterBar';
 import { Grid, PageHeader, Panel, Stat } from '~/components/Panel';
 import { RefreshControl } from '~/components/RefreshControl';
-import { stageLabel } from '~/components/stages';
 import { Value } from '~/components/Value';
-import { FunnelBars } from '~/components/charts/FunnelBars';
 import { TrendChart } from '~/components/charts/TrendChart';
 import { formatValue, type FormatKind } from '~/lib/format';
 import { isMasked } from '~/lib/masked';
@@ -17,14 +15,9 @@ import { describeRange, parseFilters, toMetricInput, type SearchParamsLike } fro
 import { departments } from '~/server/ingest/catalogue';
 import { requireUser, serverCaller, viewer } from '~/trpc/server';
 import { FirstEvents } from './FirstEvents';
+import { stageRows, StagesView } from './reports/funnel';
 
 export const dynamic = 'force-dynamic';
-
-const stageColumns: Column[] = [
-  { key: 'label', header: 'Stage', format: 'text' },
-  { key: 'journeys', header: 'Journeys', format: 'count' },
-  { key: 'conversionToNext', header: 'Conversion to next stage', format: 'percent' },
-];
 
 const kpiColumns: Column[] = [
   { key: 'name', header: 'KPI', format: 'text' },
@@ -87,7 +80,6 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const canExport = me?.rights.includes('exportCsv') ?? false;
   const unitOf = new Map(metrics.map((m) => [m.metric, unitFormat[m.unit]]));
 
-  const stageRows = funnel.stages.map((s) => ({ stage: s.stage, label: stageLabel(s.stage), journeys: s.journeys, conversionToNext: s.conversionToNext }));
   const inquiries = funnel.stages.find((s) => s.stage === 'inquiry')?.journeys ?? 0;
   const conversions = funnel.stages.find((s) => s.stage === 'conversion')?.journeys ?? 0;
   const kpiRows = kpis.map((k) => {
@@ -127,8 +119,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         </Stat>
       </Grid>
       <Panel id="stages" title="The seven stages" description="Journeys of the cohort that reached at least each stage, and the share that went on to the next.">
-        <FunnelBars ariaLabel="Journeys by stage, as bars" caption="Journeys reaching each stage" data={stageRows} />
-        <DataTable caption="Journeys by stage" columns={stageColumns} rows={stageRows} rowKey="label" canExport={canExport} exportName="overview-stages" sortable={false} />
+        <StagesView rows={stageRows(funnel)} canExport={canExport} exportName="overview-stages" />
       </Panel>
       <Panel id="kpis" title="KPI targets" description="Each target with its actual so far, the run-rate projection, its status and the accountable department.">
         <DataTable caption="KPI targets and who is accountable" columns={kpiColumns} rows={kpiRows} rowKey="id" canExport={canExport} exportName="overview-kpi-targets" empty="No KPI targets yet." />

@@ -2,7 +2,7 @@
 // status and last error, and the notes addressed to the user's department.
 import { DataTable } from '~/components/DataTable';
 import { PageHeader, Panel } from '~/components/Panel';
-import { requireUser, serverCaller, viewer } from '~/trpc/server';
+import { requireUser, serverCaller } from '~/trpc/server';
 import { MarkNotesRead, NewRuleForm, RuleActions } from './RuleControls';
 
 function describeParams(kind: string, params: Record<string, unknown>): string {
@@ -14,24 +14,14 @@ function describeParams(kind: string, params: Record<string, unknown>): string {
 export default async function AlertsPage() {
   const user = await requireUser();
   const api = await serverCaller();
-  const [me, options, rules, open, deliveries, notes, targets] = await Promise.all([
-    viewer(),
+  const [options, rules, open, deliveries, notes] = await Promise.all([
     api.alerts.options(),
     api.alerts.rules(),
     api.alerts.open(),
     api.alerts.deliveries({ limit: 100 }),
     api.notes.inbox(),
-    api.kpis.list({}),
   ]);
-  const rights = me?.rights ?? [];
-  const mayEdit = rights.includes('editOwnKpiTargets');
-  const isAdmin = user.role === 'admin';
   const department = user.department;
-  const ruleTargets = targets
-    .filter((s) => isAdmin || s.target.accountable === department || (s.target.responsible as string[]).includes(department))
-    .map((s) => ({ id: s.target.id, name: `${s.target.name} (${s.target.periodStart})` }));
-  const kinds = options.kinds.filter((k) => isAdmin || k !== 'data_health');
-  const departments = isAdmin ? [...options.departments, 'executive'] : [department];
 
   return (
     <>
@@ -55,7 +45,7 @@ export default async function AlertsPage() {
         />
       </Panel>
 
-      <Panel id="rules" title="Rules" description={isAdmin ? 'Every department’s rules.' : `Rules of ${department}.`}>
+      <Panel id="rules" title="Rules" description={options.everyDepartment ? 'Every department’s rules.' : `Rules of ${department}.`}>
         <DataTable
           caption="Alert rules"
           columns={[
@@ -80,17 +70,17 @@ export default async function AlertsPage() {
           exportName="alert-rules"
           empty="No rules yet."
         />
-        {mayEdit && rules.length > 0 ? (
+        {options.canCreate && rules.length > 0 ? (
           <ul aria-label="Rule actions" style={{ listStyle: 'none', padding: 0 }}>
             {rules.map((r) => (
               <li key={r.id} style={{ marginBottom: '0.25rem' }}>
-                <strong>{r.name}</strong> <RuleActions id={r.id} name={r.name} muted={r.muted} canManage={isAdmin || r.department === department} />
+                <strong>{r.name}</strong> <RuleActions id={r.id} name={r.name} muted={r.muted} canManage={r.canManage} />
               </li>
             ))}
           </ul>
         ) : null}
-        {mayEdit ? (
-          <NewRuleForm kinds={kinds} departments={departments} handoffKinds={[...options.handoffKinds]} targets={ruleTargets} />
+        {options.canCreate ? (
+          <NewRuleForm kinds={options.kinds} departments={options.departments} handoffKinds={[...options.handoffKinds]} targets={options.targets} />
         ) : (
           <p className="muted">Your role may not make alert rules.</p>
         )}

@@ -6,9 +6,8 @@ import { PageHeader, Panel, Stat } from '~/components/Panel';
 import { RefreshControl } from '~/components/RefreshControl';
 import { Value } from '~/components/Value';
 import { requireUser, serverCaller, viewer } from '~/trpc/server';
+import { forecastWeekColumns, forecastWeekRows, round2 } from '../reports/forecast';
 
-/** Expected counts are fractional; two decimals are all a week's plan needs. */
-const round2 = (value: number) => Math.round(value * 100) / 100;
 
 const basisLabels = { deal_type: 'this deal type', all_types: 'all deal types (too few closed of this type)', none: 'no closed deals: 0' } as const;
 
@@ -18,14 +17,7 @@ export default async function ForecastPage() {
   const [me, forecast] = await Promise.all([viewer(), api.forecast.onboarding({})]);
   const canExport = me?.rights.includes('exportCsv') ?? false;
 
-  const weekRows: Row[] = forecast.weeks.map((w) => ({
-    week: w.week,
-    weekStart: w.weekStart,
-    expectedWins: round2(w.expectedWins),
-    expectedStarts: round2(w.expectedStarts),
-    capacity: w.capacity ?? 'not set',
-    utilisation: w.utilisation,
-  }));
+  const weekRows = forecastWeekRows(forecast);
   const chartRows: Row[] = forecast.weeks.map((w) => ({
     week: w.week,
     expectedWins: round2(w.expectedWins),
@@ -98,14 +90,7 @@ export default async function ForecastPage() {
       <Panel id="weeks" title="Per week">
         <DataTable
           caption="Forecast per ISO week"
-          columns={[
-            { key: 'week', header: 'ISO week', format: 'text' },
-            { key: 'weekStart', header: 'Monday', format: 'text' },
-            { key: 'expectedWins', header: 'Expected wins', format: 'text' },
-            { key: 'expectedStarts', header: 'Expected starts', format: 'text' },
-            { key: 'capacity', header: 'Capacity', format: 'count', help: 'Onboarding slots set for the week' },
-            { key: 'utilisation', header: 'Use of capacity', format: 'percent', help: 'Expected starts / capacity' },
-          ]}
+          columns={forecastWeekColumns}
           rows={weekRows}
           rowKey="week"
           canExport={canExport}

@@ -218,3 +218,53 @@ describe('attribution and arrival order', () => {
     }
   }, 240_000);
 });
+
+// Deal o5 (account delta, 400 cents) names c5, whose lead lc5 names gamma and who converted through
+// gamma's o4 before: c5 belongs to gamma, yet as o5's own contact it counts among o5's leads.
+// lc5 (event), t8 email, o5 created, t9 social, won: 21, 14 and 7 days before the win.
+const otherAccountDeal: WireEvent[] = [
+  ev('lead.created', 70, { contactId: 'c5', accountId: 'gamma', source: 'event' }, 'lc5'),
+  ev('opportunity.created', 71, { opportunityId: 'o4', accountId: 'gamma', contactId: 'c5', amountCents: 700, dealType: 'new' }, 'oc4'),
+  ev('opportunity.won', 72, { opportunityId: 'o4' }, 'ow4'),
+  ev('touch', 77, { contactId: 'c5', channel: 'email', touchType: 'open' }, 't8'),
+  ev('opportunity.created', 80, { opportunityId: 'o5', accountId: 'delta', contactId: 'c5', amountCents: 400, dealType: 'new' }, 'oc5'),
+  ev('touch', 84, { contactId: 'c5', channel: 'social', touchType: 'ad' }, 't9'),
+  ev('opportunity.won', 91, { opportunityId: 'o5' }, 'ow5'),
+];
+const otherAccountCredits = {
+  // lc5 is first and lead creation, t8 opportunity creation, t9 closed-won
+  first_touch: { lc5: 400, t8: 0, t9: 0 },
+  last_touch: { lc5: 0, t8: 0, t9: 400 },
+  // 133.33 each; the cent left goes to the earlier lc5
+  linear: { lc5: 134, t8: 133, t9: 133 },
+  // lc5 40% + 40%, the others t8 and t9 10% each
+  u_shaped: { lc5: 320, t8: 40, t9: 40 },
+  // lc5 30% + 30%, t8 30%, the other t9 10%
+  w_shaped: { lc5: 240, t8: 120, t9: 40 },
+  // lc5 45%, t8 22.5%, t9 22.5%, no other touch: normalised to 50%, 25%, 25%
+  full_path: { lc5: 200, t8: 100, t9: 100 },
+  // 1/8, 1/4, 1/2 -> 1/7, 2/7, 4/7 of 400 = 57.14, 114.29, 228.57; the cent left to t9
+  time_decay: { lc5: 57, t8: 114, t9: 229 },
+};
+
+describe("a deal whose contact's lead names another account", () => {
+  it("counts the opportunity's own contact among its leads, whatever arrival order", async () => {
+    const inOrder = await createTestDb();
+    const reversed = await createTestDb();
+    try {
+      await send(inOrder.db, await keysFor(inOrder.db), otherAccountDeal);
+      expect(await credits(inOrder.db, 'o5')).toEqual(otherAccountCredits);
+      // o4 (gamma, won on day 72) has only lc5 in its window
+      const all = { lc5: 700 };
+      expect(await credits(inOrder.db, 'o4')).toEqual({
+        first_touch: all, last_touch: all, linear: all, u_shaped: all, w_shaped: all, full_path: all, time_decay: all,
+      });
+      const keys = await keysFor(reversed.db);
+      for (const e of [...otherAccountDeal].reverse()) await send(reversed.db, keys, [e]);
+      expect(await credits(reversed.db, 'o5')).toEqual(otherAccountCredits);
+    } finally {
+      await inOrder.close();
+      await reversed.close();
+    }
+  }, 120_000);
+});

@@ -2,7 +2,8 @@
 // one dimension in play (a filter, or the grouping), a percentile first finds its coarse slot in
 // the slot rollup, then reads only that slot's minutes; otherwise it reads the minutes whole.
 import { sql, type SQL } from 'drizzle-orm';
-import { rows, type Db } from '~/server/db/client';
+import { z } from 'zod';
+import { dbNumber, typedRows, type Db } from '~/server/db/client';
 import { interpolate, quantileRanks, slotOf, slotWindow, valueAtRank, type Histogram } from '~/lib/histogram';
 import { durationContributions, slotSql } from '~/server/projector/rollups';
 import type { MetricFilters } from './filters';
@@ -59,21 +60,17 @@ function edgeRows(query: DurationQuery): SQL {
 
 const measureList = (measures: number[]) => sql`(${sql.join(measures.map((m) => sql`${m}::smallint`), sql`, `)})`;
 
-interface CountRow {
-  key: string;
-  measure: number | string;
-  at: number | string;
-  n: number | string;
-}
+const countRow = z.object({ key: z.string(), measure: dbNumber, at: dbNumber, n: dbNumber });
+type CountRow = z.output<typeof countRow>;
 
 function collect(found: CountRow[]): Map<string, Map<number, [number, number][]>> {
   const out = new Map<string, Map<number, [number, number][]>>();
   for (const row of found) {
     const byMeasure = out.get(row.key) ?? new Map<number, [number, number][]>();
     out.set(row.key, byMeasure);
-    const list = byMeasure.get(Number(row.measure)) ?? [];
-    byMeasure.set(Number(row.measure), list);
-    list.push([Number(row.at), Number(row.n)]);
+    const list = byMeasure.get(row.measure) ?? [];
+    byMeasure.set(row.measure, list);
+    list.push([row.at, row.n]);
   }
   return out;
 }
@@ -103,7 +100,7 @@ export async function durationPercentiles(db: Db, query: DurationQuery): Promise
 
   if (slice === null) {
     // Several dimensions at once: the minutes of the whole range.
-    const histograms = collect(await rows<CountRow>(db, minutesRows(query, sql`true`)));
+    const histograms = collect(await typedRows(db, minutesRows(query, sql`true`), countRow));
     for (const [key, byMeasure] of histograms) {
       for (const [measure, histogram] of byMeasure) answer(key, measure, fromHistogram(histogram, query));
     }
@@ -114,7 +111,7 @@ export async function durationPercentiles(db: Db, query: DurationQuery): Promise
   const slotKey = query.groupBy ? sql`value` : sql`''`;
   const edgeKey = query.groupBy ? sql.raw(`c.${query.groupBy}`) : sql`''`;
   const slots = collect(
-    await rows<CountRow>(
+    await typedRows(
       db,
       sql`select key, measure, slot as at, sum(n)::float8 as n from (
         select ${slotKey} as key, measure, slot, journeys as n from journey_duration_slot_rollup
@@ -127,6 +124,7 @@ export async function durationPercentiles(db: Db, query: DurationQuery): Promise
         select ${edgeKey}, c.measure, ${sql.raw(slotSql('c.minutes'))}, 1 from (${edgeRows(query)}) c
         where c.measure in ${measureList(query.measures)}
       ) x group by 1, 2, 3 order by 1, 2, 3`,
+      countRow,
     ),
   );
 
@@ -170,7 +168,7 @@ export async function durationPercentiles(db: Db, query: DurationQuery): Promise
       windowSql.push(sql`(measure = ${need.measure} and minutes between ${low} and ${high})`);
     }
   }
-  const fine = collect(await rows<CountRow>(db, minutesRows(query, sql`(${sql.join(windowSql, sql` or `)})`)));
+  const fine = collect(await typedRows(db, minutesRows(query, sql`(${sql.join(windowSql, sql` or `)})`), countRow));
 
   for (const need of needs) {
     const minutes = fine.get(need.key)?.get(need.measure) ?? [];

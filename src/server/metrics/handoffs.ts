@@ -2,10 +2,11 @@
 // its SLA, and the items still waiting past it (the "black hole"), each with its owner.
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { dbNumber, one, rows, typedOne, type Db } from '~/server/db/client';
+import { dbNumber, one, typedOne, type Db } from '~/server/db/client';
 import { ratio } from '~/lib/stats';
 import { getSetting, type SlaSettings } from '~/server/settings';
-import { accountFilters, inRange, isoText, journeyFilters, opportunityFilters, type DateRange, type MetricFilters } from './filters';
+import { blackHoleList } from './lists';
+import { accountFilters, inRange, journeyFilters, opportunityFilters, type DateRange, type MetricFilters } from './filters';
 
 export const handoffKinds = ['leadFollowUp', 'onboardingStart', 'ticketResolution'] as const;
 export type HandoffKind = (typeof handoffKinds)[number];
@@ -117,18 +118,6 @@ interface StatsRow {
   open_within: number | string;
 }
 
-interface BlackHoleRow {
-  item_id: string;
-  started_at: string;
-  due_at: string;
-  hours_overdue: number | string;
-  owner: string | null;
-  account_id: string | null;
-  contact_id: string | null;
-  contact_name: string | null;
-  email: string | null;
-}
-
 async function summarise(db: Db, kind: HandoffKind, input: Input, slas: SlaSettings, asOf: Date): Promise<HandoffSummary> {
   const definition = definitions[kind];
   const slaHours = definition.sla(slas);
@@ -149,17 +138,13 @@ async function summarise(db: Db, kind: HandoffKind, input: Input, slas: SlaSetti
       count(*) filter (where ${open} and ${due} >= ${at})::int as open_within
     from items`,
   );
-  const blackHoleQuery = rows<BlackHoleRow>(
-    db,
-    sql`with items as (${items})
-    select item_id, ${isoText(sql`started_at`)} as started_at, ${isoText(due)} as due_at,
-      (extract(epoch from (${at} - ${due})) / 3600)::float8 as hours_overdue,
-      owner, account_id, contact_id, contact_name, email
-    from items
-    where ${open} and ${due} < ${at}
-    order by started_at, item_id
-    limit ${input.blackHoleLimit ?? 200}`,
-  );
+  // The black hole is the first page of the black-hole list, so the rule "open, past its SLA" is
+  // written once (lists.ts).
+  const limit = input.blackHoleLimit ?? 200;
+  const blackHoleQuery =
+    limit === 0
+      ? Promise.resolve([])
+      : blackHoleList(db, { handoff: kind, range: input.range, filters: input.filters, asOf, page: { pageSize: limit } }).then((page) => page.items);
   const [stats, blackHole] = await Promise.all([statsQuery, blackHoleQuery]);
 
   const done = Number(stats.done);
@@ -176,17 +161,7 @@ async function summarise(db: Db, kind: HandoffKind, input: Input, slas: SlaSetti
     withinSlaShare: ratio(doneWithinSla, done + openPastSla),
     openWithinSla: Number(stats.open_within),
     openPastSla,
-    blackHole: blackHole.map((row) => ({
-      itemId: row.item_id,
-      startedAt: row.started_at,
-      dueAt: row.due_at,
-      hoursOverdue: Number(row.hours_overdue),
-      owner: row.owner,
-      accountId: row.account_id,
-      contactId: row.contact_id,
-      contactName: row.contact_name,
-      email: row.email,
-    })),
+    blackHole,
   };
 }
 

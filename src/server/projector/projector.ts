@@ -7,6 +7,7 @@ import type { EventType, IngestEvent } from '~/server/ingest/catalogue';
 import { project, type StoredEvent } from './projection';
 import { refillRollups, rollupMode } from './rollups';
 import { announceApplied, onApplied, onWake } from './signal';
+import { errorFields, logger } from '~/server/log';
 
 export const PROJECTOR_LOCK = 7262003;
 
@@ -223,9 +224,16 @@ export interface RunningProjector {
  * wakes it, and otherwise every `idleMs` (batches committed by other processes). A database that
  * is down is retried with back-off, not fatal.
  */
-export function runProjector(getDb: () => Promise<Db>, options: { idleMs?: number; chunkSize?: number; log?: (message: string) => void } = {}): RunningProjector {
+export function runProjector(getDb: () => Promise<Db>, options: { idleMs?: number; chunkSize?: number } = {}): RunningProjector {
   const idleMs = options.idleMs ?? 250;
-  const log = options.log ?? ((message: string) => console.error(message));
+  const log = logger('projector');
+  log.info({ idleMs }, 'projector started');
+  let chunkStarted = performance.now();
+  const onChunk = (chunk: ChunkResult) => {
+    const now = performance.now();
+    log.debug({ events: chunk.events, appliedBelow: chunk.appliedBelow, drained: chunk.drained, ms: Math.round(now - chunkStarted) }, 'chunk applied');
+    chunkStarted = now;
+  };
   let stopped = false;
   let wake: (() => void) | null = null;
   const offWake = onWake(() => wake?.());
@@ -233,11 +241,15 @@ export function runProjector(getDb: () => Promise<Db>, options: { idleMs?: numbe
     let backoff = idleMs;
     while (!stopped) {
       try {
-        await applyPending(await getDb(), { chunkSize: options.chunkSize });
+        chunkStarted = performance.now();
+        await applyPending(await getDb(), { chunkSize: options.chunkSize, onChunk });
         backoff = idleMs;
       } catch (error) {
         backoff = Math.min(backoff * 2, 10_000);
-        log(`projector: ${isUnreachable(error) ? 'database unreachable' : 'chunk failed'}; retrying in ${backoff} ms: ${error instanceof Error ? error.message : String(error)}`);
+        const unreachable = isUnreachable(error);
+        const line = { retryInMs: backoff, ...errorFields(error) };
+        if (unreachable) log.warn(line, 'database unreachable');
+        else log.error(line, 'chunk failed');
       }
       if (stopped) break;
       await new Promise<void>((resolve) => {
@@ -256,6 +268,7 @@ export function runProjector(getDb: () => Promise<Db>, options: { idleMs?: numbe
       wake?.();
       offWake();
       await loop;
+      log.info({}, 'projector stopped');
     },
   };
 }
