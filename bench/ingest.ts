@@ -5,13 +5,16 @@
 //
 //   npm run bench:ingest -- [--events 100000] [--concurrency 2] [--warmup 5] [--seed 1]
 //                           [--rebuild | --skip-build] [--profile]
-//                           [--explain 100] [--keep] [--analyze] [--source bench|seed]
+//                           [--explain 100] [--keep] [--analyze] [--source bench|seed] [--citus]
 // --source seed sends the demo generator's batches (seed/generate.ts) instead of bench/events.ts;
 // its campaign and capacity prelude (everything before the first sales batch) joins the warm-up.
 // --profile logs every statement of the bench database and prints the costliest ones; --explain N
 // also has auto_explain write the analysed plans of statements over N ms to the Postgres log;
 // --keep leaves the ingested database in place (its name is printed) to study its plans;
 // --analyze refreshes the planner statistics after the warm-up, as autovacuum would on a live server.
+// --citus runs both databases on the local Citus cluster (CITUS_URL, default 127.0.0.1:5441, started
+// by ../shared/citus/cluster.sh), distributed by the map as the app's are (docs/scale.md); results
+// go to bench/results/ingest-citus.json. BENCH_POSTGRES_URL names another server.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -50,6 +53,7 @@ const { values: flags } = parseArgs({
     analyze: { type: 'boolean', default: false },
     source: { type: 'string', default: 'bench' },
     duration: { type: 'string' },
+    citus: { type: 'boolean', default: false },
   },
 });
 const BATCH_SIZE = 1000;
@@ -57,13 +61,26 @@ const eventCount = Number(flags.events);
 const concurrency = Math.max(1, Number(flags.concurrency));
 const warmupBatches = Math.max(0, Number(flags.warmup));
 const seed = Number(flags.seed);
-const serverUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const serverUrl = (
+  flags.citus
+    ? (process.env.CITUS_URL ?? 'postgres://postgres@127.0.0.1:5441')
+    : (process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432')
+).replace(/(\/\/[^/]*)\/.*$/, '$1');
+const resultsFile = flags.citus ? 'ingest-citus.json' : 'ingest.json';
 
 function databaseUrl(name: string): string {
   return `${serverUrl}/${name}`;
 }
 
 function ensurePostgres(): void {
+  if (flags.citus) {
+    try {
+      execFileSync('pg_isready', ['-h', new URL(serverUrl).hostname, '-p', new URL(serverUrl).port || '5432', '-q']);
+    } catch {
+      throw new Error(`no Citus coordinator at ${serverUrl}: start it with ../shared/citus/cluster.sh start`);
+    }
+    return;
+  }
   const ready = () => {
     try {
       execFileSync('pg_isready', ['-h', '127.0.0.1', '-q']);
@@ -370,8 +387,8 @@ async function main(): Promise<void> {
     if (profile) printProfile(profile, httpSeconds);
     const out = path.join(process.cwd(), 'bench', 'results');
     mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, 'ingest.json'), `${JSON.stringify(result, null, 2)}\n`);
-    console.log(`\nwritten to bench/results/ingest.json`);
+    writeFileSync(path.join(out, resultsFile), `${JSON.stringify({ ...result, citus: flags.citus }, null, 2)}\n`);
+    console.log(`\nwritten to bench/results/${resultsFile}`);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

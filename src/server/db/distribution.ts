@@ -92,6 +92,18 @@ export function placementOrder(): string[] {
   return names.sort((a, b) => rank(a) - rank(b));
 }
 
+/**
+ * The first statement of a transaction that writes shared (reference) tables and shards of the
+ * journey group and then reads them together: the projector's chunk, a rebuild, a refill, an
+ * erasure. On a Citus cluster it makes every statement of the transaction use one connection per
+ * worker; with several, a statement reading a shard and a shared table that two different
+ * connections wrote is refused ("placements that were modified over multiple connections").
+ * Elsewhere it sets a setting nothing reads.
+ */
+export async function oneConnectionPerWorker(tx: Db): Promise<void> {
+  await tx.execute(sql`select set_config('citus.multi_shard_modify_mode', 'sequential', true)`);
+}
+
 export async function hasCitus(db: Db): Promise<boolean> {
   const [found] = await rows<{ yes: boolean }>(db, sql`select exists (select 1 from pg_extension where extname = 'citus') as yes`);
   return found?.yes === true;

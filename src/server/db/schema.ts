@@ -699,8 +699,9 @@ export const noteReads = pgTable('note_reads', {
 // ---------------------------------------------------------------- rollups
 // Aggregates the report pages read, kept by the projector in the chunk's transaction (see
 // src/server/projector/rollups.ts). Dimension columns hold '' for "none" so they can be keys.
-// Distribution (Citus): every rollup is hash-distributed on `bucket` (or `day`), which every
-// primary key carries; report reads aggregate over a bucket range, i.e. over all shards.
+// Distribution (Citus, src/server/db/distribution.ts): the aggregates are reference tables (a copy
+// on every node, so a report reads its cells on one node); attribution_contributions is
+// distributed with the credits, by opportunity.
 
 const rollupKeys = {
   /** 'inquiry' or 'awareness': the reach time the cohort is dated by */

@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { one, rows, type Db } from '~/server/db/client';
+import { oneConnectionPerWorker } from '~/server/db/distribution';
 import { jsonParam, keyArray } from '~/server/db/params';
 import { rollupMode, takeOutJourneys } from '~/server/projector/rollups';
 import { audit, type Actor } from '~/server/auth/audit';
@@ -53,6 +54,7 @@ const pseudonym = () => `${ERASED}-${randomUUID()}`;
 
 export async function erasePerson(db: Db, subject: ErasureSubject, actor: Actor | null, context: Record<string, unknown> = {}): Promise<ErasureResult> {
   const result = await db.transaction(async (tx) => {
+    await oneConnectionPerWorker(tx);
     // The projector waits: it must not apply a row between its rewrite and the re-projection.
     await tx.execute(sql`select pg_advisory_xact_lock(${PROJECTOR_LOCK})`);
 

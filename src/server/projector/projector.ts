@@ -3,6 +3,7 @@
 // ones is never skipped, and applies it in chunks, each in one transaction with its position. One projector applies at a time (advisory lock); the others find the lock taken.
 import { sql } from 'drizzle-orm';
 import { isUnreachable, one, rows, type Db } from '~/server/db/client';
+import { oneConnectionPerWorker } from '~/server/db/distribution';
 import type { EventType, IngestEvent } from '~/server/ingest/catalogue';
 import { project, type StoredEvent } from './projection';
 import { refillRollups, rollupMode } from './rollups';
@@ -79,6 +80,7 @@ export async function applyChunk(
 ): Promise<ChunkResult | null> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const result = await db.transaction(async (tx) => {
+    await oneConnectionPerWorker(tx);
     const gate = await one<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${PROJECTOR_LOCK}) as locked`);
     if (!gate.locked) return null;
     const applied = await applyNextChunk(tx, await logHorizon(tx), chunkSize);

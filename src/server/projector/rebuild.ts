@@ -2,6 +2,7 @@
 // transaction that holds the projector lock: readers see the old read model until it commits.
 import { sql } from 'drizzle-orm';
 import type { Db } from '~/server/db/client';
+import { oneConnectionPerWorker } from '~/server/db/distribution';
 import { applyNextChunk, logHorizon, PROJECTOR_LOCK, type ChunkResult } from './projector';
 import { refillRollups, rollupTables, setRollupMode } from './rollups';
 
@@ -29,6 +30,7 @@ export async function rebuildReadModel(
 ): Promise<{ events: number; refillMs: number }> {
   const chunkSize = options.chunkSize ?? REBUILD_CHUNK_SIZE;
   return db.transaction(async (tx) => {
+    await oneConnectionPerWorker(tx);
     await tx.execute(sql`select pg_advisory_xact_lock(${PROJECTOR_LOCK})`);
     // Batches still being written are applied afterwards by the projector, from the position
     // this rebuild leaves.

@@ -2,6 +2,7 @@
 // that holds the projector lock (readers see the old rollups until it commits). For a database
 // whose rollups were left deferred (a bulk load cut off) or that predates them.
 import { openDb, sql } from '~/server/db/client';
+import { oneConnectionPerWorker } from '~/server/db/distribution';
 import { retryWhileUnreachable, runCli } from '~/server/db/retry';
 import { PROJECTOR_LOCK } from './projector';
 import { refillRollups } from './rollups';
@@ -13,6 +14,7 @@ await runCli(async () => {
     await retryWhileUnreachable(
       () =>
         handle.db.transaction(async (tx) => {
+          await oneConnectionPerWorker(tx);
           await tx.execute(sql`select pg_advisory_xact_lock(${PROJECTOR_LOCK})`);
           await refillRollups(tx);
         }),

@@ -5,6 +5,7 @@
 // deltas and the reports' partial days all use it, so they cannot disagree.
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
+import { hasCitus } from '~/server/db/distribution';
 import { keyArray } from '~/server/db/params';
 import { attributionModels } from '~/server/metrics/attributionWeights';
 import { accountSegment, journeyDealType, journeySegment } from '~/server/metrics/filters';
@@ -76,7 +77,11 @@ const cohortKeys = ['cohort', 'grain', 'bucket', 'source', 'campaign_id', 'segme
 const durationKeys = ['cohort', 'measure', 'minutes', 'day', 'source', 'campaign_id', 'segment', 'deal_type'];
 const slotKeys = ['cohort', 'measure', 'dimension', 'value', 'grain', 'bucket', 'slot'];
 
-const grains = sql.raw(`cross join lateral (values ('day', c.day), ('month', date_trunc('month', c.day)::date)) g(grain, bucket)`);
+// date_trunc of a timestamp, not of a date (that one goes through timestamptz and is only stable):
+// Citus pushes a VALUES list down to the shards only when its functions are immutable.
+const grains = sql.raw(
+  `cross join lateral (values ('day', c.day), ('month', date_trunc('month', c.day::timestamp)::date)) g(grain, bucket)`,
+);
 const list = (names: readonly string[]) => sql.raw(names.join(', '));
 const byPosition = (n: number) => sql.raw(Array.from({ length: n }, (_, i) => i + 1).join(', '));
 
@@ -293,8 +298,10 @@ export async function refillRollups(tx: Db): Promise<void> {
     from (${spendContributions(sql`true`)}) c ${grains}
     group by 1, 2, 3`);
   await fillAttribution(tx);
-  // Fresh statistics, so the first reports plan on the filled tables, not on empty ones.
-  await tx.execute(sql.raw(`analyze ${rollupTables.join(', ')}`));
+  // Fresh statistics, so the first reports plan on the filled tables, not on empty ones. Not on a
+  // Citus cluster: there ANALYZE of a shared table fans out to every node, which a transaction
+  // that already wrote the coordinator's copy may not do; each node's autovacuum analyzes them.
+  if (!(await hasCitus(tx))) await tx.execute(sql.raw(`analyze ${rollupTables.join(', ')}`));
   await setRollupMode(tx, 'current');
 }
 

@@ -1,0 +1,77 @@
+// A transaction that writes a shared (reference) table and shards of the journey group and then
+// reads them together, as the projector's chunk, a rebuild and an erasure do. On a Citus cluster
+// it runs only over one connection per worker (`oneConnectionPerWorker`); elsewhere the same
+// statements give the same answer.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows, sql, type Db, type DbHandle } from './client';
+import { hasCitus, oneConnectionPerWorker } from './distribution';
+import { createTestDb } from './testing';
+
+let handle: DbHandle;
+let citus = false;
+
+beforeAll(async () => {
+  handle = await createTestDb();
+  citus = handle.kind === 'postgres' && (await hasCitus(handle.db));
+});
+afterAll(() => handle.close());
+
+/** 40 journeys, a won deal of 100 for each even one; then each journey's won revenue from the deals. */
+async function writeThenReadTogether(tx: Db): Promise<{ contact_id: string; won_revenue_cents: string | number }[]> {
+  // On a cluster: as many connections per worker as there are shards on it, from the first task.
+  await tx.execute(sql`select set_config('citus.executor_slow_start_interval', '0', true)`);
+  await tx.execute(sql`
+    insert into leads (contact_id, source, stage, inquiry_at)
+    select 'c' || g, 'direct', 1, timestamptz '2026-01-01' from generate_series(1, 40) g`);
+  await tx.execute(sql`
+    insert into opportunities (opportunity_id, contact_id, status, amount_cents)
+    select 'o' || g, 'c' || g, 'won', 100 from generate_series(2, 40, 2) g`);
+  await tx.execute(sql`
+    update leads t set won_revenue_cents = x.won
+    from (
+      select l.contact_id, coalesce((select sum(o.amount_cents) from opportunities o where o.contact_id = l.contact_id and o.status = 'won'), 0) as won
+      from leads l
+    ) x
+    where t.contact_id = x.contact_id`);
+  return rows(tx, sql`select contact_id, won_revenue_cents from leads where contact_id in ('c1', 'c2', 'c39', 'c40') order by contact_id`);
+}
+
+class Rollback extends Error {}
+
+/** Runs `body` in a transaction that is rolled back, and returns what it returned. */
+async function rolledBack<T>(body: (tx: Db) => Promise<T>): Promise<T> {
+  let result: T | undefined;
+  await handle.db
+    .transaction(async (tx) => {
+      result = await body(tx);
+      throw new Rollback();
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof Rollback)) throw error;
+    });
+  return result!;
+}
+
+describe('writing shared tables and shards, then reading them together, in one transaction', () => {
+  it('runs with one connection per worker', async () => {
+    const found = await rolledBack(async (tx) => {
+      await oneConnectionPerWorker(tx);
+      return writeThenReadTogether(tx);
+    });
+    expect(found.map((r) => [r.contact_id, Number(r.won_revenue_cents)])).toEqual([
+      ['c1', 0],
+      ['c2', 100],
+      ['c39', 0],
+      ['c40', 100],
+    ]);
+  });
+
+  it('is refused on a Citus cluster with several connections per worker', async ({ skip }) => {
+    if (!citus) skip();
+    const error = await rolledBack(writeThenReadTogether).then(
+      () => null,
+      (thrown: unknown) => thrown as { cause?: unknown },
+    );
+    expect(String(error?.cause)).toMatch(/modified over multiple connections/);
+  });
+});
