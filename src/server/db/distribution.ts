@@ -60,6 +60,7 @@ export const distribution: Record<string, Placement> = {
   journey_cohort_rollup: reference,
   journey_duration_rollup: reference,
   journey_duration_slot_rollup: reference,
+  journey_duration_hour_rollup: reference,
   spend_rollup: reference,
   // planning, dashboards, imports, alerts
   kpi_targets: reference,

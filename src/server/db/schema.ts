@@ -757,6 +757,8 @@ export const journeyDurationRollup = pgTable(
   (t) => [
     primaryKey({ columns: [t.cohort, t.measure, t.minutes, t.day, t.source, t.campaignId, t.segment, t.dealType] }),
     index('journey_duration_rollup_empty_idx').on(t.day).where(sql`journeys = 0`),
+    // The whole days at a range's ends, one index descent per day and duration window.
+    index('journey_duration_rollup_day_idx').on(t.cohort, t.measure, t.day, t.minutes),
   ],
 );
 
@@ -780,6 +782,29 @@ export const journeyDurationSlotRollup = pgTable(
   (t) => [
     primaryKey({ columns: [t.cohort, t.measure, t.dimension, t.value, t.grain, t.bucket, t.slot] }),
     index('journey_duration_slot_rollup_empty_idx').on(t.bucket).where(sql`journeys = 0`),
+  ],
+);
+
+/**
+ * The level between the slots and the minutes: per month (the first day of it) and single
+ * dimension, the journeys of each slot by whole hour (minutes / 60). A percentile that found its
+ * slot reads that slot's hours here, then only one hour's minutes from journey_duration_rollup.
+ */
+export const journeyDurationHourRollup = pgTable(
+  'journey_duration_hour_rollup',
+  {
+    cohort: text('cohort').notNull(),
+    measure: smallint('measure').notNull(),
+    dimension: text('dimension').notNull(),
+    value: text('value').notNull(),
+    slot: smallint('slot').notNull(),
+    bucket: date('bucket', { mode: 'string' }).notNull(),
+    hour: integer('hour').notNull(),
+    journeys: integer('journeys').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.cohort, t.measure, t.dimension, t.value, t.slot, t.bucket, t.hour] }),
+    index('journey_duration_hour_rollup_empty_idx').on(t.bucket).where(sql`journeys = 0`),
   ],
 );
 

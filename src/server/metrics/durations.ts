@@ -1,12 +1,15 @@
 // Exact percentiles of journey durations (whole minutes) from the duration rollups. With at most
-// one dimension in play (a filter, or the grouping), a percentile first finds its coarse slot in
-// the slot rollup, then reads only that slot's minutes; otherwise it reads the minutes whole.
+// one dimension in play (a filter, or the grouping), each rank is found in three narrowing steps:
+// its slot (a day, or a week past 60 days) in the slot rollup; the hour within that slot in the
+// hour rollup (whole months) and the minute histogram (the other whole days); the minute within
+// that hour in the minute histogram. Each step reads a few cells per month, however many journeys
+// there are. With several dimensions at once it reads the minutes of the range whole.
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
-import { interpolate, quantileRanks, slotOf, slotWindow, valueAtRank, type Histogram } from '~/lib/histogram';
+import { interpolate, quantileRanks, slotWindow, valueAtRank, type Histogram } from '~/lib/histogram';
 import { durationContributions, slotSql } from '~/server/projector/rollups';
 import type { MetricFilters } from './filters';
-import { cellsWhere, daysWhere, edgesWhere, leadRollupFilters, rollupFilters, type RangeSplit } from './rollupRange';
+import { cellsWhere, daysWhere, edgesWhere, leadRollupFilters, rollupFilters, withoutParallelWorkers, type RangeSplit } from './rollupRange';
 
 export type DurationGroup = 'source' | 'campaign_id';
 
@@ -35,7 +38,7 @@ export type DurationAnswers = Map<string, Map<number, DurationAnswer>>;
 const slotDimension: Record<keyof MetricFilters, string> = { source: 'source', campaign: 'campaign', segment: 'segment', dealType: 'deal_type' };
 const groupDimension: Record<DurationGroup, string> = { source: 'source', campaign_id: 'campaign' };
 
-/** The one marginal dimension the slot rollup can answer the query from, or null. */
+/** The one single dimension the slot and hour rollups can answer the query from, or null. */
 function slotSlice(query: DurationQuery): { dimension: string; value: string | null } | null {
   const active = (Object.keys(query.filters) as (keyof MetricFilters)[]).filter((k) => query.filters[k] !== undefined);
   if (query.groupBy) {
@@ -58,6 +61,7 @@ function edgeRows(query: DurationQuery): SQL {
 }
 
 const measureList = (measures: number[]) => sql`(${sql.join(measures.map((m) => sql`${m}::smallint`), sql`, `)})`;
+const anyOf = (arms: SQL[]) => (arms.length === 0 ? sql`false` : sql`(${sql.join(arms, sql` or `)})`);
 
 interface CountRow {
   key: string;
@@ -66,8 +70,11 @@ interface CountRow {
   n: number | string;
 }
 
-function collect(found: CountRow[]): Map<string, Map<number, [number, number][]>> {
-  const out = new Map<string, Map<number, [number, number][]>>();
+/** key -> measure -> histogram, ascending */
+type Histograms = Map<string, Map<number, [number, number][]>>;
+
+function collect(found: CountRow[]): Histograms {
+  const out: Histograms = new Map();
   for (const row of found) {
     const byMeasure = out.get(row.key) ?? new Map<number, [number, number][]>();
     out.set(row.key, byMeasure);
@@ -92,7 +99,32 @@ function minutesRows(query: DurationQuery, minutesWhere: SQL): SQL {
     ) x group by 1, 2, 3 order by 1, 2, 3`;
 }
 
+/** The runs of whole days of the split outside its whole months, [from, to) each. */
+function daysOutsideMonths(split: RangeSplit): [string, string][] {
+  if (split.dayFrom === null || split.dayTo === null) return [];
+  if (split.monthFrom === null || split.monthTo === null) return [[split.dayFrom, split.dayTo]];
+  const runs: [string, string][] = [
+    [split.dayFrom, split.monthFrom],
+    [split.monthTo, split.dayTo],
+  ];
+  return runs.filter(([from, to]) => from < to);
+}
+
+/** The bin holding a 0-based rank, and how many values lie below it, given those below the histogram. */
+function locate(histogram: Histogram, rank: number, below: number): { bin: number; below: number } | null {
+  let seen = below;
+  for (const [bin, n] of histogram) {
+    if (rank < seen + n) return { bin, below: seen };
+    seen += n;
+  }
+  return null;
+}
+
 export async function durationPercentiles(db: Db, query: DurationQuery): Promise<DurationAnswers> {
+  return withoutParallelWorkers(db, (tx) => percentiles(tx, query));
+}
+
+async function percentiles(db: Db, query: DurationQuery): Promise<DurationAnswers> {
   const answers: DurationAnswers = new Map();
   const answer = (key: string, measure: number, value: DurationAnswer) => {
     const byMeasure = answers.get(key) ?? new Map<number, DurationAnswer>();
@@ -110,91 +142,125 @@ export async function durationPercentiles(db: Db, query: DurationQuery): Promise
     return answers;
   }
 
-  // Grouped: the key is the group's value; otherwise one answer under ''.
-  const slotKey = query.groupBy ? sql`value` : sql`''`;
-  const edgeKey = query.groupBy ? sql.raw(`c.${query.groupBy}`) : sql`''`;
+  const groupColumn = query.groupBy ? sql.raw(`c.${query.groupBy}`) : sql`''`;
+  const dayKey = query.groupBy ? sql.raw(query.groupBy) : sql`''`;
+  const sliceWhere = sql`cohort = ${query.cohort} and dimension = ${slice.dimension}
+    ${slice.value === null ? sql`` : sql`and value = ${slice.value}`}`;
+
+  // 1. Slots: whole months and days from the slot rollup, partial days from the journeys.
   const slots = collect(
     await rows<CountRow>(
       db,
       sql`select key, measure, slot as at, sum(n)::float8 as n from (
-        select ${slotKey} as key, measure, slot, journeys as n from journey_duration_slot_rollup
-        where ${cellsWhere(
-          sql`cohort = ${query.cohort} and measure in ${measureList(query.measures)} and dimension = ${slice.dimension}
-            ${slice.value === null ? sql`` : sql`and value = ${slice.value}`}`,
-          query.split,
-        )}
+        select ${query.groupBy ? sql`value` : sql`''`} as key, measure, slot, journeys as n from journey_duration_slot_rollup
+        where ${cellsWhere(sql`${sliceWhere} and measure in ${measureList(query.measures)}`, query.split)}
         union all
-        select ${edgeKey}, c.measure, ${sql.raw(slotSql('c.minutes'))}, 1 from (${edgeRows(query)}) c
+        select ${groupColumn}, c.measure, ${sql.raw(slotSql('c.minutes'))}, 1 from (${edgeRows(query)}) c
         where c.measure in ${measureList(query.measures)}
       ) x group by 1, 2, 3 order by 1, 2, 3`,
     ),
   );
 
-  // For every group, measure and quantile: the slots holding its two ranks, and what lies below.
+  // For every group, measure and quantile: the two ranks it interpolates between.
+  interface Rank {
+    rank: number;
+    slot?: { bin: number; below: number };
+    hour?: { bin: number; below: number };
+    value?: number;
+  }
   interface Need {
     key: string;
     measure: number;
     count: number;
-    ranks: { lower: number; upper: number; fraction: number }[];
-    slots: Map<number, number>; // slot -> values below it
+    quantiles: { lower: Rank; upper: Rank; fraction: number }[];
+    ranks: Map<number, Rank>;
   }
   const needs: Need[] = [];
   for (const [key, byMeasure] of slots) {
     for (const [measure, histogram] of byMeasure) {
       const count = histogram.reduce((sum, [, n]) => sum + n, 0);
-      const ranks = query.quantiles.map((p) => quantileRanks(count, p));
-      const wanted = new Map<number, number>();
-      for (const rank of ranks.flatMap((r) => [r.lower, r.upper])) {
-        let below = 0;
-        for (const [slot, n] of histogram) {
-          if (rank < below + n) {
-            wanted.set(slot, below);
-            break;
-          }
-          below += n;
-        }
-      }
-      needs.push({ key, measure, count, ranks, slots: wanted });
+      const ranks = new Map<number, Rank>();
+      const rankOf = (r: number): Rank => {
+        const found = ranks.get(r) ?? { rank: r, slot: locate(histogram, r, 0) ?? undefined };
+        ranks.set(r, found);
+        return found;
+      };
+      const quantiles = query.quantiles.map((p) => {
+        const q = quantileRanks(count, p);
+        return { lower: rankOf(q.lower), upper: rankOf(q.upper), fraction: q.fraction };
+      });
+      needs.push({ key, measure, count, quantiles, ranks });
     }
   }
-  if (needs.length === 0) return answers;
+  const disagree = () => new Error('duration rollups disagree: a rank has no cell');
+  const wanted = needs.flatMap((need) => [...need.ranks.values()].map((rank) => ({ need, rank })));
+  if (wanted.length === 0) return answers;
 
-  const windows = new Set<string>();
-  const windowSql: SQL[] = [];
-  for (const need of needs) {
-    for (const slot of need.slots.keys()) {
-      const id = `${need.measure}:${slot}`;
-      if (windows.has(id)) continue;
-      windows.add(id);
-      const [low, high] = slotWindow(slot);
-      windowSql.push(sql`(measure = ${need.measure} and minutes between ${low} and ${high})`);
-    }
+  // 2. Hours of those slots: whole months from the hour rollup, the other whole days from the
+  // minute histogram (their days' entries of the measure), partial days from the journeys.
+  const slotArms = new Map<string, SQL>();
+  const slotWindows = new Map<string, SQL>();
+  for (const { need, rank } of wanted) {
+    if (!rank.slot) throw disagree();
+    const bin = rank.slot.bin;
+    slotArms.set(
+      `${need.key}:${need.measure}:${bin}`,
+      sql`(measure = ${need.measure} and slot = ${bin}${query.groupBy && slice.value === null ? sql` and value = ${need.key}` : sql``})`,
+    );
+    const [low, high] = slotWindow(bin);
+    slotWindows.set(`${need.measure}:${bin}`, sql`(measure = ${need.measure} and minutes between ${low} and ${high})`);
   }
-  const fine = collect(await rows<CountRow>(db, minutesRows(query, sql`(${sql.join(windowSql, sql` or `)})`)));
+  const days = daysOutsideMonths(query.split);
+  const dayArms = [...slotWindows.values()].flatMap((window) =>
+    days.map(([from, to]) => sql`(${window} and day >= ${from}::date and day < ${to}::date)`),
+  );
+  const months =
+    query.split.monthFrom !== null && query.split.monthTo !== null
+      ? sql`bucket >= ${query.split.monthFrom}::date and bucket < ${query.split.monthTo}::date`
+      : sql`false`;
+  const hours = collect(
+    await rows<CountRow>(
+      db,
+      sql`select key, measure, hour as at, sum(n)::float8 as n from (
+        select ${query.groupBy ? sql`value` : sql`''`} as key, measure, hour, journeys as n from journey_duration_hour_rollup
+        where ${sliceWhere} and ${months} and ${anyOf([...slotArms.values()])}
+        union all
+        select ${dayKey}, measure, minutes / 60, journeys from journey_duration_rollup
+        where cohort = ${query.cohort} and ${anyOf(dayArms)} and ${rollupFilters(query.filters)}
+        union all
+        select ${groupColumn}, c.measure, c.minutes / 60, 1 from (${edgeRows(query)}) c
+        where ${anyOf([...slotWindows.values()])}
+      ) x group by 1, 2, 3 order by 1, 2, 3`,
+    ),
+  );
+  const hourWindows = new Map<string, SQL>();
+  for (const { need, rank } of wanted) {
+    const [low, high] = slotWindow(rank.slot!.bin);
+    const inSlot = (hours.get(need.key)?.get(need.measure) ?? []).filter(([h]) => h * 60 >= low && h * 60 <= high);
+    const hour = locate(inSlot, rank.rank, rank.slot!.below);
+    if (!hour) throw disagree();
+    rank.hour = hour;
+    hourWindows.set(`${need.measure}:${hour.bin}`, sql`(measure = ${need.measure} and minutes between ${hour.bin * 60} and ${hour.bin * 60 + 59})`);
+  }
+
+  // 3. Minutes of those hours: every whole day from the minute histogram, partial days from the journeys.
+  const minutes = collect(await rows<CountRow>(db, minutesRows(query, anyOf([...hourWindows.values()]))));
+  for (const { need, rank } of wanted) {
+    const inHour = (minutes.get(need.key)?.get(need.measure) ?? []).filter(([m]) => Math.floor(m / 60) === rank.hour!.bin);
+    const value = valueAtRank(inHour, rank.rank, rank.hour!.below);
+    if (value === null) throw disagree();
+    rank.value = value;
+  }
 
   for (const need of needs) {
-    const minutes = fine.get(need.key)?.get(need.measure) ?? [];
-    const valueAt = (rank: number): number => {
-      for (const [slot, below] of need.slots) {
-        const [low, high] = slotWindow(slot);
-        const inSlot = minutes.filter(([m]) => m >= low && m <= high && slotOf(m) === slot);
-        const value = valueAt2(inSlot, rank, below);
-        if (value !== null) return value;
-      }
-      throw new Error('duration rollups disagree: a rank has no minutes');
-    };
     answer(need.key, need.measure, {
       count: need.count,
-      values: need.ranks.map((r) => (need.count === 0 ? null : interpolate(valueAt(r.lower), valueAt(r.upper), r.fraction, query.unit))),
+      values: need.quantiles.map((q) =>
+        need.count === 0 ? null : interpolate(q.lower.value!, q.upper.value!, q.fraction, query.unit),
+      ),
     });
   }
   return answers;
-}
-
-/** valueAtRank restricted to ranks the slot holds. */
-function valueAt2(histogram: Histogram, rank: number, below: number): number | null {
-  if (rank < below) return null;
-  return valueAtRank(histogram, rank, below);
 }
 
 function fromHistogram(histogram: Histogram, query: DurationQuery): DurationAnswer {
