@@ -808,6 +808,55 @@ export const journeyDurationHourRollup = pgTable(
   ],
 );
 
+/**
+ * What each onboarding and ticket handoff adds to the handoff rollups: one row per single
+ * dimension and value it counts under ('all' ''; its segment; each source, campaign and deal type
+ * it matches: a ticket matches those of every journey of its account), with its start and, once
+ * handed off, its time in whole minutes. Kept so a chunk can take an item's old contribution out
+ * whatever changed since; the report's partial days and minute windows read it too.
+ * Distribution (Citus): co-located with the journeys on item_id, as attribution_contributions.
+ */
+export const handoffContributions = pgTable(
+  'handoff_contributions',
+  {
+    /** 'onboardingStart' (item: the won opportunity) or 'ticketResolution' (item: the ticket) */
+    kind: text('kind').notNull(),
+    itemId: text('item_id').notNull(),
+    dimension: text('dimension').notNull(),
+    value: text('value').notNull(),
+    startedAt: ts('started_at').notNull(),
+    /** null while not handed off */
+    minutes: integer('minutes'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.kind, t.itemId, t.dimension, t.value] }),
+    index('handoff_contributions_started_idx').on(t.kind, t.dimension, t.value, t.startedAt),
+    index('handoff_contributions_minutes_idx').on(t.kind, t.dimension, t.value, t.minutes, t.startedAt),
+  ],
+);
+
+/**
+ * Onboarding and ticket handoffs by start day (and month) and single dimension: items started and
+ * handed off. Their times are in the duration slot and hour rollups under the cohort of their kind.
+ * (Lead follow-ups are journeys: the cohort rollup counts them, duration measure 7 times them.)
+ */
+export const handoffRollup = pgTable(
+  'handoff_rollup',
+  {
+    kind: text('kind').notNull(),
+    dimension: text('dimension').notNull(),
+    value: text('value').notNull(),
+    grain: text('grain').notNull(),
+    bucket: date('bucket', { mode: 'string' }).notNull(),
+    items: integer('items').notNull(),
+    done: integer('done').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.kind, t.dimension, t.value, t.grain, t.bucket] }),
+    index('handoff_rollup_empty_idx').on(t.bucket).where(sql`items = 0`),
+  ],
+);
+
 /** Campaign spend per day and month. */
 export const spendRollup = pgTable(
   'spend_rollup',

@@ -7,7 +7,8 @@ import { jsonParam, keyArray } from '~/server/db/params';
 import { isoWeekStart } from '~/lib/isoWeek';
 import { recomputeAttributionForBatch } from '~/server/metrics/attribution';
 import { accountIdOf, type EventData, type EventType, type IngestEvent } from '~/server/ingest/catalogue';
-import { addSpend, journeysBefore, type JourneySnapshot, journeysOfAccounts, putInJourneys, recomputeAttributionRollup, rollupMode, wonDealsOf } from './rollups';
+import { handoffItemsOf, putInHandoffs } from './handoffRollups';
+import { addSpend, journeysBefore, type JourneyChanges, type JourneySnapshot, journeysOfAccounts, putInJourneys, recomputeAttributionRollup, rollupMode, wonDealsOf } from './rollups';
 
 /** An event as it sits in the log: its primary key plus the validated event. */
 export type StoredEvent = IngestEvent & { pk: number };
@@ -158,7 +159,8 @@ export async function project(tx: Db, events: StoredEvent[]): Promise<void> {
     before = await journeysBefore(tx, rolled);
   }
   if (contacts.size > 0) await recomputeJourneys(tx, contacts);
-  if (keepRollups) await putInJourneys(tx, rolled, before);
+  let changedJourneys: JourneyChanges = { contactIds: new Set(), accounts: new Set() };
+  if (keepRollups) changedJourneys = await putInJourneys(tx, rolled, before);
 
   // 5. Attribution credits of the won opportunities whose touches or terms changed (needs the journeys).
   const credited = await recomputeAttributionForBatch(tx, events);
@@ -166,6 +168,7 @@ export async function project(tx: Db, events: StoredEvent[]): Promise<void> {
     // Their rollup rows, and those of won deals whose contact or account segment changed.
     const deals = new Set([...credited, ...opportunityIds, ...(await wonDealsOf(tx, rolled, segmentAccounts))]);
     await recomputeAttributionRollup(tx, deals);
+    await putInHandoffs(tx, { ...handoffItemsOf(events), segmentAccounts, contactIds: changedJourneys.contactIds, journeyAccounts: changedJourneys.accounts });
   }
 }
 

@@ -8,6 +8,7 @@ import { rows, type Db } from '~/server/db/client';
 import { jsonParam, keyArray } from '~/server/db/params';
 import { attributionModels } from '~/server/metrics/attributionWeights';
 import { accountSegment, journeyDealType, journeySegment } from '~/server/metrics/filters';
+import { fillHandoffRollups, handoffRollupTables } from './handoffRollups';
 
 export const rollupTables = [
   'journey_cohort_rollup',
@@ -17,6 +18,7 @@ export const rollupTables = [
   'spend_rollup',
   'attribution_contributions',
   'attribution_rollup',
+  ...handoffRollupTables,
 ] as const;
 
 export type RollupMode = 'current' | 'deferred' | 'refill';
@@ -74,7 +76,7 @@ export function durationContributions(where: SQL, rows: JourneyRows = leadsRows)
       (4::smallint, ${sql.raw(minutes('retention_at', 'expansion_at'))}),
       (5::smallint, ${sql.raw(minutes('expansion_at', 'advocacy_at'))}),
       (${MEASURE_INQUIRY_TO_CONVERSION}::smallint, case when c.cohort = 'inquiry' then ${sql.raw(minutes('inquiry_at', 'conversion_at'))} end),
-      (${MEASURE_FOLLOW_UP}::smallint, case when c.cohort = 'inquiry' then greatest(${sql.raw(minutes('inquiry_at', 'first_follow_up_at'))}, 0) end)
+      (${MEASURE_FOLLOW_UP}::smallint, case when c.cohort = 'inquiry' and l.first_follow_up_at is not null then greatest(${sql.raw(minutes('inquiry_at', 'first_follow_up_at'))}, 0) end)
     ) d(measure, minutes)
     where c.at is not null and d.minutes is not null and ${where}`;
 }
@@ -249,25 +251,38 @@ export async function takeOutJourneys(tx: Db, contactIds: Set<string>): Promise<
  * takes its old contribution out and puts its new one in, in one grouped write per rollup whose
  * cells that did not change are left alone.
  */
-export async function putInJourneys(tx: Db, contactIds: Set<string>, before: JourneySnapshot): Promise<void> {
-  if (contactIds.size === 0) return;
+export async function putInJourneys(tx: Db, contactIds: Set<string>, before: JourneySnapshot): Promise<JourneyChanges> {
+  if (contactIds.size === 0) return { contactIds: new Set(), accounts: new Set() };
   await recomputeJourneyDimensions(tx, contactIds);
-  await applyJourneyChanges(tx, before, await readJourneys(tx, contactIds), contactIds);
+  return applyJourneyChanges(tx, before, await readJourneys(tx, contactIds), contactIds);
 }
 
-async function applyJourneyChanges(tx: Db, before: JourneySnapshot, after: JourneySnapshot, contactIds: Set<string>): Promise<void> {
+/** The journeys whose rollup row changed, and the accounts they were and are in. */
+export interface JourneyChanges {
+  contactIds: Set<string>;
+  accounts: Set<string>;
+}
+
+async function applyJourneyChanges(tx: Db, before: JourneySnapshot, after: JourneySnapshot, contactIds: Set<string>): Promise<JourneyChanges> {
   const signed: Record<string, unknown>[] = [];
+  const changes: JourneyChanges = { contactIds: new Set(), accounts: new Set() };
   for (const id of contactIds) {
     const was = before.get(id);
     const is = after.get(id);
     if (was === is) continue;
-    if (was !== undefined) signed.push({ ...(JSON.parse(was) as Record<string, unknown>), sign: -1 });
-    if (is !== undefined) signed.push({ ...(JSON.parse(is) as Record<string, unknown>), sign: 1 });
+    changes.contactIds.add(id);
+    for (const [row, sign] of [[was, -1], [is, 1]] as const) {
+      if (row === undefined) continue;
+      const parsed = JSON.parse(row) as Record<string, unknown>;
+      if (typeof parsed.journey_account_id === 'string') changes.accounts.add(parsed.journey_account_id);
+      signed.push({ ...parsed, sign });
+    }
   }
-  if (signed.length === 0) return;
+  if (signed.length === 0) return changes;
   const types = journeyColumns.map(([name, type]) => `${name} ${type}`).join(', ');
   await addJourneys(tx, sql`true`, { from: sql`jsonb_to_recordset(${jsonParam(signed)}) as l(sign int, ${sql.raw(types)})`, sign: sql`l.sign` }, 'delta');
   await dropEmptyCells(tx);
+  return changes;
 }
 
 /** Spend rows of `campaign_spend s` that `where` selects. */
@@ -387,6 +402,7 @@ export async function refillRollups(tx: Db): Promise<void> {
   await tx.execute(sql.raw(`truncate ${rollupTables.join(', ')}`));
   await recomputeJourneyDimensions(tx, null);
   await addJourneys(tx, sql`true`, leadsRows, 'fill');
+  await fillHandoffRollups(tx);
   await tx.execute(sql`
     insert into spend_rollup (grain, bucket, campaign_id, amount_cents)
     select g.grain, g.bucket, c.campaign_id, sum(c.amount_cents)
