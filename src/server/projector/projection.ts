@@ -7,7 +7,8 @@ import { jsonParam, keyArray } from '~/server/db/params';
 import { isoWeekStart } from '~/lib/isoWeek';
 import { recomputeAttributionForBatch } from '~/server/metrics/attribution';
 import { accountIdOf, type EventData, type EventType, type IngestEvent } from '~/server/ingest/catalogue';
-import { addSpend, journeysOfAccounts, putInJourneys, recomputeAttributionRollup, rollupMode, takeOutJourneys, wonDealsOf } from './rollups';
+import { handoffItemsOf, putInHandoffs } from './handoffRollups';
+import { addSpend, journeysBefore, type JourneyChanges, type JourneySnapshot, journeysOfAccounts, putInJourneys, recomputeAttributionRollup, rollupMode, wonDealsOf } from './rollups';
 
 /** An event as it sits in the log: its primary key plus the validated event. */
 export type StoredEvent = IngestEvent & { pk: number };
@@ -152,12 +153,14 @@ export async function project(tx: Db, events: StoredEvent[]): Promise<void> {
   // The rollups: the old contribution of every journey whose row or segment may change goes out
   // before the rows change, the new one comes in after.
   const rolled = new Set(contacts);
+  let before: JourneySnapshot = new Map();
   if (keepRollups) {
     for (const id of await journeysOfAccounts(tx, segmentAccounts)) rolled.add(id);
-    await takeOutJourneys(tx, rolled);
+    before = await journeysBefore(tx, rolled);
   }
   if (contacts.size > 0) await recomputeJourneys(tx, contacts);
-  if (keepRollups) await putInJourneys(tx, rolled);
+  let changedJourneys: JourneyChanges = { contactIds: new Set(), accounts: new Set() };
+  if (keepRollups) changedJourneys = await putInJourneys(tx, rolled, before);
 
   // 5. Attribution credits of the won opportunities whose touches or terms changed (needs the journeys).
   const credited = await recomputeAttributionForBatch(tx, events);
@@ -165,6 +168,7 @@ export async function project(tx: Db, events: StoredEvent[]): Promise<void> {
     // Their rollup rows, and those of won deals whose contact or account segment changed.
     const deals = new Set([...credited, ...opportunityIds, ...(await wonDealsOf(tx, rolled, segmentAccounts))]);
     await recomputeAttributionRollup(tx, deals);
+    await putInHandoffs(tx, { ...handoffItemsOf(events), segmentAccounts, contactIds: changedJourneys.contactIds, journeyAccounts: changedJourneys.accounts });
   }
 }
 
