@@ -4,7 +4,9 @@
 // time, so the figures hold on a loaded machine; the last lines turn them into the rate this
 // design can sustain on the machine's cores.
 //
-//   npm run bench:door -- [--batches 40] [--seed 7]
+//   npm run bench:door -- [--batches 40] [--seed 7] [--profile]
+//
+// --profile logs every statement of the door's database and prints the projector's costliest ones.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -17,9 +19,10 @@ import { elementBytes, findUnstorable } from '~/server/ingest/storable';
 import { validateEvent } from '~/server/ingest/validate';
 import { applyPending } from '~/server/projector/projector';
 import { copyLines } from './copy';
+import { enableStatementLog, logSize, statementCosts } from './profile';
 import { traffic, type Batch } from './events';
 
-const { values: flags } = parseArgs({ options: { batches: { type: 'string', default: '40' }, seed: { type: 'string', default: '7' } } });
+const { values: flags } = parseArgs({ options: { batches: { type: 'string', default: '40' }, seed: { type: 'string', default: '7' }, profile: { type: 'boolean', default: false } } });
 const BATCHES = Number(flags.batches);
 const serverUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -65,6 +68,7 @@ const admin = postgres(`${serverUrl}/postgres`, { max: 1, onnotice: () => {} });
 const names = { door: `rf_bench_door_${process.pid}`, copy: `rf_bench_door_copy_${process.pid}` };
 try {
   for (const name of Object.values(names)) await admin.unsafe(`create database "${name}"`);
+  if (flags.profile) await enableStatementLog(admin, names.door);
   const handle = await openDb({ url: `${serverUrl}/${names.door}`, max: 1 });
   const copyHandle = await openDb({ url: `${serverUrl}/${names.copy}`, max: 1 });
   const keyIds = {} as Record<Department, number>;
@@ -87,10 +91,12 @@ try {
   const door = { node: perThousand(nodeCpuMs() - node), pg: perThousand(backendCpuMs(pid) - pg) };
 
   // The projector: the same events applied in its live chunks.
+  const logOffset = logSize();
   node = nodeCpuMs();
   pg = backendCpuMs(pid);
   await applyPending(handle.db);
   const projector = { node: perThousand(nodeCpuMs() - node), pg: perThousand(backendCpuMs(pid) - pg) };
+  const profile = flags.profile ? statementCosts(names.door, logOffset) : null;
   await handle.close();
 
   // COPY of the same rows, lines prepared beforehand.
@@ -120,6 +126,12 @@ try {
   console.log(`\nCOPY alone, one backend:                 at most ${Math.round(copyRate).toLocaleString('en-US')} events/s`);
   console.log(`door + projector on all ${cores} cores:          at most ${Math.round(sustainable).toLocaleString('en-US')} events/s = ${(sustainable / copyRate).toFixed(2)}x COPY (budget 0.5x)`);
   console.log(`door alone on all ${cores} cores:                at most ${Math.round((cores * 1e6) / (door.node + door.pg)).toLocaleString('en-US')} events/s`);
+  if (profile) {
+    console.log(`\nthe projector's costliest statements (${Math.round(profile.totalMs)} ms logged in all, wall time):`);
+    for (const s of profile.statements.slice(0, 25)) {
+      console.log(`${String(Math.round(s.totalMs)).padStart(8)} ms ${String(s.calls).padStart(6)}x ${(s.share * 100).toFixed(1).padStart(5)}%  ${s.statement}`);
+    }
+  }
 } finally {
   for (const name of Object.values(names)) await admin.unsafe(`drop database if exists "${name}" with (force)`);
   await admin.end({ timeout: 5 });

@@ -1,12 +1,11 @@
 // Attribution: each won opportunity's credits per model and touch are stored when its touches or
 // the opportunity change (during ingestion), and the reports only sum them.
 import { isoText } from '~/server/db/time';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
 import { jsonParam, keyArray } from '~/server/db/params';
 import { getSetting } from '~/server/settings';
 import { refillAttributionRollup, rollupMode } from '~/server/projector/rollups';
-import type { IngestEvent } from '~/server/ingest/catalogue';
 import { attributeOpportunity, attributionModels, type AttributionModel, type AttributionTouch } from './attributionWeights';
 import { attributionContributionRows } from '~/server/projector/rollups';
 import { metricInput, type MetricInput } from './filters';
@@ -15,63 +14,44 @@ import { bucketsWhere, edgesWhere, rollupFilters, splitRange } from './rollupRan
 const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
 
 /**
- * Recomputes the stored credits of every won opportunity a projected batch may have changed: the
+ * Recomputes the stored credits of every won opportunity a projected chunk may have changed: the
  * opportunities it names, and the won opportunities whose leads' touches, links or lead.created
- * changed (including the accounts those leads left or joined). Runs after the journeys are current.
+ * changed (including the accounts those leads left or joined). `chunk` selects the chunk's events
+ * over \`events e\`. Runs after the journeys are current; returns the opportunities recomputed.
  */
-export async function recomputeAttributionForBatch(tx: Db, events: readonly IngestEvent[]): Promise<string[]> {
-  // A new touch can only change deals won at or after it: keep the earliest touch time per contact
-  // (or anonymousId) and skip won deals that closed before it.
-  const touchedContacts = new Map<string, string>();
-  const touchedAnonymousIds = new Map<string, string>();
-  const leadContacts = new Set<string>();
-  const leadAnonymousIds = new Set<string>();
-  const opportunityIds = new Set<string>();
-  const earliest = (map: Map<string, string>, key: string, at: Date) => {
-    const iso = at.toISOString();
-    const seen = map.get(key);
-    if (seen === undefined || iso < seen) map.set(key, iso);
-  };
-  for (const e of events) {
-    if (e.type === 'touch') {
-      if (e.data.contactId) earliest(touchedContacts, e.data.contactId, e.occurredAt);
-      else if (e.data.anonymousId) earliest(touchedAnonymousIds, e.data.anonymousId, e.occurredAt);
-    } else if (e.type === 'lead.created') {
-      leadContacts.add(e.data.contactId);
-      if (e.data.anonymousId) leadAnonymousIds.add(e.data.anonymousId);
-    } else if (
-      e.type === 'opportunity.created' ||
-      e.type === 'opportunity.updated' ||
-      e.type === 'opportunity.won' ||
-      e.type === 'opportunity.lost'
-    ) {
-      opportunityIds.add(e.data.opportunityId);
-    }
-  }
-  if (touchedContacts.size + touchedAnonymousIds.size + leadContacts.size + leadAnonymousIds.size + opportunityIds.size === 0) return [];
-
-  // Contacts whose touches changed (with the earliest new touch), and, from any time, the contacts
-  // of new leads, of re-tied anonymousIds, and of the batch's opportunities (the one that counts may
-  // have changed); then their accounts, including the accounts those leads left or joined.
+export async function recomputeAttributionForChunk(tx: Db, chunk: SQL): Promise<string[]> {
+  // A new touch can only change deals won at or after it: the earliest touch time per contact (or
+  // anonymousId) bounds the won deals to recompute.
   const affected = await rows<{ opportunity_id: string }>(
     tx,
     sql`
-    with touched as (
-      select key as contact_id, value::timestamptz as since from jsonb_each_text(${JSON.stringify(Object.fromEntries(touchedContacts))}::jsonb)
-      union all
-      select l.contact_id, x.value::timestamptz from jsonb_each_text(${JSON.stringify(Object.fromEntries(touchedAnonymousIds))}::jsonb) x
-        join identity_links l on l.anonymous_id = x.key
+    with chunk as materialized (
+      select e.type, e.entity_key, e.occurred_at, e.data->>'contactId' as contact_id, e.data->>'anonymousId' as anonymous_id
+      from events e
+      where ${chunk} and e.type in ('touch', 'lead.created', 'opportunity.created', 'opportunity.updated', 'opportunity.won', 'opportunity.lost')
     ),
+    opps as materialized (select array(select distinct entity_key from chunk where type like 'opportunity.%') as ids),
+    touched as (
+      select contact_id, min(occurred_at) as since from chunk where type = 'touch' and contact_id is not null group by contact_id
+      union all
+      select l.contact_id, x.since
+      from (select anonymous_id, min(occurred_at) as since from chunk where type = 'touch' and contact_id is null group by anonymous_id) x
+      join identity_links l on l.anonymous_id = x.anonymous_id
+    ),
+    -- Contacts whose touches changed (with the earliest new touch), and, from any time, the contacts
+    -- of new leads, of re-tied anonymousIds, and of the chunk's opportunities (the one that counts may
+    -- have changed); then their accounts, including the accounts those leads left or joined.
     c as (
       -- Without a declared source, a lead's source is its first touch's channel, which a later-
       -- arriving touch can change for deals of any date: no time bound then.
-      select t.contact_id, case when j.declared_source is null then '-infinity'::timestamptz else t.since end
+      select t.contact_id, case when j.declared_source is null then '-infinity'::timestamptz else t.since end as since
       from touched t left join leads j on j.contact_id = t.contact_id
-      union all select unnest(${keyArray(leadContacts)}), '-infinity'::timestamptz
+      union all select entity_key, '-infinity'::timestamptz from chunk where type = 'lead.created'
       union all select entity_key, '-infinity'::timestamptz from events
-        where type = 'lead.created' and data->>'anonymousId' = any(${keyArray(leadAnonymousIds)})
+        where type = 'lead.created'
+          and data->>'anonymousId' = any(array(select anonymous_id from chunk where type = 'lead.created' and anonymous_id is not null))
       union all select data->>'contactId', '-infinity'::timestamptz from events
-        where type = 'opportunity.created' and entity_key = any(${keyArray(opportunityIds)}) and data->>'contactId' is not null
+        where type = 'opportunity.created' and entity_key = any((select ids from opps)::text[]) and data->>'contactId' is not null
     ),
     cm as (select contact_id, min(since) as since from c group by contact_id),
     a as (
@@ -82,16 +62,16 @@ export async function recomputeAttributionForBatch(tx: Db, events: readonly Inge
       union all select l.journey_account_id, cm.since from leads l join cm on cm.contact_id = l.contact_id where l.journey_account_id is not null
       union all select o.account_id, cm.since from opportunities o join cm on cm.contact_id = o.contact_id where o.account_id is not null
       union all select data->>'accountId', '-infinity'::timestamptz from events
-        where type = 'opportunity.created' and entity_key = any(${keyArray(opportunityIds)})
+        where type = 'opportunity.created' and entity_key = any((select ids from opps)::text[])
     ),
     am as (select account_id, min(since) as since from a group by account_id)
-    select opportunity_id from opportunities where opportunity_id = any(${keyArray(opportunityIds)})
+    select opportunity_id from opportunities where opportunity_id = any((select ids from opps)::text[])
     union select o.opportunity_id from opportunities o join am on am.account_id = o.account_id
       where o.status = 'won' and o.won_at >= am.since
     union select o.opportunity_id from opportunities o join cm on cm.contact_id = o.contact_id
       where o.account_id is null and o.status = 'won' and o.won_at >= cm.since`,
   );
-  const recomputed = [...opportunityIds, ...affected.map((r) => r.opportunity_id)];
+  const recomputed = affected.map((r) => r.opportunity_id);
   await recomputeAttributionCredits(tx, recomputed);
   return recomputed;
 }
