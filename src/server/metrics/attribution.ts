@@ -3,7 +3,7 @@
 import { isoText } from '~/server/db/time';
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
-import { jsonParam, keyArray } from '~/server/db/params';
+import { keyArray } from '~/server/db/params';
 import { getSetting } from '~/server/settings';
 import { refillAttributionRollup, rollupMode } from '~/server/projector/rollups';
 import { attributeOpportunity, attributionModels, type AttributionModel, type AttributionTouch } from './attributionWeights';
@@ -157,28 +157,37 @@ export async function recomputeAttributionCredits(tx: Db, opportunityIds: readon
     touchesOf.set(t.opportunity_id, list);
   }
 
-  const credits: object[] = [];
+  // One row per deal and touch, its credits in the order of \`attributionModels\`: every model
+  // credits the same touches, so a touch travels once, not once per model.
+  const credits: { o: string; r: string; ch: string; k: string | null; a: string | null; t: string; v: number[] }[] = [];
   for (const o of opportunities) {
     const opportunity = { amountCents: Number(o.amount), createdAt: o.created_ms === null ? null : Number(o.created_ms), wonAt: Number(o.won_ms) };
+    const byRef = new Map<string, (typeof credits)[number]>();
     for (const c of attributeOpportunity(opportunity, touchesOf.get(o.opportunity_id) ?? [])) {
-      credits.push({
-        opportunity_id: o.opportunity_id,
-        model: c.model,
-        touch_ref: c.touchRef,
-        channel: c.channel,
-        campaign_id: c.campaignId,
-        credit_cents: c.creditCents,
-        touch_at: c.touchAt === null ? null : new Date(c.touchAt).toISOString(),
-        touch_kind: c.touchKind,
-      });
+      let row = byRef.get(c.touchRef);
+      if (!row) {
+        row = {
+          o: o.opportunity_id,
+          r: c.touchRef,
+          ch: c.channel,
+          k: c.campaignId,
+          a: c.touchAt === null ? null : new Date(c.touchAt).toISOString(),
+          t: c.touchKind,
+          v: attributionModels.map(() => 0),
+        };
+        byRef.set(c.touchRef, row);
+        credits.push(row);
+      }
+      row.v[attributionModels.indexOf(c.model)] = c.creditCents;
     }
   }
+  // The values came from the database, so they are storable as they are.
   await tx.execute(sql`
     insert into attribution_credits (opportunity_id, model, touch_ref, channel, campaign_id, won_at, credit_cents, touch_at, touch_kind)
-    select c.opportunity_id, c.model, c.touch_ref, c.channel, c.campaign_id, o.won_at, c.credit_cents, c.touch_at, c.touch_kind
-    from jsonb_to_recordset(${jsonParam(credits)})
-      as c(opportunity_id text, model text, touch_ref text, channel text, campaign_id text, credit_cents bigint, touch_at timestamptz, touch_kind text)
-    join opportunities o on o.opportunity_id = c.opportunity_id`);
+    select c.o, m.model, c.r, c.ch, c.k, o.won_at, m.credit_cents, c.a, c.t
+    from jsonb_to_recordset(${JSON.stringify(credits)}::jsonb) as c(o text, r text, ch text, k text, a timestamptz, t text, v bigint[])
+    join opportunities o on o.opportunity_id = c.o
+    cross join unnest(${sql.raw(`array[${attributionModels.map((m) => `'${m}'`).join(', ')}]`)}::text[], c.v) as m(model, credit_cents)`);
 }
 
 // ---------------------------------------------------------------- reports

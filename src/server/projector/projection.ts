@@ -129,8 +129,7 @@ export async function project(tx: Db, slice: LogSlice): Promise<void> {
 
   // 2. Facts: one row per event.
   if (keys.touches > 0) {
-    const inserted = await insertTouches(tx, sliceWhere(slice));
-    for (const row of inserted) if (row.contact) contacts.add(row.contact);
+    addAll(contacts, await insertTouches(tx, sliceWhere(slice)));
   }
   if (keys.spend > 0) {
     const spent = await insertSpend(tx, sliceWhere(slice));
@@ -187,9 +186,9 @@ export async function project(tx: Db, slice: LogSlice): Promise<void> {
   }
 }
 
-/** Touch facts of the events `where` selects over `events e`; the contact each resolves to. */
-export async function insertTouches(tx: Db, where: SQL): Promise<{ contact: string | null }[]> {
-  return rows<{ contact: string | null }>(
+/** Touch facts of the events `where` selects over `events e`; the contacts they resolve to (when asked). */
+export async function insertTouches(tx: Db, where: SQL, returnContacts = true): Promise<string[]> {
+  const inserted = await rows<{ contact: string | null }>(
     tx,
     sql`
     insert into touches (event_pk, event_id, visitor_id, contact_id, anonymous_id, resolved_contact_id, channel, campaign_id, touch_type, url, occurred_at)
@@ -198,8 +197,9 @@ export async function insertTouches(tx: Db, where: SQL): Promise<{ contact: stri
     from events e
     left join identity_links l on l.anonymous_id = e.data->>'anonymousId'
     where ${where} and e.type = 'touch'
-    returning resolved_contact_id as contact`,
+    ${returnContacts ? sql`returning resolved_contact_id as contact` : sql``}`,
   );
+  return returnContacts ? inserted.flatMap((r) => (r.contact ? [r.contact] : [])) : [];
 }
 
 /** Spend facts of the events `where` selects; their event pks. */
