@@ -82,7 +82,7 @@ export async function projectLogInBulk(tx: Db, horizon: number, onProgress?: (pr
     stepDone(0);
     await insertTouches(tx, inLog, false);
     stepDone(1);
-    await insertSpend(tx, inLog);
+    await insertSpend(tx, inLog, false);
     await insertAccountFacts(tx, inLog);
     stepDone(2);
     await recomputeCampaigns(tx, 'all');

@@ -202,17 +202,17 @@ export async function insertTouches(tx: Db, where: SQL, returnContacts = true): 
   return returnContacts ? inserted.flatMap((r) => (r.contact ? [r.contact] : [])) : [];
 }
 
-/** Spend facts of the events `where` selects; their event pks. */
-export async function insertSpend(tx: Db, where: SQL): Promise<number[]> {
+/** Spend facts of the events `where` selects; their event pks (when asked). */
+export async function insertSpend(tx: Db, where: SQL, returnPks = true): Promise<number[]> {
   const inserted = await rows<{ pk: string | number }>(
     tx,
     sql`
     insert into campaign_spend (event_pk, campaign_id, spend_date, amount_cents)
     select e.id, e.data->>'campaignId', (e.data->>'date')::date, (e.data->>'amountCents')::bigint
     from events e where ${where} and e.type = 'campaign.spend'
-    returning event_pk as pk`,
+    ${returnPks ? sql`returning event_pk as pk` : sql``}`,
   );
-  return inserted.map((r) => Number(r.pk));
+  return returnPks ? inserted.map((r) => Number(r.pk)) : [];
 }
 
 /** Renewals, expansions, churn and advocacy of the events `where` selects. */
