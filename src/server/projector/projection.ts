@@ -400,40 +400,26 @@ export async function recomputeJourneys(tx: Db, contactIds: Keys): Promise<void>
   );
   await tx.execute(sql`
     with ${keysCte},
-    lead_times as (
-      select entity_key as contact_id,
-        min(occurred_at) filter (where type = 'lead.created') as inquiry_seen,
-        min(occurred_at) filter (where type = 'lead.qualified') as qualified_seen,
-        min(occurred_at) filter (where type = 'lead.followed_up') as first_follow_up_at,
-        min(occurred_at) filter (where type = 'lead.disqualified') as disqualified_at
-      from events
-      where ${of('entity_key')} and type in ${leadTypes}
-      group by entity_key
-    ),
-    first_created as (
-      select distinct on (entity_key) entity_key as contact_id, data
-      from events where ${of('entity_key')} and type = 'lead.created'
-      order by entity_key, ${eventOrder}
-    ),
-    first_follow_up as (
-      select distinct on (entity_key) entity_key as contact_id, data->>'ownerId' as owner_id
-      from events where ${of('entity_key')} and type = 'lead.followed_up'
-      order by entity_key, ${eventOrder}
-    ),
-    first_disqualified as (
-      select distinct on (entity_key) entity_key as contact_id, data->>'reason' as reason
-      from events where ${of('entity_key')} and type = 'lead.disqualified'
-      order by entity_key, ${eventOrder}
-    ),
+    -- One pass over the contacts' lead events: first times, and the first lead.created,
+    -- follow-up and disqualification (the earliest by occurredAt, sender id, key).
     lead_facts as (
-      select t.contact_id, t.inquiry_seen, t.qualified_seen, t.first_follow_up_at, t.disqualified_at,
-        c.data->>'accountId' as account_id, c.data->>'email' as email, c.data->>'name' as name,
-        c.data->>'company' as company, c.data->>'source' as declared_source, c.data->>'campaignId' as campaign_id,
-        c.data->>'anonymousId' as anonymous_id, f.owner_id as follow_up_owner_id, d.reason as disqualified_reason
-      from lead_times t
-      left join first_created c on c.contact_id = t.contact_id
-      left join first_follow_up f on f.contact_id = t.contact_id
-      left join first_disqualified d on d.contact_id = t.contact_id
+      select f.contact_id, f.inquiry_seen, f.qualified_seen, f.first_follow_up_at, f.disqualified_at,
+        f.created->>'accountId' as account_id, f.created->>'email' as email, f.created->>'name' as name,
+        f.created->>'company' as company, f.created->>'source' as declared_source, f.created->>'campaignId' as campaign_id,
+        f.created->>'anonymousId' as anonymous_id, f.follow_up_owner_id, f.disqualified_reason
+      from (
+        select entity_key as contact_id,
+          min(occurred_at) filter (where type = 'lead.created') as inquiry_seen,
+          min(occurred_at) filter (where type = 'lead.qualified') as qualified_seen,
+          min(occurred_at) filter (where type = 'lead.followed_up') as first_follow_up_at,
+          min(occurred_at) filter (where type = 'lead.disqualified') as disqualified_at,
+          (array_agg(data order by ${eventOrder}) filter (where type = 'lead.created'))[1] as created,
+          (array_agg(data->>'ownerId' order by ${eventOrder}) filter (where type = 'lead.followed_up'))[1] as follow_up_owner_id,
+          (array_agg(data->>'reason' order by ${eventOrder}) filter (where type = 'lead.disqualified'))[1] as disqualified_reason
+        from events
+        where ${of('entity_key')} and type in ${leadTypes}
+        group by entity_key
+      ) f
     ),
     touch_facts as (
       select resolved_contact_id as contact_id, min(occurred_at) as first_touch_at,
