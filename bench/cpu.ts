@@ -1,19 +1,37 @@
-// CPU time of a benchmark: this process and every backend serving its database, from /proc (the
-// run time schedstat keeps, in nanoseconds). Unlike wall time it barely moves with the load other
-// work puts on a shared machine. Null where Postgres does not run on this machine.
-import { readFileSync } from 'node:fs';
+// CPU time, which holds on a loaded machine where wall time does not: this process's
+// (process.cpuUsage) and Postgres backends' on the same machine (utime + stime from /proc).
+import { existsSync, readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
-import type { Db } from '~/server/db/client';
+import { rows, type Db } from '~/server/db/client';
 
-export async function cpuMsSoFar(db: Db): Promise<number | null> {
-  const found = await db.execute(sql`select pid from pg_stat_activity where datname = current_database()`);
-  const pids = (Array.isArray(found) ? found : (found as { rows: { pid: number }[] }).rows).map((r: { pid: number }) => Number(r.pid));
-  let backends = 0;
-  try {
-    for (const pid of pids) backends += Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
-  } catch {
-    return null;
-  }
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** CPU milliseconds a Postgres backend has used so far; null when its /proc entry cannot be read. */
+export function backendCpuMs(pid: number): number | null {
+  const file = `/proc/${pid}/stat`;
+  if (!existsSync(file)) return null;
+  const stat = readFileSync(file, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+/** CPU milliseconds this process has used so far. */
+export function nodeCpuMs(): number {
   const usage = process.cpuUsage();
-  return backends + (usage.user + usage.system) / 1000;
+  return (usage.user + usage.system) / 1000;
+}
+
+/**
+ * CPU milliseconds so far of this process and every backend serving its database; null where
+ * Postgres does not run on this machine.
+ */
+export async function cpuMsSoFar(db: Db): Promise<number | null> {
+  const found = await rows<{ pid: number }>(db, sql`select pid from pg_stat_activity where datname = current_database()`);
+  let backends = 0;
+  for (const { pid } of found) {
+    const ms = backendCpuMs(Number(pid));
+    if (ms === null) return null;
+    backends += ms;
+  }
+  return backends + nodeCpuMs();
 }

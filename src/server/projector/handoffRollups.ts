@@ -199,14 +199,3 @@ export async function putInHandoffs(tx: Db, changes: HandoffChanges): Promise<vo
   await tx.execute(sql`delete from journey_duration_hour_rollup where journeys = 0`);
 }
 
-/** The ids of the opportunities, onboardings and tickets a chunk's events name. */
-export function handoffItemsOf(events: readonly { type: string; data: unknown }[]): { opportunityIds: Set<string>; ticketIds: Set<string> } {
-  const opportunityIds = new Set<string>();
-  const ticketIds = new Set<string>();
-  for (const e of events) {
-    const data = e.data as { opportunityId?: unknown; ticketId?: unknown };
-    if ((e.type.startsWith('opportunity.') || e.type.startsWith('onboarding.')) && typeof data.opportunityId === 'string') opportunityIds.add(data.opportunityId);
-    if (e.type.startsWith('ticket.') && typeof data.ticketId === 'string') ticketIds.add(data.ticketId);
-  }
-  return { opportunityIds, ticketIds };
-}
