@@ -1,11 +1,10 @@
 // Accountability: KPI targets (QQTR with RACI) against their actuals and run-rate projections, and
 // the notes departments wrote each other about them, and the three handoffs with their SLAs and
 // black-hole lists, each owned by one department.
-import { DataTable } from '~/components/DataTable';
 import { FilterBar } from '~/components/FilterBar';
-import { PageHeader, Panel, Stat } from '~/components/Panel';
+import { Panel, Stat } from '~/components/Panel';
+import { ReportHeader, TablePanel } from '~/components/ReportLayout';
 import { ParamSelect } from '~/components/ParamSelect';
-import { RefreshControl } from '~/components/RefreshControl';
 import { Value } from '~/components/Value';
 import { formatValue } from '~/lib/format';
 import { isMasked } from '~/lib/masked';
@@ -68,9 +67,11 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
 
   return (
     <>
-      <PageHeader title="Accountability" subtitle="Who owns which number, how it is going, and where work waits between departments.">
-        <RefreshControl freshness={{ asOf: handoffs.asOf, lagSeconds: handoffs.lagSeconds }} />
-      </PageHeader>
+      <ReportHeader
+        title="Accountability"
+        subtitle="Who owns which number, how it is going, and where work waits between departments."
+        freshness={{ asOf: handoffs.asOf, lagSeconds: handoffs.lagSeconds }}
+      />
 
       <Panel
         id="targets"
@@ -99,31 +100,33 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
         />
       </Panel>
 
-      <Panel id="notes" title="Notes between departments" description="On the record: who wrote what to whom, about which target. Notes on black-hole items and accounts are written here too and show on the account's page.">
-        <DataTable
-          caption="Notes on KPI targets"
-          columns={[
-            { key: 'createdAt', header: 'When', format: 'date' },
-            { key: 'target', header: 'Target', format: 'text' },
-            { key: 'from', header: 'From', format: 'text' },
-            { key: 'to', header: 'To', format: 'text' },
-            { key: 'body', header: 'Note', format: 'text' },
-          ]}
-          rows={notes.map((n) => ({
-            id: n.id,
-            createdAt: n.createdAt.toISOString(),
-            target: targetNames.get(n.subjectId) ?? n.subjectId,
-            from: `${n.authorName} (${n.authorDepartment})`,
-            to: n.toDepartment,
-            body: n.body,
-          }))}
-          rowKey="id"
-          canExport={false}
-          exportName="notes"
-          empty="No notes on these targets yet."
-        />
+      <TablePanel
+        id="notes"
+        title="Notes between departments"
+        description="On the record: who wrote what to whom, about which target. Notes on black-hole items and accounts are written here too and show on the account's page."
+        caption="Notes on KPI targets"
+        columns={[
+          { key: 'createdAt', header: 'When', format: 'date' },
+          { key: 'target', header: 'Target', format: 'text' },
+          { key: 'from', header: 'From', format: 'text' },
+          { key: 'to', header: 'To', format: 'text' },
+          { key: 'body', header: 'Note', format: 'text' },
+        ]}
+        rows={notes.map((n) => ({
+          id: n.id,
+          createdAt: n.createdAt.toISOString(),
+          target: targetNames.get(n.subjectId) ?? n.subjectId,
+          from: `${n.authorName} (${n.authorDepartment})`,
+          to: n.toDepartment,
+          body: n.body,
+        }))}
+        rowKey="id"
+        canExport={false}
+        exportName="notes"
+        empty="No notes on these targets yet."
+      >
         <NoteForm targets={statuses.map((s) => ({ id: s.target.id, name: s.target.name }))} departments={[...departments, 'executive']} />
-      </Panel>
+      </TablePanel>
 
       <h2>Handoffs</h2>
       <p>Items whose handoff started {describeRange(input.range)} (UTC); open items judged at {judgedAt.slice(0, 16).replace('T', ' ')} UTC.</p>

@@ -4,35 +4,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows, type Db, type DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
-import { createApiKey } from '~/server/ingest/apiKeys';
-import type { Department } from '~/server/ingest/catalogue';
 import { dumpReadModel, ev, type WireEvent } from '~/server/ingest/factories';
-import { ingestAndApply } from '~/server/ingest/ingestAndApply';
+import { seedEvents } from '~/server/ingest/seedEvents';
 import { rebuildReadModel } from '~/server/projector/rebuild';
 import { attributionDeal, attributionReport } from './attribution';
-
-const departmentOf = (e: WireEvent): Department => (e.type.startsWith('opportunity.') ? 'sales' : 'marketing');
-
-async function keysFor(db: Db): Promise<Record<Department, number>> {
-  const keys = {} as Record<Department, number>;
-  for (const department of ['marketing', 'sales', 'operations', 'service'] as const) {
-    keys[department] = (await createApiKey(db, { department, name: department })).id;
-  }
-  return keys;
-}
-
-/** Sends events in the order given, one batch per run of the same department. */
-async function send(db: Db, keys: Record<Department, number>, events: WireEvent[]) {
-  let i = 0;
-  while (i < events.length) {
-    const department = departmentOf(events[i]!);
-    let j = i;
-    while (j < events.length && departmentOf(events[j]!) === department) j++;
-    const result = await ingestAndApply(db, { apiKeyId: keys[department], department }, events.slice(i, j));
-    expect(result.rejected).toEqual([]);
-    i = j;
-  }
-}
 
 // Deal o1 (account acme, 1,000 cents): t0 anonymous social touch tied to c1 by lead.created lc1,
 // t1 email, lc1 (paid_search / cmp1), t2 webinar (cmp2) when the opportunity is created, t3 email at
@@ -78,11 +53,9 @@ const range = { from: '2026-01-01', to: '2026-04-11' };
 
 describe('stored attribution credits', () => {
   let handle: DbHandle;
-  let keys: Record<Department, number>;
   beforeAll(async () => {
     handle = await createTestDb();
-    keys = await keysFor(handle.db);
-    await send(handle.db, keys, [...dealOne, ...dealTwo, ...dealThree]);
+    await seedEvents(handle.db, [...dealOne, ...dealTwo, ...dealThree]);
   });
   afterAll(() => handle.close());
 
@@ -122,7 +95,7 @@ describe('stored attribution credits', () => {
   });
 
   it('recomputes the credits when a touch arrives after the win', async () => {
-    await send(handle.db, keys, [lateTouch]);
+    await seedEvents(handle.db, [lateTouch]);
     expect(await credits(handle.db, 'o3')).toEqual({
       first_touch: { lc3: 300, 'a-late': 0, t5: 0 },
       // a-late and t5 share an instant: t5 is later by id, so it is the closed-won touch
@@ -206,9 +179,8 @@ describe('attribution and arrival order', () => {
     const inOrder = await createTestDb();
     const reversed = await createTestDb();
     try {
-      await send(inOrder.db, await keysFor(inOrder.db), all);
-      const keys = await keysFor(reversed.db);
-      for (const e of [...all].reverse()) await send(reversed.db, keys, [e]);
+      await seedEvents(inOrder.db, all);
+      for (const e of [...all].reverse()) await seedEvents(reversed.db, [e]);
       const expected = (await dumpReadModel(inOrder.db)).attribution_credits;
       expect(JSON.parse(expected ?? '[]')).toHaveLength(7 * 5 + 7 + 7 * 3);
       expect((await dumpReadModel(reversed.db)).attribution_credits).toEqual(expected);
@@ -252,15 +224,14 @@ describe("a deal whose contact's lead names another account", () => {
     const inOrder = await createTestDb();
     const reversed = await createTestDb();
     try {
-      await send(inOrder.db, await keysFor(inOrder.db), otherAccountDeal);
+      await seedEvents(inOrder.db, otherAccountDeal);
       expect(await credits(inOrder.db, 'o5')).toEqual(otherAccountCredits);
       // o4 (gamma, won on day 72) has only lc5 in its window
       const all = { lc5: 700 };
       expect(await credits(inOrder.db, 'o4')).toEqual({
         first_touch: all, last_touch: all, linear: all, u_shaped: all, w_shaped: all, full_path: all, time_decay: all,
       });
-      const keys = await keysFor(reversed.db);
-      for (const e of [...otherAccountDeal].reverse()) await send(reversed.db, keys, [e]);
+      for (const e of [...otherAccountDeal].reverse()) await seedEvents(reversed.db, [e]);
       expect(await credits(reversed.db, 'o5')).toEqual(otherAccountCredits);
     } finally {
       await inOrder.close();
