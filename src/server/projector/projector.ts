@@ -2,7 +2,7 @@
 // the oldest transaction still writing the log, so a batch whose transaction commits after later
 // ones is never skipped, and applies it in chunks, each in one transaction with its position. One projector applies at a time (advisory lock); the others find the lock taken.
 import { sql } from 'drizzle-orm';
-import { isUnreachable, one, rows, type Db } from '~/server/db/client';
+import { isUnreachable, one, type Db } from '~/server/db/client';
 import { project } from './projection';
 import { refillRollups, rollupMode } from './rollups';
 import { announceApplied, onApplied, onWake } from './signal';
