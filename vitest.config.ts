@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'seed/**/*.test.ts'],
     environment: 'node',
+    // Structured logs stay quiet in tests unless asked for (LOG_LEVEL=debug npx vitest ...).
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
 import { accountIdOf, entityKeyOf } from '~/server/ingest/catalogue';
 import { validateEvent } from '~/server/ingest/validate';
+import { backendCpuMs, nodeCpuMs } from './cpu';
 import type { Batch } from './events';
 
 const COLUMNS = 'api_key_id, department, event_id, type, occurred_at, entity_key, account_id, data';
@@ -58,16 +59,26 @@ function* chunks(lines: Iterable<string>, size = 64 * 1024): Generator<string> {
   if (chunk) yield chunk;
 }
 
-/** Streams the lines through one COPY; returns the seconds it took and the rows the table holds. */
-export async function timeCopy(url: string, lines: Iterable<string>): Promise<{ seconds: number; rows: number }> {
+/**
+ * Streams the lines through one COPY; returns the seconds it took, the rows the table holds, and
+ * the CPU seconds of this process (making the lines) and of the COPY's backend (null where the
+ * server's /proc cannot be read).
+ */
+export async function timeCopy(url: string, lines: Iterable<string>): Promise<{ seconds: number; rows: number; cpu: { node: number; pg: number | null } }> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
+    const [backend] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+    const pgBefore = backendCpuMs(backend!.pid);
+    const nodeBefore = nodeCpuMs();
     const started = performance.now();
     const writable = await sql.unsafe(`copy events (${COLUMNS}) from stdin with (format csv)`).writable();
     await pipeline(Readable.from(chunks(lines)), writable);
     const seconds = (performance.now() - started) / 1000;
+    const node = (nodeCpuMs() - nodeBefore) / 1000;
+    const pgAfter = backendCpuMs(backend!.pid);
+    const pg = pgBefore === null || pgAfter === null ? null : (pgAfter - pgBefore) / 1000;
     const [count] = await sql<{ n: number }[]>`select count(*)::int as n from events`;
-    return { seconds, rows: count?.n ?? 0 };
+    return { seconds, rows: count?.n ?? 0, cpu: { node, pg } };
   } finally {
     await sql.end({ timeout: 5 });
   }

@@ -4,8 +4,9 @@
 // time, so the figures hold on a loaded machine; the last lines turn them into the rate this
 // design can sustain on the machine's cores.
 //
-//   npm run bench:door -- [--batches 40] [--seed 7]
-import { readFileSync } from 'node:fs';
+//   npm run bench:door -- [--batches 40] [--seed 7] [--profile]
+//
+// --profile logs every statement of the door's database and prints the projector's costliest ones.
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
@@ -16,24 +17,21 @@ import { ingestEvents } from '~/server/ingest/ingest';
 import { elementBytes, findUnstorable } from '~/server/ingest/storable';
 import { validateEvent } from '~/server/ingest/validate';
 import { applyPending } from '~/server/projector/projector';
+import { setRollupMode } from '~/server/projector/rollups';
 import { copyLines } from './copy';
+import { backendCpuMs as readBackendCpuMs, nodeCpuMs } from './cpu';
+import { enableStatementLog, logSize, statementCosts } from './profile';
 import { traffic, type Batch } from './events';
 
-const { values: flags } = parseArgs({ options: { batches: { type: 'string', default: '40' }, seed: { type: 'string', default: '7' } } });
+const { values: flags } = parseArgs({ options: { batches: { type: 'string', default: '40' }, seed: { type: 'string', default: '7' }, profile: { type: 'boolean', default: false } } });
 const BATCHES = Number(flags.batches);
 const serverUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-/** CPU milliseconds a Postgres backend has used so far. */
+/** CPU milliseconds a Postgres backend has used so far (this benchmark needs the server on this machine). */
 function backendCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-}
-
-function nodeCpuMs(): number {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
+  const ms = readBackendCpuMs(pid);
+  if (ms === null) throw new Error(`cannot read /proc/${pid}/stat: run the benchmark on the database's machine`);
+  return ms;
 }
 
 async function backendPid(db: Db): Promise<number> {
@@ -62,9 +60,14 @@ stage('validation', () => batches.forEach((b, i) => parsed[i]!.forEach((e) => va
 stage('byte spans (rejections only)', () => bodies.forEach((b) => elementBytes(b, 'events')));
 
 const admin = postgres(`${serverUrl}/postgres`, { max: 1, onnotice: () => {} });
-const names = { door: `rf_bench_door_${process.pid}`, copy: `rf_bench_door_copy_${process.pid}` };
+const names = {
+  door: `rf_bench_door_${process.pid}`,
+  copy: `rf_bench_door_copy_${process.pid}`,
+  plain: `rf_bench_door_plain_${process.pid}`,
+};
 try {
   for (const name of Object.values(names)) await admin.unsafe(`create database "${name}"`);
+  if (flags.profile) await enableStatementLog(admin, names.door);
   const handle = await openDb({ url: `${serverUrl}/${names.door}`, max: 1 });
   const copyHandle = await openDb({ url: `${serverUrl}/${names.copy}`, max: 1 });
   const keyIds = {} as Record<Department, number>;
@@ -87,11 +90,29 @@ try {
   const door = { node: perThousand(nodeCpuMs() - node), pg: perThousand(backendCpuMs(pid) - pg) };
 
   // The projector: the same events applied in its live chunks.
+  const logOffset = logSize();
   node = nodeCpuMs();
   pg = backendCpuMs(pid);
   await applyPending(handle.db);
   const projector = { node: perThousand(nodeCpuMs() - node), pg: perThousand(backendCpuMs(pid) - pg) };
+  const profile = flags.profile ? statementCosts(names.door, logOffset) : null;
   await handle.close();
+
+  // The same projector without the report rollups' deltas (a bulk load's mode), to tell the two apart.
+  const plain = await openDb({ url: `${serverUrl}/${names.plain}`, max: 1 });
+  const plainKeys = {} as Record<Department, number>;
+  for (const department of departments) plainKeys[department] = (await createApiKey(plain.db, { department, name: department })).id;
+  for (const [i, batch] of batches.entries()) {
+    const list = (JSON.parse(bodies[i]!.toString('utf8')) as { events: unknown[] }).events;
+    await ingestEvents(plain.db, { apiKeyId: plainKeys[batch.department], department: batch.department }, list);
+  }
+  await setRollupMode(plain.db, 'deferred');
+  const plainPid = await backendPid(plain.db);
+  node = nodeCpuMs();
+  pg = backendCpuMs(plainPid);
+  await applyPending(plain.db);
+  const withoutRollups = { node: perThousand(nodeCpuMs() - node), pg: perThousand(backendCpuMs(plainPid) - pg) };
+  await plain.close();
 
   // COPY of the same rows, lines prepared beforehand.
   const lines = copyLines(batches, keyIds).join('');
@@ -112,6 +133,7 @@ try {
   for (const [label, ms] of nodeStages) console.log(`  Node  ${label.padEnd(34)}${fmt(ms)}`);
   console.log(`door       Node ${fmt(door.node)}   Postgres ${fmt(door.pg)}   (judge, append, commit)`);
   console.log(`projector  Node ${fmt(projector.node)}   Postgres ${fmt(projector.pg)}   (live chunks)`);
+  console.log(`  without the rollups' deltas  Node ${fmt(withoutRollups.node)}   Postgres ${fmt(withoutRollups.pg)}`);
   console.log(`COPY       Node ${fmt(copy.node)}   Postgres ${fmt(copy.pg)}`);
   const cores = availableParallelism();
   const copyRate = 1000 / (copy.pg / 1000);
@@ -120,6 +142,12 @@ try {
   console.log(`\nCOPY alone, one backend:                 at most ${Math.round(copyRate).toLocaleString('en-US')} events/s`);
   console.log(`door + projector on all ${cores} cores:          at most ${Math.round(sustainable).toLocaleString('en-US')} events/s = ${(sustainable / copyRate).toFixed(2)}x COPY (budget 0.5x)`);
   console.log(`door alone on all ${cores} cores:                at most ${Math.round((cores * 1e6) / (door.node + door.pg)).toLocaleString('en-US')} events/s`);
+  if (profile) {
+    console.log(`\nthe projector's costliest statements (${Math.round(profile.totalMs)} ms logged in all, wall time):`);
+    for (const s of profile.statements.slice(0, 25)) {
+      console.log(`${String(Math.round(s.totalMs)).padStart(8)} ms ${String(s.calls).padStart(6)}x ${(s.share * 100).toFixed(1).padStart(5)}%  ${s.statement}`);
+    }
+  }
 } finally {
   for (const name of Object.values(names)) await admin.unsafe(`drop database if exists "${name}" with (force)`);
   await admin.end({ timeout: 5 });

@@ -1,7 +1,10 @@
 // Page benchmark: server response time of each dashboard page's HTML (signed in) and its
 // first-load JS (gzip) on the demo data, against the budgets (<= 300 ms, <= 250 kB).
 //
-//   npm run bench:pages -- [--leads 5000] [--requests 30] [--role executive]
+//   npm run bench:pages -- [--leads 5000] [--requests 30] [--role executive|admin]
+//
+// As the executive: every page of the navigation, the busiest account's page and the demo's shared
+// dashboard (also in presentation view); as the admin (--role admin): the admin pages and the forms.
 //
 // Builds the app into .next-benchpages when sources changed, creates a fresh database on the local
 // Postgres (BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432), loads the demo with its
@@ -15,14 +18,23 @@ import { gzipSync } from 'node:zlib';
 import postgres from 'postgres';
 import { ensureDemoUsers } from '~/server/auth/demoUsers';
 import { role as roleSchema } from '~/server/auth/rights';
-import { openDb } from '~/server/db/client';
+import { one, openDb, sql } from '~/server/db/client';
 import { percentile } from '~/lib/stats';
+import { seedDemoDashboard } from '../seed/dashboards';
 import { seedKpiTargets } from '../seed/kpiTargets';
 import { seedDemo } from '../seed/seed';
 import { buildApp, buildIsCurrent, freePort, startServer } from './server';
 
 const distDir = '.next-benchpages';
-const pages = ['/', '/funnel', '/sources', '/attribution', '/forecast', '/accountability', '/accounts', '/dashboards'] as const;
+/** Every page a signed-in executive opens; the admin pages are measured as the admin (`--role admin`). */
+const executivePages = [
+  '/', '/funnel', '/sources', '/attribution', '/customers', '/forecast', '/plan', '/accountability', '/alerts',
+  '/accounts', '/accounts/:account', '/dashboards', '/dashboards/:dashboard', '/dashboards/:dashboard?present=1',
+];
+const adminPages = [
+  '/admin', '/admin/users', '/admin/permissions', '/admin/api-keys', '/admin/ingestion', '/admin/import',
+  '/admin/settings', '/admin/privacy', '/admin/sso', '/admin/audit', '/import', '/dashboards/new',
+];
 const budget = { p95Ms: 300, firstLoadKb: 250 };
 
 const { values: args } = parseArgs({
@@ -127,11 +139,21 @@ async function main(): Promise<void> {
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
   try {
     const handle = await openDb({ url: databaseUrl });
+    const ids = { account: '', dashboard: '' };
     try {
       process.env.DEMO_PASSWORD = password;
       await ensureDemoUsers(handle.db, () => {});
       const seeded = await seedDemo(handle.db, { leads });
       await seedKpiTargets(handle.db, new Date(`${seeded.anchor}T12:00:00Z`));
+      const dashboard = await seedDemoDashboard(handle.db);
+      // The account page of the account with the most journeys: the heaviest one a reader opens.
+      const account = await one<{ account_id: string }>(
+        handle.db,
+        sql`select journey_account_id as account_id from leads where journey_account_id is not null
+          group by 1 order by count(*) desc, 1 limit 1`,
+      );
+      ids.account = encodeURIComponent(account.account_id);
+      ids.dashboard = dashboard ? String(dashboard.id) : '';
       console.log(`demo: ${seeded.leads.toLocaleString('en-US')} leads, ${seeded.events.toLocaleString('en-US')} events up to ${seeded.anchor}`);
     } finally {
       await handle.close();
@@ -139,6 +161,8 @@ async function main(): Promise<void> {
     server = await startServer({ distDir, databaseUrl, port: await freePort() });
     const cookie = await signIn(server.url, `${signInRole}@demo.local`);
     const results: PageResult[] = [];
+    const pages = (signInRole === 'admin' ? adminPages : executivePages)
+      .map((p) => p.replace(':account', ids.account).replace(':dashboard', ids.dashboard));
     for (const pathname of pages) results.push(await measure(server.url, pathname, cookie));
 
     console.log(`\nsigned in as ${signInRole}; ${requests} requests per page after 3 warm-up, one at a time; default filters (last 12 months)\n`);

@@ -48,6 +48,7 @@ import { cohortTrendReference, funnelReference } from '~/server/metrics/referenc
 import { leadQualityReference } from '~/server/metrics/reference/leadQuality';
 import { sourcesReference } from '~/server/metrics/reference/sources';
 import { measureProjector, type ProjectorFigures } from './projectorThroughput';
+import { cpuMsSoFar } from './cpu';
 
 const BUDGET_P95_MS = 100;
 const RESULTS = path.join('bench', 'results');
@@ -245,8 +246,10 @@ interface ProcedureResult {
   p95Ms: number;
   maxMs: number;
   withinBudget: boolean;
-  /** two-year calls: the rollup's p50 and the per-journey reference's, and old / new */
-  twoYear?: { rollupP50Ms: number; oldP50Ms: number; speedup: number };
+  /** CPU per call, this process and the database's backends together (null: Postgres not local) */
+  cpuMsPerCall: number | null;
+  /** two-year calls: the rollup's p50 and the per-journey reference's, and old / new (wall and CPU) */
+  twoYear?: { rollupP50Ms: number; oldP50Ms: number; speedup: number; rollupCpuMs: number | null; oldCpuMs: number | null };
 }
 
 interface RawComparison {
@@ -309,14 +312,16 @@ async function main(): Promise<void> {
 
     const results: ProcedureResult[] = [];
     console.log(
-      `\n${'procedure'.padEnd(22)} ${'p50'.padStart(10)} ${'p95'.padStart(10)} ${'max'.padStart(10)}  budget  ` +
-        `${'2y p50'.padStart(10)} ${'2y old p50'.padStart(11)} ${'old/new'.padStart(8)}`,
+      `\n${'procedure'.padEnd(22)} ${'p50'.padStart(10)} ${'p95'.padStart(10)} ${'max'.padStart(10)}  budget  ${'cpu/call'.padStart(9)}  ` +
+        `${'2y p50'.padStart(10)} ${'2y old p50'.padStart(11)} ${'old/new'.padStart(8)} ${'2y cpu'.padStart(9)} ${'2y old cpu'.padStart(11)}`,
     );
     const oldReps = Number(flags['old-reps']);
     for (const procedure of selected) {
       await procedure.call(caller, reps, sample); // warm-up, not counted
       const times: number[] = [];
+      const cpuBefore = await cpuMsSoFar(db);
       for (let k = 0; k < reps; k++) times.push(await timed(() => procedure.call(caller, k, sample)));
+      const cpuAfter = await cpuMsSoFar(db);
       const sorted = [...times].sort((a, b) => a - b);
       const result: ProcedureResult = {
         procedure: procedure.name,
@@ -325,25 +330,40 @@ async function main(): Promise<void> {
         p95Ms: quantile(sorted, 0.95),
         maxMs: sorted[sorted.length - 1]!,
         withinBudget: quantile(sorted, 0.95) <= BUDGET_P95_MS,
+        cpuMsPerCall: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / reps,
       };
       const reference = references[procedure.name];
       if (reference && oldReps > 0) {
         const twoYear = twoYearReps.filter((k) => k < reps);
         const rollupTimes: number[] = [];
+        const rollupCpu0 = await cpuMsSoFar(db);
         for (const k of twoYear) rollupTimes.push(await timed(() => procedure.call(caller, k, sample)));
+        const rollupCpu1 = await cpuMsSoFar(db);
         const oldTimes: number[] = [];
-        for (const k of twoYear.slice(0, oldReps)) oldTimes.push(await timed(() => reference(db, k)));
+        const oldInputs = twoYear.slice(0, oldReps);
+        for (const k of oldInputs) oldTimes.push(await timed(() => reference(db, k)));
+        const oldCpu1 = await cpuMsSoFar(db);
+        const perCall = (a: number | null, b: number | null, n: number) => (a === null || b === null || n === 0 ? null : (b - a) / n);
         rollupTimes.sort((a, b) => a - b);
         oldTimes.sort((a, b) => a - b);
         const rollupP50Ms = quantile(rollupTimes, 0.5);
         const oldP50Ms = quantile(oldTimes, 0.5);
-        result.twoYear = { rollupP50Ms, oldP50Ms, speedup: oldP50Ms / rollupP50Ms };
+        result.twoYear = {
+          rollupP50Ms,
+          oldP50Ms,
+          speedup: oldP50Ms / rollupP50Ms,
+          rollupCpuMs: perCall(rollupCpu0, rollupCpu1, twoYear.length),
+          oldCpuMs: perCall(rollupCpu1, oldCpu1, oldInputs.length),
+        };
       }
       results.push(result);
       const two = result.twoYear;
+      const cpu = (ms: number | null) => (ms === null ? '-' : fmt(ms));
       console.log(
-        `${procedure.name.padEnd(22)} ${fmt(result.p50Ms).padStart(10)} ${fmt(result.p95Ms).padStart(10)} ${fmt(result.maxMs).padStart(10)}  ${(result.withinBudget ? 'ok' : 'OVER').padEnd(6)}  ` +
-          (two ? `${fmt(two.rollupP50Ms).padStart(10)} ${fmt(two.oldP50Ms).padStart(11)} ${`${two.speedup.toFixed(0)}x`.padStart(8)}` : ''),
+        `${procedure.name.padEnd(22)} ${fmt(result.p50Ms).padStart(10)} ${fmt(result.p95Ms).padStart(10)} ${fmt(result.maxMs).padStart(10)}  ${(result.withinBudget ? 'ok' : 'OVER').padEnd(6)}  ${cpu(result.cpuMsPerCall).padStart(9)}  ` +
+          (two
+            ? `${fmt(two.rollupP50Ms).padStart(10)} ${fmt(two.oldP50Ms).padStart(11)} ${`${two.speedup.toFixed(0)}x`.padStart(8)} ${cpu(two.rollupCpuMs).padStart(9)} ${cpu(two.oldCpuMs).padStart(11)}`
+            : ''),
       );
     }
 

@@ -17,6 +17,7 @@ import { one, openDb, sql } from '~/server/db/client';
 import { generateDemo, resolveOptions } from '../seed/generate';
 import { ensureDemoKeys, seedDemo } from '../seed/seed';
 import { copyLineStream, timeCopy } from './copy';
+import { backendCpuMs, nodeCpuMs } from './cpu';
 import { enableStatementLog, logSize, statementCosts } from './profile';
 
 const BUDGET_RATIO = 2;
@@ -41,11 +42,18 @@ async function main(): Promise<void> {
     console.log(`seeding ${leads.toLocaleString('en-US')} leads through the door and the projector ...`);
     if (flags.profile) await enableStatementLog(admin, names.seeded);
     const logOffset = logSize();
-    const seeded = await openDb({ url: `${serverUrl}/${names.seeded}` });
+    // One connection, so the seed's Postgres CPU is one backend's.
+    const seeded = await openDb({ url: `${serverUrl}/${names.seeded}`, max: 1 });
+    const pid = (await one<{ pid: number }>(seeded.db, sql`select pg_backend_pid() as pid`)).pid;
+    const pgBefore = backendCpuMs(pid);
+    const nodeBefore = nodeCpuMs();
     const progress = progressWriter(process.stderr, 10_000);
     const summary = await seedDemo(seeded.db, options, (figures) =>
       progress.update({ done: figures.events, total: null, unit: `events stored (${figures.applied.toLocaleString('en-US')} applied)` }),
     );
+    const seedNodeCpu = (nodeCpuMs() - nodeBefore) / 1000;
+    const pgAfter = (await one<{ pid: number }>(seeded.db, sql`select pg_backend_pid() as pid`)).pid === pid ? backendCpuMs(pid) : null;
+    const seedPgCpu = pgBefore === null || pgAfter === null ? null : (pgAfter - pgBefore) / 1000;
     progress.done(`seeded ${summary.events.toLocaleString('en-US')} events in ${(summary.elapsedMs / 1000).toFixed(1)} s`);
     const readModel = await one<Record<string, number>>(
       seeded.db,
@@ -63,6 +71,9 @@ async function main(): Promise<void> {
 
     const seedSeconds = summary.elapsedMs / 1000;
     const ratio = seedSeconds / copy.seconds;
+    const seedCpu = seedPgCpu === null ? null : seedNodeCpu + seedPgCpu;
+    const copyCpu = copy.cpu.pg === null ? null : copy.cpu.node + copy.cpu.pg;
+    const tenths = (x: number) => Math.round(x * 10) / 10;
     const result = {
       at: new Date().toISOString(),
       leads,
@@ -75,6 +86,15 @@ async function main(): Promise<void> {
       },
       copy: { rows: copy.rows, seconds: Math.round(copy.seconds * 10) / 10, eventsPerSecond: Math.round(copy.rows / copy.seconds) },
       ratio: Math.round(ratio * 100) / 100,
+      // CPU seconds (Node + the Postgres backend): unlike wall time, they hold on a loaded machine.
+      cpu:
+        seedCpu === null || copyCpu === null || seedPgCpu === null || copy.cpu.pg === null
+          ? null
+          : {
+              seed: { node: tenths(seedNodeCpu), postgres: tenths(seedPgCpu) },
+              copy: { node: tenths(copy.cpu.node), postgres: tenths(copy.cpu.pg) },
+              ratio: Math.round((seedCpu / copyCpu) * 100) / 100,
+            },
       budget: { ratio: BUDGET_RATIO, within: ratio <= BUDGET_RATIO },
       readModel,
     };
@@ -83,6 +103,12 @@ async function main(): Promise<void> {
     console.log(`  of which                 storing ${result.seed.storeSeconds} s, applying ${result.seed.applySeconds} s`);
     console.log(`plain COPY of the same    ${result.copy.rows.toLocaleString('en-US')} rows in ${result.copy.seconds} s = ${result.copy.eventsPerSecond} events/s`);
     console.log(`seed / COPY               ${result.ratio}x (budget <= ${BUDGET_RATIO}x): ${result.budget.within ? 'within budget' : 'OVER BUDGET'}`);
+    if (result.cpu) {
+      const { cpu } = result;
+      console.log(`CPU seed                  ${tenths(cpu.seed.node + cpu.seed.postgres)} s (Node ${cpu.seed.node} s, Postgres ${cpu.seed.postgres} s)`);
+      console.log(`CPU COPY                  ${tenths(cpu.copy.node + cpu.copy.postgres)} s (Node ${cpu.copy.node} s making the lines, Postgres ${cpu.copy.postgres} s)`);
+      console.log(`CPU seed / COPY           ${cpu.ratio}x`);
+    }
     console.log(`read model                ${Object.entries(readModel).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     if (profile) {
       console.log(`\ncostliest statements (${Math.round(profile.totalMs)} ms logged in all):`);

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
-import { createApiKey } from '~/server/ingest/apiKeys';
-import type { Department } from '~/server/ingest/catalogue';
-import { ingestAndApply } from '~/server/ingest/ingestAndApply';
+import { seedEvents } from '~/server/ingest/seedEvents';
 import { kpiTargetStatuses, listKpiTargets } from '~/server/metrics/kpis';
 import { aimTarget, demoPeriod, demoTargets, seedKpiTargets } from './kpiTargets';
 
@@ -50,26 +48,17 @@ describe('demoPeriod', () => {
 describe('seedKpiTargets', () => {
   let handle: DbHandle;
 
-  async function send(department: Department, events: [type: string, at: string, data: Record<string, unknown>][]) {
-    const key = await createApiKey(handle.db, { department, name: department });
-    const result = await ingestAndApply(
-      handle.db,
-      { apiKeyId: key.id, department },
-      events.map(([type, occurredAt, data], i) => ({ id: `${department}-${i}`, type, occurredAt, data })),
-    );
-    expect(result.rejected).toEqual([]);
-  }
 
   beforeAll(async () => {
     handle = await createTestDb();
-    await send('marketing', [
+    await seedEvents(handle.db, [
       ['lead.created', '2026-04-05T00:00:00Z', { contactId: 'c4' }],
       ['lead.created', '2026-04-06T00:00:00Z', { contactId: 'c5' }],
       ['lead.created', '2026-05-02T00:00:00Z', { contactId: 'c1' }],
       ['lead.created', '2026-05-03T00:00:00Z', { contactId: 'c2' }],
       ['lead.created', '2026-05-04T00:00:00Z', { contactId: 'c3' }],
     ]);
-    await send('sales', [
+    await seedEvents(handle.db, [
       ['lead.followed_up', '2026-04-05T03:00:00Z', { contactId: 'c4', activity: 'call' }],
       ['lead.followed_up', '2026-04-07T06:00:00Z', { contactId: 'c5', activity: 'call' }],
       ['lead.followed_up', '2026-05-02T01:00:00Z', { contactId: 'c1', activity: 'call' }],

@@ -57,6 +57,8 @@ const envSchema = z.object({
   SMTP_USER: optionalText,
   SMTP_PASSWORD: z.string().optional(),
   SMTP_FROM: z.string().trim().min(1).default('Revenue funnel <alerts@localhost>'),
+  /** the least severe structured log line written (src/server/log.ts); silent writes none */
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** where `npm start` listens (next start's variables) */
   HOSTNAME: z.string().trim().min(1).default('0.0.0.0'),
   PORT: wholeNumber('a port number', 3000, 1, 65_535).default(3000),

@@ -2,29 +2,24 @@
 // revenue and pipeline, KPI targets with their accountable department, and the monthly trend. On
 // an install that never received an event it is the getting-started page instead.
 import { headers } from 'next/headers';
+import { Suspense } from 'react';
 import { DataTable, type Column } from '~/components/DataTable';
 import { FilterBar } from '~/components/FilterBar';
 import { Grid, PageHeader, Panel, Stat } from '~/components/Panel';
-import { RefreshControl } from '~/components/RefreshControl';
-import { stageLabel } from '~/components/stages';
+import { ReportHeader } from '~/components/ReportLayout';
+import { LoadingState } from '~/components/States';
 import { Value } from '~/components/Value';
-import { FunnelBars } from '~/components/charts/FunnelBars';
 import { TrendChart } from '~/components/charts/TrendChart';
 import { formatValue, type FormatKind } from '~/lib/format';
 import { isMasked } from '~/lib/masked';
 import { ratio } from '~/lib/stats';
-import { describeRange, parseFilters, toMetricInput, type SearchParamsLike } from '~/lib/urlFilters';
+import { describeRange, parseFilters, toMetricInput, type MetricInputFromUrl, type SearchParamsLike } from '~/lib/urlFilters';
 import { departments } from '~/server/ingest/catalogue';
 import { requireUser, serverCaller, viewer } from '~/trpc/server';
 import { FirstEvents } from './FirstEvents';
+import { stageRows, StagesView } from './reports/funnel';
 
 export const dynamic = 'force-dynamic';
-
-const stageColumns: Column[] = [
-  { key: 'label', header: 'Stage', format: 'text' },
-  { key: 'journeys', header: 'Journeys', format: 'count' },
-  { key: 'conversionToNext', header: 'Conversion to next stage', format: 'percent' },
-];
 
 const kpiColumns: Column[] = [
   { key: 'name', header: 'KPI', format: 'text' },
@@ -68,28 +63,12 @@ async function GettingStarted({ canCreateKey, anyRejected }: { canCreateKey: boo
   );
 }
 
-export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParamsLike> }) {
-  await requireUser();
-  const input = toMetricInput(parseFilters(await searchParams), new Date());
-  const api = await serverCaller();
-  // Side by side: on an empty database the figures cost next to nothing, and otherwise the status
-  // adds no round trip.
-  const [status, me, funnel, trend, revenue, kpis, metrics] = await Promise.all([
-    api.setup.status(),
-    viewer(),
-    api.funnel.report(input),
-    api.funnel.trend(input),
-    api.revenue.summary(input),
-    api.kpis.list({}),
-    api.kpis.metrics(),
-  ]);
-  if (!status.everIngested) return <GettingStarted canCreateKey={me?.rights.includes('manage') ?? false} anyRejected={status.anyRejected} />;
-  const canExport = me?.rights.includes('exportCsv') ?? false;
-  const unitOf = new Map(metrics.map((m) => [m.metric, unitFormat[m.unit]]));
+type Api = Awaited<ReturnType<typeof serverCaller>>;
 
-  const stageRows = funnel.stages.map((s) => ({ stage: s.stage, label: stageLabel(s.stage), journeys: s.journeys, conversionToNext: s.conversionToNext }));
-  const inquiries = funnel.stages.find((s) => s.stage === 'inquiry')?.journeys ?? 0;
-  const conversions = funnel.stages.find((s) => s.stage === 'conversion')?.journeys ?? 0;
+/** The KPI targets panel's table: read on its own, so a slow KPI holds up only this panel. */
+async function KpiTable({ api, canExport }: { api: Api; canExport: boolean }) {
+  const [kpis, metrics] = await Promise.all([api.kpis.list({}), api.kpis.metrics()]);
+  const unitOf = new Map(metrics.map((m) => [m.metric, unitFormat[m.unit]]));
   const kpiRows = kpis.map((k) => {
     const kind = unitOf.get(k.target.metric) ?? 'count';
     const shown = (value: number | null | { masked: true }) => (isMasked(value) ? value : formatValue(kind, value));
@@ -104,13 +83,41 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       status: k.status,
     };
   });
-  const trendRows = trend.map((m) => ({ month: m.month, ...m.counts }));
+  return <DataTable caption="KPI targets and who is accountable" columns={kpiColumns} rows={kpiRows} rowKey="id" canExport={canExport} exportName="overview-kpi-targets" empty="No KPI targets yet." />;
+}
+
+/** The monthly trend panel's chart, read on its own. */
+async function Trend({ api, input }: { api: Api; input: MetricInputFromUrl }) {
+  const trend = await api.funnel.trend(input);
+  return (
+    <TrendChart
+      ariaLabel="Journeys per monthly cohort: inquiry, qualification and conversion"
+      caption="Monthly cohorts by stage"
+      data={trend.map((m) => ({ month: m.month, ...m.counts }))}
+      xKey="month"
+      xLabel="Month"
+      series={trendSeries}
+      valueFormat="count"
+    />
+  );
+}
+
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParamsLike> }) {
+  await requireUser();
+  const input = toMetricInput(parseFilters(await searchParams), new Date());
+  const api = await serverCaller();
+  // Side by side: on an empty database the figures cost next to nothing, and otherwise the status
+  // adds no round trip. The KPI and trend panels read their own figures under Suspense.
+  const [status, me, funnel, revenue] = await Promise.all([api.setup.status(), viewer(), api.funnel.report(input), api.revenue.summary(input)]);
+  if (!status.everIngested) return <GettingStarted canCreateKey={me?.rights.includes('manage') ?? false} anyRejected={status.anyRejected} />;
+  const canExport = me?.rights.includes('exportCsv') ?? false;
+
+  const inquiries = funnel.stages.find((s) => s.stage === 'inquiry')?.journeys ?? 0;
+  const conversions = funnel.stages.find((s) => s.stage === 'conversion')?.journeys ?? 0;
 
   return (
     <>
-      <PageHeader title="Overview" subtitle={`Journeys whose inquiry falls in ${describeRange(input.range)} (UTC)`}>
-        <RefreshControl freshness={{ asOf: funnel.asOf, lagSeconds: funnel.lagSeconds }} />
-      </PageHeader>
+      <ReportHeader title="Overview" subtitle={`Journeys whose inquiry falls in ${describeRange(input.range)} (UTC)`} freshness={{ asOf: funnel.asOf, lagSeconds: funnel.lagSeconds }} />
       <FilterBar />
       <Grid columns={4}>
         <Stat label="Inquiries" testId="inquiries" hint="journeys in the cohort">
@@ -127,14 +134,17 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         </Stat>
       </Grid>
       <Panel id="stages" title="The seven stages" description="Journeys of the cohort that reached at least each stage, and the share that went on to the next.">
-        <FunnelBars ariaLabel="Journeys by stage, as bars" caption="Journeys reaching each stage" data={stageRows} />
-        <DataTable caption="Journeys by stage" columns={stageColumns} rows={stageRows} rowKey="label" canExport={canExport} exportName="overview-stages" sortable={false} />
+        <StagesView rows={stageRows(funnel)} canExport={canExport} exportName="overview-stages" />
       </Panel>
       <Panel id="kpis" title="KPI targets" description="Each target with its actual so far, the run-rate projection, its status and the accountable department.">
-        <DataTable caption="KPI targets and who is accountable" columns={kpiColumns} rows={kpiRows} rowKey="id" canExport={canExport} exportName="overview-kpi-targets" empty="No KPI targets yet." />
+        <Suspense fallback={<LoadingState label="Loading the KPI targets" />}>
+          <KpiTable api={api} canExport={canExport} />
+        </Suspense>
       </Panel>
       <Panel id="trend" title="Trend by month" description="Each monthly cohort's journeys by the furthest stage reached so far.">
-        <TrendChart ariaLabel="Journeys per monthly cohort: inquiry, qualification and conversion" caption="Monthly cohorts by stage" data={trendRows} xKey="month" xLabel="Month" series={trendSeries} valueFormat="count" />
+        <Suspense fallback={<LoadingState label="Loading the trend" />}>
+          <Trend api={api} input={input} />
+        </Suspense>
       </Panel>
     </>
   );

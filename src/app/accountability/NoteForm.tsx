@@ -2,6 +2,7 @@
 // Write a note on the record about a KPI target, a handoff item or an account, addressed to a
 // department; it lands in that department's bell and channels.
 import { useState, type FormEvent } from 'react';
+import { FormActions } from '~/components/FormAction';
 import { useMutationAction } from '~/components/useMutationAction';
 import styles from '~/components/ui.module.css';
 import { useTRPCClient, type RouterInputs } from '~/trpc/react';
@@ -81,21 +82,7 @@ export function NoteForm({ targets, departments }: { targets: { id: number; name
         <label htmlFor="note-body">Note</label>
         <input id="note-body" name="body" required maxLength={4000} placeholder="Why did these 12 leads wait 3 days?" />
       </div>
-      <div className={styles.filterActions}>
-        <button type="submit" className={`${styles.button} ${styles.primary}`} disabled={pending}>
-          Send note
-        </button>
-      </div>
-      {error ? (
-        <p role="alert" className={styles.error}>
-          {error}
-        </p>
-      ) : null}
-      {sent && !error ? (
-        <p role="status" className={styles.muted}>
-          {sent}
-        </p>
-      ) : null}
+      <FormActions label="Send note" pending={pending} primary wrapClassName={styles.filterActions} error={error} done={sent} doneClassName={styles.muted} />
     </form>
   );
 }

@@ -1,14 +1,13 @@
 // Accountability: KPI targets (QQTR with RACI) against their actuals and run-rate projections, and
 // the notes departments wrote each other about them, and the three handoffs with their SLAs and
 // black-hole lists, each owned by one department.
-import { DataTable, type Column, type Row } from '~/components/DataTable';
 import { FilterBar } from '~/components/FilterBar';
-import { PageHeader, Panel, Stat } from '~/components/Panel';
+import { Panel, Stat } from '~/components/Panel';
+import { ReportHeader, TablePanel } from '~/components/ReportLayout';
 import { ParamSelect } from '~/components/ParamSelect';
-import { RefreshControl } from '~/components/RefreshControl';
 import { Value } from '~/components/Value';
-import { formatValue, type CellValue, type FormatKind } from '~/lib/format';
-import { isMasked, type MaybeMasked } from '~/lib/masked';
+import { formatValue } from '~/lib/format';
+import { isMasked } from '~/lib/masked';
 import { describeRange, parseFilters, readParam, toMetricInput } from '~/lib/urlFilters';
 import { departments, type Department } from '~/server/ingest/catalogue';
 import { requireUser, serverCaller, viewer } from '~/trpc/server';
@@ -16,77 +15,25 @@ import { handoffKinds } from '~/server/metrics/handoffs';
 import { BlackHoleTable } from './BlackHoleTable';
 import { KpiControls, type EditableTarget } from './KpiControls';
 import { NoteForm } from './NoteForm';
-
-const unitFormat: Record<'count' | 'cents' | 'fraction', FormatKind> = { count: 'count', cents: 'cents', fraction: 'percent' };
-
-const statusLabels = { on_track: 'On track', at_risk: 'At risk', off_track: 'Off track', not_started: 'Not started', no_data: 'No data' } as const;
-
-const handoffLabels = {
-  leadFollowUp: 'Lead to first sales follow-up',
-  onboardingStart: 'Won to onboarding started',
-  ticketResolution: 'Ticket opened to resolved',
-} as const;
-
-/** A value in its metric's unit as text; masked stays masked (tables show the badge, CSV "masked"). */
-function inUnit(kind: FormatKind, value: MaybeMasked<number | null>): CellValue {
-  return isMasked(value) ? value : value === null ? null : formatValue(kind, value);
-}
-
-/** Hours up to two days, days beyond. */
-function medianText(hours: number | null): string {
-  if (hours === null) return 'n/a';
-  if (hours >= 48) return formatValue('days', hours / 24);
-  const rounded = Math.round(hours * 10) / 10;
-  return `${rounded.toLocaleString('en-US')} ${rounded === 1 ? 'hour' : 'hours'}`;
-}
-
-/** A target's timeframe, short: "Dec 2025" (month) or "2025-Q4" (quarter). */
-function periodText(kind: 'month' | 'quarter', start: string): string {
-  const [year, month] = start.split('-').map(Number);
-  if (kind === 'quarter') return `${year}-Q${Math.floor(((month ?? 1) - 1) / 3) + 1}`;
-  return formatValue('month', start.slice(0, 7));
-}
-
-/** "R: sales; C: marketing; I: executive", the empty roles left out. */
-function raciText(responsible: readonly string[], consulted: readonly string[], informed: readonly string[]): string {
-  const parts: string[] = [];
-  if (responsible.length > 0) parts.push(`R: ${responsible.join(', ')}`);
-  if (consulted.length > 0) parts.push(`C: ${consulted.join(', ')}`);
-  if (informed.length > 0) parts.push(`I: ${informed.join(', ')}`);
-  return parts.join('; ');
-}
-
-// Fits 1366 px: long text wraps, the three RACI lists share one column.
-const targetColumns: Column[] = [
-  { key: 'name', header: 'Target', format: 'text', wrap: 'narrow' },
-  { key: 'metric', header: 'Metric', format: 'text', wrap: 'narrow' },
-  { key: 'period', header: 'Timeframe', format: 'text', wrap: 'narrow' },
-  { key: 'target', header: 'Target value', format: 'text' },
-  { key: 'actual', header: 'Actual', format: 'text' },
-  { key: 'projection', header: 'Projec\u00ADtion', format: 'text', help: 'Linear run rate to the period end' },
-  { key: 'attainment', header: 'Attained', format: 'percent', help: 'Actual / target' },
-  { key: 'status', header: 'Status', format: 'text' },
-  { key: 'quality', header: 'Quality standard', format: 'text', wrap: 'narrow' },
-  { key: 'budget', header: 'Budget', format: 'cents' },
-  { key: 'accountable', header: 'Account\u00ADable', format: 'text' },
-  { key: 'raci', header: 'Respon\u00ADsible, consulted, informed', format: 'text', wrap: 'narrow', help: 'R: responsible; C: consulted; I: informed' },
-];
+import { handoffLabels, medianText } from '../reports/handoffs';
+import { kpiTargetColumns, kpiTargetRows } from '../reports/kpis';
 
 function parseDepartment(value: string | undefined): Department | undefined {
   return (departments as readonly string[]).includes(value ?? '') ? (value as Department) : undefined;
 }
 
 export default async function AccountabilityPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const user = await requireUser();
+  await requireUser();
   const params = await searchParams;
   const input = toMetricInput(parseFilters(params), new Date());
   const department = parseDepartment(readParam(params, 'department'));
   const api = await serverCaller();
   // One instant for the report and every page of its black holes.
   const judgedAt = new Date().toISOString();
-  const [me, metrics, statuses, handoffs, ...blackHoles] = await Promise.all([
+  const [me, metrics, editing, statuses, handoffs, ...blackHoles] = await Promise.all([
     viewer(),
     api.kpis.metrics(),
+    api.kpis.editing(),
     api.kpis.list({ department }),
     api.handoffs.report({ ...input, asOf: judgedAt, blackHoleLimit: 1 }),
     ...handoffKinds.map((handoff) => api.handoffs.blackHole({ ...input, handoff, asOf: judgedAt, pageSize: 50 })),
@@ -94,33 +41,9 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
   const targetIds = statuses.slice(0, 200).map((s) => String(s.target.id));
   const notes = targetIds.length > 0 ? await api.notes.about({ subjectKind: 'kpi_target', subjectIds: targetIds }) : [];
   const targetNames = new Map(statuses.map((s) => [String(s.target.id), s.target.name]));
-  const rights = me?.rights ?? [];
-  const canExport = rights.includes('exportCsv');
-  const mayEdit = rights.includes('editOwnKpiTargets');
-  const metricInfo = new Map(metrics.map((m) => [m.metric, m]));
+  const canExport = me?.rights.includes('exportCsv') ?? false;
 
-  const targetRows: Row[] = statuses.map((s) => {
-    const info = metricInfo.get(s.target.metric);
-    const kind = unitFormat[info?.unit ?? 'count'];
-    const quality = s.target.qualityMetric
-      ? `${metricInfo.get(s.target.qualityMetric)?.label ?? s.target.qualityMetric} at least ${formatValue('percent', s.target.qualityMin)}`
-      : null;
-    return {
-      id: s.target.id,
-      name: s.target.name,
-      metric: info?.label ?? s.target.metric,
-      period: periodText(s.target.periodKind, s.target.periodStart),
-      target: inUnit(kind, s.target.targetValue),
-      actual: inUnit(kind, s.actual),
-      projection: inUnit(kind, s.projection),
-      attainment: s.attainment,
-      quality: quality === null ? null : `${quality}${s.qualityMet === null ? '' : s.qualityMet ? ' (met)' : ' (missed)'}`,
-      budget: s.target.budgetCents,
-      accountable: s.target.accountable,
-      raci: raciText(s.target.responsible, s.target.consulted, s.target.informed),
-      status: statusLabels[s.status],
-    };
-  });
+  const targetRows = kpiTargetRows(statuses, metrics);
 
   const editable: EditableTarget[] = statuses
     .filter((s) => s.canEdit)
@@ -141,14 +64,14 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
       informed: s.target.informed,
       filters: s.target.filters,
     }));
-  const ownDepartments: Department[] =
-    user.role === 'admin' || user.role === 'executive' ? [...departments] : departments.filter((d) => d === user.department);
 
   return (
     <>
-      <PageHeader title="Accountability" subtitle="Who owns which number, how it is going, and where work waits between departments.">
-        <RefreshControl freshness={{ asOf: handoffs.asOf, lagSeconds: handoffs.lagSeconds }} />
-      </PageHeader>
+      <ReportHeader
+        title="Accountability"
+        subtitle="Who owns which number, how it is going, and where work waits between departments."
+        freshness={{ asOf: handoffs.asOf, lagSeconds: handoffs.lagSeconds }}
+      />
 
       <Panel
         id="targets"
@@ -166,42 +89,44 @@ export default async function AccountabilityPage({ searchParams }: { searchParam
       >
         <KpiControls
           caption="KPI targets: actual against target"
-          columns={targetColumns}
+          columns={kpiTargetColumns}
           rows={targetRows}
           canExport={canExport}
-          mayEdit={mayEdit}
+          mayEdit={editing.canCreate}
           metrics={metrics.map((m) => ({ metric: m.metric, label: m.label, unit: m.unit, shape: m.shape }))}
           departments={[...departments]}
-          ownDepartments={ownDepartments}
+          ownDepartments={editing.departments}
           editable={editable}
         />
       </Panel>
 
-      <Panel id="notes" title="Notes between departments" description="On the record: who wrote what to whom, about which target. Notes on black-hole items and accounts are written here too and show on the account's page.">
-        <DataTable
-          caption="Notes on KPI targets"
-          columns={[
-            { key: 'createdAt', header: 'When', format: 'date' },
-            { key: 'target', header: 'Target', format: 'text' },
-            { key: 'from', header: 'From', format: 'text' },
-            { key: 'to', header: 'To', format: 'text' },
-            { key: 'body', header: 'Note', format: 'text' },
-          ]}
-          rows={notes.map((n) => ({
-            id: n.id,
-            createdAt: n.createdAt.toISOString(),
-            target: targetNames.get(n.subjectId) ?? n.subjectId,
-            from: `${n.authorName} (${n.authorDepartment})`,
-            to: n.toDepartment,
-            body: n.body,
-          }))}
-          rowKey="id"
-          canExport={false}
-          exportName="notes"
-          empty="No notes on these targets yet."
-        />
+      <TablePanel
+        id="notes"
+        title="Notes between departments"
+        description="On the record: who wrote what to whom, about which target. Notes on black-hole items and accounts are written here too and show on the account's page."
+        caption="Notes on KPI targets"
+        columns={[
+          { key: 'createdAt', header: 'When', format: 'date' },
+          { key: 'target', header: 'Target', format: 'text' },
+          { key: 'from', header: 'From', format: 'text' },
+          { key: 'to', header: 'To', format: 'text' },
+          { key: 'body', header: 'Note', format: 'text' },
+        ]}
+        rows={notes.map((n) => ({
+          id: n.id,
+          createdAt: n.createdAt.toISOString(),
+          target: targetNames.get(n.subjectId) ?? n.subjectId,
+          from: `${n.authorName} (${n.authorDepartment})`,
+          to: n.toDepartment,
+          body: n.body,
+        }))}
+        rowKey="id"
+        canExport={false}
+        exportName="notes"
+        empty="No notes on these targets yet."
+      >
         <NoteForm targets={statuses.map((s) => ({ id: s.target.id, name: s.target.name }))} departments={[...departments, 'executive']} />
-      </Panel>
+      </TablePanel>
 
       <h2>Handoffs</h2>
       <p>Items whose handoff started {describeRange(input.range)} (UTC); open items judged at {judgedAt.slice(0, 16).replace('T', ' ')} UTC.</p>

@@ -2,6 +2,7 @@
 // Make an alert rule, and per rule: send a test, mute or unmute, delete. The alerts router checks
 // every call against the same rights; the form offers only what the user may make.
 import { useState, type FormEvent } from 'react';
+import { ActionStatus, FormActions } from '~/components/FormAction';
 import { useMutationAction } from '~/components/useMutationAction';
 import styles from '~/components/ui.module.css';
 import { useTRPCClient, type RouterInputs } from '~/trpc/react';
@@ -222,21 +223,7 @@ export function NewRuleForm({ kinds, departments, handoffKinds, targets }: Props
         <label htmlFor="rule-email">Email to (comma separated)</label>
         <input id="rule-email" name="emailTo" />
       </div>
-      <div className={styles.filterActions}>
-        <button type="submit" className={`${styles.button} ${styles.primary}`} disabled={pending}>
-          Create rule
-        </button>
-      </div>
-      {error ? (
-        <p role="alert" className={styles.error}>
-          {error}
-        </p>
-      ) : null}
-      {message && !error ? (
-        <p role="status" className={styles.muted}>
-          {message}
-        </p>
-      ) : null}
+      <FormActions label="Create rule" pending={pending} primary wrapClassName={styles.filterActions} error={error} done={message} doneClassName={styles.muted} />
     </form>
   );
 }
@@ -276,11 +263,7 @@ export function RuleActions({ id, name, muted, canManage }: { id: number; name: 
           {result}
         </span>
       ) : null}
-      {error ? (
-        <span role="alert" className={styles.error}>
-          {error}
-        </span>
-      ) : null}
+      <ActionStatus error={error} inline />
     </span>
   );
 }

@@ -1,8 +1,7 @@
 // Alerts: rules (create, send a test, mute, delete), the alerts open now, the delivery log with
 // status and last error, and the notes addressed to the user's department.
-import { DataTable } from '~/components/DataTable';
-import { PageHeader, Panel } from '~/components/Panel';
-import { requireUser, serverCaller, viewer } from '~/trpc/server';
+import { ReportHeader, TablePanel } from '~/components/ReportLayout';
+import { requireUser, serverCaller } from '~/trpc/server';
 import { MarkNotesRead, NewRuleForm, RuleActions } from './RuleControls';
 
 function describeParams(kind: string, params: Record<string, unknown>): string {
@@ -14,132 +13,128 @@ function describeParams(kind: string, params: Record<string, unknown>): string {
 export default async function AlertsPage() {
   const user = await requireUser();
   const api = await serverCaller();
-  const [me, options, rules, open, deliveries, notes, targets] = await Promise.all([
-    viewer(),
+  const [options, rules, open, deliveries, notes] = await Promise.all([
     api.alerts.options(),
     api.alerts.rules(),
     api.alerts.open(),
     api.alerts.deliveries({ limit: 100 }),
     api.notes.inbox(),
-    api.kpis.list({}),
   ]);
-  const rights = me?.rights ?? [];
-  const mayEdit = rights.includes('editOwnKpiTargets');
-  const isAdmin = user.role === 'admin';
   const department = user.department;
-  const ruleTargets = targets
-    .filter((s) => isAdmin || s.target.accountable === department || (s.target.responsible as string[]).includes(department))
-    .map((s) => ({ id: s.target.id, name: `${s.target.name} (${s.target.periodStart})` }));
-  const kinds = options.kinds.filter((k) => isAdmin || k !== 'data_health');
-  const departments = isAdmin ? [...options.departments, 'executive'] : [department];
 
   return (
     <>
-      <PageHeader title="Alerts" subtitle="Who is told when a target slips, a handoff waits past its SLA, lead quality drops or a data feed goes quiet." />
+      <ReportHeader title="Alerts" subtitle="Who is told when a target slips, a handoff waits past its SLA, lead quality drops or a data feed goes quiet." />
 
-      <Panel id="open-alerts" title="Open alerts" description="Alerting states now; each was sent once when it began, and a resolved message follows when it ends.">
-        <DataTable
-          caption="Open alerts"
-          columns={[
-            { key: 'name', header: 'Rule', format: 'text' },
-            { key: 'department', header: 'Department', format: 'text' },
-            { key: 'subject', header: 'About', format: 'text' },
-            { key: 'state', header: 'State', format: 'text' },
-            { key: 'since', header: 'Since', format: 'date' },
-          ]}
-          rows={open.map((o) => ({ ...o, id: `${o.rule_id}:${o.subject}` }))}
-          rowKey="id"
-          canExport={false}
-          exportName="open-alerts"
-          empty="Nothing is alerting."
-        />
-      </Panel>
+      <TablePanel
+        id="open-alerts"
+        title="Open alerts"
+        description="Alerting states now; each was sent once when it began, and a resolved message follows when it ends."
+        caption="Open alerts"
+        columns={[
+          { key: 'name', header: 'Rule', format: 'text' },
+          { key: 'department', header: 'Department', format: 'text' },
+          { key: 'subject', header: 'About', format: 'text' },
+          { key: 'state', header: 'State', format: 'text' },
+          { key: 'since', header: 'Since', format: 'date' },
+        ]}
+        rows={open.map((o) => ({ ...o, id: `${o.rule_id}:${o.subject}` }))}
+        rowKey="id"
+        canExport={false}
+        exportName="open-alerts"
+        empty="Nothing is alerting."
+      />
 
-      <Panel id="rules" title="Rules" description={isAdmin ? 'Every department’s rules.' : `Rules of ${department}.`}>
-        <DataTable
-          caption="Alert rules"
-          columns={[
-            { key: 'name', header: 'Rule', format: 'text' },
-            { key: 'department', header: 'Department', format: 'text' },
-            { key: 'kind', header: 'When', format: 'text' },
-            { key: 'params', header: 'Settings', format: 'text' },
-            { key: 'channels', header: 'Channels', format: 'text' },
-            { key: 'muted', header: 'Muted', format: 'text' },
-          ]}
-          rows={rules.map((r) => ({
-            id: r.id,
-            name: r.name,
-            department: r.department,
-            kind: r.kind,
-            params: describeParams(r.kind, r.params as Record<string, unknown>),
-            channels: r.channels.map((c) => (c.type === 'webhook' ? `webhook (${c.format}) ${c.url}` : `email ${c.to.join(', ')}`)).join('; ') || 'none',
-            muted: r.muted ? 'muted' : '',
-          }))}
-          rowKey="id"
-          canExport={false}
-          exportName="alert-rules"
-          empty="No rules yet."
-        />
-        {mayEdit && rules.length > 0 ? (
+      <TablePanel
+        id="rules"
+        title="Rules"
+        description={options.everyDepartment ? 'Every department’s rules.' : `Rules of ${department}.`}
+        caption="Alert rules"
+        columns={[
+          { key: 'name', header: 'Rule', format: 'text' },
+          { key: 'department', header: 'Department', format: 'text' },
+          { key: 'kind', header: 'When', format: 'text' },
+          { key: 'params', header: 'Settings', format: 'text' },
+          { key: 'channels', header: 'Channels', format: 'text' },
+          { key: 'muted', header: 'Muted', format: 'text' },
+        ]}
+        rows={rules.map((r) => ({
+          id: r.id,
+          name: r.name,
+          department: r.department,
+          kind: r.kind,
+          params: describeParams(r.kind, r.params as Record<string, unknown>),
+          channels: r.channels.map((c) => (c.type === 'webhook' ? `webhook (${c.format}) ${c.url}` : `email ${c.to.join(', ')}`)).join('; ') || 'none',
+          muted: r.muted ? 'muted' : '',
+        }))}
+        rowKey="id"
+        canExport={false}
+        exportName="alert-rules"
+        empty="No rules yet."
+      >
+        {options.canCreate && rules.length > 0 ? (
           <ul aria-label="Rule actions" style={{ listStyle: 'none', padding: 0 }}>
             {rules.map((r) => (
               <li key={r.id} style={{ marginBottom: '0.25rem' }}>
-                <strong>{r.name}</strong> <RuleActions id={r.id} name={r.name} muted={r.muted} canManage={isAdmin || r.department === department} />
+                <strong>{r.name}</strong> <RuleActions id={r.id} name={r.name} muted={r.muted} canManage={r.canManage} />
               </li>
             ))}
           </ul>
         ) : null}
-        {mayEdit ? (
-          <NewRuleForm kinds={kinds} departments={departments} handoffKinds={[...options.handoffKinds]} targets={ruleTargets} />
+        {options.canCreate ? (
+          <NewRuleForm kinds={options.kinds} departments={options.departments} handoffKinds={[...options.handoffKinds]} targets={options.targets} />
         ) : (
           <p className="muted">Your role may not make alert rules.</p>
         )}
-      </Panel>
+      </TablePanel>
 
-      <Panel id="deliveries" title="Delivery log" description="Every message with its channel, attempts, status and last error; failed sends are retried with growing waits.">
-        <DataTable
-          caption="Deliveries"
-          columns={[
-            { key: 'createdAt', header: 'Queued', format: 'date' },
-            { key: 'title', header: 'Message', format: 'text' },
-            { key: 'ruleName', header: 'Rule', format: 'text' },
-            { key: 'channel', header: 'Channel', format: 'text' },
-            { key: 'status', header: 'Status', format: 'text' },
-            { key: 'attempts', header: 'Attempts', format: 'count' },
-            { key: 'lastError', header: 'Last error', format: 'text' },
-          ]}
-          rows={deliveries.map((d) => ({ ...d }))}
-          rowKey="id"
-          canExport={false}
-          exportName="alert-deliveries"
-          empty="Nothing sent yet."
-        />
-      </Panel>
+      <TablePanel
+        id="deliveries"
+        title="Delivery log"
+        description="Every message with its channel, attempts, status and last error; failed sends are retried with growing waits."
+        caption="Deliveries"
+        columns={[
+          { key: 'createdAt', header: 'Queued', format: 'date' },
+          { key: 'title', header: 'Message', format: 'text' },
+          { key: 'ruleName', header: 'Rule', format: 'text' },
+          { key: 'channel', header: 'Channel', format: 'text' },
+          { key: 'status', header: 'Status', format: 'text' },
+          { key: 'attempts', header: 'Attempts', format: 'count' },
+          { key: 'lastError', header: 'Last error', format: 'text' },
+        ]}
+        rows={deliveries.map((d) => ({ ...d }))}
+        rowKey="id"
+        canExport={false}
+        exportName="alert-deliveries"
+        empty="Nothing sent yet."
+      />
 
-      <Panel id="notes" title={`Notes to ${department}`} description="What other departments wrote to yours, on the record." actions={<MarkNotesRead />}>
-        <DataTable
-          caption="Notes"
-          columns={[
-            { key: 'createdAt', header: 'When', format: 'date' },
-            { key: 'from', header: 'From', format: 'text' },
-            { key: 'about', header: 'About', format: 'text' },
-            { key: 'body', header: 'Note', format: 'text' },
-            { key: 'unread', header: '', format: 'text' },
-          ]}
-          rows={notes.map((n) => ({
-            id: n.id,
-            createdAt: n.createdAt.toISOString(),
-            from: `${n.authorName} (${n.authorDepartment})`,
-            about: `${n.subjectKind.replace('_', ' ')} ${n.subjectId}`,
-            body: n.body,
-            unread: n.unread ? 'new' : '',
-          }))}
-          rowKey="id"
-          canExport={false}
-          exportName="notes"
-          empty="No notes yet."
-        />
-      </Panel>
+      <TablePanel
+        id="notes"
+        title={`Notes to ${department}`}
+        description="What other departments wrote to yours, on the record."
+        actions={<MarkNotesRead />}
+        caption="Notes"
+        columns={[
+          { key: 'createdAt', header: 'When', format: 'date' },
+          { key: 'from', header: 'From', format: 'text' },
+          { key: 'about', header: 'About', format: 'text' },
+          { key: 'body', header: 'Note', format: 'text' },
+          { key: 'unread', header: '', format: 'text' },
+        ]}
+        rows={notes.map((n) => ({
+          id: n.id,
+          createdAt: n.createdAt.toISOString(),
+          from: `${n.authorName} (${n.authorDepartment})`,
+          about: `${n.subjectKind.replace('_', ' ')} ${n.subjectId}`,
+          body: n.body,
+          unread: n.unread ? 'new' : '',
+        }))}
+        rowKey="id"
+        canExport={false}
+        exportName="notes"
+        empty="No notes yet."
+      />
     </>
   );
 }

@@ -1,7 +1,7 @@
 // Attribution: the seven models side by side by channel and by campaign, a chart of one model, and
 // the touches behind one won deal with each model's credit. Filters, model and deal live in the URL.
 import { CategoryBars } from '~/components/charts/CategoryBars';
-import { DataTable, type Column, type Row } from '~/components/DataTable';
+import { DataTable, type Row } from '~/components/DataTable';
 import { FilterBar } from '~/components/FilterBar';
 import { PageHeader, Panel, Stat } from '~/components/Panel';
 import { ParamSelect } from '~/components/ParamSelect';
@@ -13,6 +13,7 @@ import { attributionModels, type AttributionModel } from '~/server/metrics/attri
 import { requireUser, serverCaller, viewer } from '~/trpc/server';
 import { modelLabels } from './labels';
 import { WonDealsTable } from './WonDealsTable';
+import { attributionRows, modelColumns } from '../reports/attribution';
 
 
 const touchKindLabels = { touch: 'Touch', 'lead.created': 'Lead created', unattributed: 'Unattributed' } as const;
@@ -27,12 +28,6 @@ function parseDealCursor(value: string | undefined): string | undefined {
 function parseModel(value: string | undefined): AttributionModel {
   return (attributionModels as readonly string[]).includes(value ?? '') ? (value as AttributionModel) : 'linear';
 }
-
-/** One column pair per model: revenue credit and influenced deals. */
-const modelColumns: Column[] = attributionModels.flatMap((m) => [
-  { key: `${m}.revenue`, header: `${modelLabels[m]} credit`, format: 'cents' as const },
-  { key: `${m}.deals`, header: `${modelLabels[m]} deals`, format: 'count' as const, help: 'Won deals this row earned any credit from' },
-]);
 
 export default async function AttributionPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireUser();
@@ -51,17 +46,8 @@ export default async function AttributionPage({ searchParams }: { searchParams: 
   ]);
   const canExport = me?.rights.includes('exportCsv') ?? false;
 
-  const pivotRows = (rows: typeof report.byChannel, label: (key: string | null, name: string | null) => string): Row[] =>
-    rows.map((r) => {
-      const row: Record<string, Row[string]> = { key: r.key ?? '(none)', label: label(r.key, r.name) };
-      for (const m of attributionModels) {
-        row[`${m}.revenue`] = r.models[m].revenueCents;
-        row[`${m}.deals`] = r.models[m].influencedDeals;
-      }
-      return row;
-    });
-  const channelRows = pivotRows(report.byChannel, (key) => key ?? '(none)');
-  const campaignRows = pivotRows(report.byCampaign, (key, name) => (key === null ? 'No campaign' : name ? `${name} (${key})` : key));
+  const channelRows = attributionRows(report.byChannel, 'channel');
+  const campaignRows = attributionRows(report.byCampaign, 'campaign');
 
   const dealRows: Row[] = wonDeals.items.map((d) => ({
     opportunityId: d.opportunityId,

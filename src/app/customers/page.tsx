@@ -13,19 +13,9 @@ import { formatValue, type CellValue } from '~/lib/format';
 import { masked, type MaybeMasked } from '~/lib/masked';
 import { describeRange, parseFilters, toMetricInput, type SearchParamsLike } from '~/lib/urlFilters';
 import { requireUser, serverCaller, viewer } from '~/trpc/server';
+import { quarterColumns, valueColumns, valueRows } from '../reports/customers';
 
 export const dynamic = 'force-dynamic';
-
-const quarterColumns: Column[] = [
-  { key: 'quarter', header: 'Quarter', format: 'text' },
-  { key: 'accounts', header: 'Accounts', format: 'count', help: 'accounts with recurring revenue at the quarter start' },
-  { key: 'startingCents', header: 'Starting', format: 'cents' },
-  { key: 'expansionCents', header: 'Expansion', format: 'cents' },
-  { key: 'churnedCents', header: 'Churned', format: 'cents' },
-  { key: 'endingCents', header: 'Ending', format: 'cents' },
-  { key: 'netRevenueRetention', header: 'NRR', format: 'percent', help: 'ending / starting' },
-  { key: 'grossRetention', header: 'Gross retention', format: 'percent', help: '(starting - starting revenue of churned accounts) / starting' },
-];
 
 const churnColumns: Column[] = [
   { key: 'reason', header: 'Reason', format: 'text', wrap: true },
@@ -44,14 +34,6 @@ const advocacyColumns: Column[] = [
   { key: 'kind', header: 'Kind', format: 'text' },
   { key: 'events', header: 'Events', format: 'count' },
   { key: 'accounts', header: 'Accounts', format: 'count' },
-];
-
-const valueColumns: Column[] = [
-  { key: 'customers', header: 'Customers', format: 'count' },
-  { key: 'churned', header: 'Churned since', format: 'count' },
-  { key: 'retainedShare', header: 'Still customers', format: 'percent' },
-  { key: 'lifetimeValueCents', header: 'Lifetime value', format: 'cents' },
-  { key: 'averageLifetimeValueCents', header: 'Average LTV', format: 'cents' },
 ];
 
 const noReason = '(no reason given)';
@@ -81,11 +63,9 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
   const churnRows: Row[] = report.churnedByReason.map((r) => ({ reason: r.reason ?? noReason, accounts: r.accounts, churnedCents: r.churnedCents }));
   const expansionRows: Row[] = report.expansionByReason.map((r) => ({ ...r }));
   const advocacyRows: Row[] = report.advocacyByKind.map((r) => ({ kind: advocacyLabels[r.kind] ?? r.kind, events: r.events, accounts: r.accounts }));
-  const byOrigin = (groups: typeof report.valueBy.source, none: string): Row[] =>
-    groups.map(({ key, name, ...figures }) => ({ key: key ?? none, label: name ?? key ?? none, ...figures }));
-  const sourceRows = byOrigin(report.valueBy.source, '(no journey)');
-  const campaignRows = byOrigin(report.valueBy.campaign, '(no campaign)');
-  const segmentRows = byOrigin(report.valueBy.segment, '(no segment)');
+  const sourceRows = valueRows(report.valueBy.source, '(no journey)');
+  const campaignRows = valueRows(report.valueBy.campaign, '(no campaign)');
+  const segmentRows = valueRows(report.valueBy.segment, '(no segment)');
 
   // The curve: one line per cohort, years since the first win along the axis.
   const maxYears = Math.max(0, ...report.cohorts.flatMap((c) => c.points.map((p) => p.years)));

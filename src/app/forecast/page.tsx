@@ -1,14 +1,13 @@
 // The onboarding forecast (operations): expected wins and onboarding starts per ISO week against
 // capacity, and how far the same forecast made 4, 8 and 12 weeks ago was off (MAPE).
 import { TrendChart } from '~/components/charts/TrendChart';
-import { DataTable, type Row } from '~/components/DataTable';
-import { PageHeader, Panel, Stat } from '~/components/Panel';
-import { RefreshControl } from '~/components/RefreshControl';
+import type { Row } from '~/components/DataTable';
+import { Panel, Stat } from '~/components/Panel';
+import { ReportHeader, TablePanel } from '~/components/ReportLayout';
 import { Value } from '~/components/Value';
 import { requireUser, serverCaller, viewer } from '~/trpc/server';
+import { forecastWeekColumns, forecastWeekRows, round2 } from '../reports/forecast';
 
-/** Expected counts are fractional; two decimals are all a week's plan needs. */
-const round2 = (value: number) => Math.round(value * 100) / 100;
 
 const basisLabels = { deal_type: 'this deal type', all_types: 'all deal types (too few closed of this type)', none: 'no closed deals: 0' } as const;
 
@@ -18,14 +17,7 @@ export default async function ForecastPage() {
   const [me, forecast] = await Promise.all([viewer(), api.forecast.onboarding({})]);
   const canExport = me?.rights.includes('exportCsv') ?? false;
 
-  const weekRows: Row[] = forecast.weeks.map((w) => ({
-    week: w.week,
-    weekStart: w.weekStart,
-    expectedWins: round2(w.expectedWins),
-    expectedStarts: round2(w.expectedStarts),
-    capacity: w.capacity ?? 'not set',
-    utilisation: w.utilisation,
-  }));
+  const weekRows = forecastWeekRows(forecast);
   const chartRows: Row[] = forecast.weeks.map((w) => ({
     week: w.week,
     expectedWins: round2(w.expectedWins),
@@ -49,9 +41,11 @@ export default async function ForecastPage() {
 
   return (
     <>
-      <PageHeader title="Onboarding forecast" subtitle={`Next ${forecast.weeks.length} ISO weeks from ${forecast.asOf.slice(0, 10)} (UTC), from the open deals of every type.`}>
-        <RefreshControl freshness={{ asOf: forecast.asOf, lagSeconds: forecast.lagSeconds }} />
-      </PageHeader>
+      <ReportHeader
+        title="Onboarding forecast"
+        subtitle={`Next ${forecast.weeks.length} ISO weeks from ${forecast.asOf.slice(0, 10)} (UTC), from the open deals of every type.`}
+        freshness={{ asOf: forecast.asOf, lagSeconds: forecast.lagSeconds }}
+      />
 
       {forecast.warnings.length > 0 ? (
         <div role="note" className="lead">
@@ -95,60 +89,51 @@ export default async function ForecastPage() {
         />
       </Panel>
 
-      <Panel id="weeks" title="Per week">
-        <DataTable
-          caption="Forecast per ISO week"
-          columns={[
-            { key: 'week', header: 'ISO week', format: 'text' },
-            { key: 'weekStart', header: 'Monday', format: 'text' },
-            { key: 'expectedWins', header: 'Expected wins', format: 'text' },
-            { key: 'expectedStarts', header: 'Expected starts', format: 'text' },
-            { key: 'capacity', header: 'Capacity', format: 'count', help: 'Onboarding slots set for the week' },
-            { key: 'utilisation', header: 'Use of capacity', format: 'percent', help: 'Expected starts / capacity' },
-          ]}
-          rows={weekRows}
-          rowKey="week"
-          canExport={canExport}
-          exportName="forecast-weeks"
-        />
-      </Panel>
+      <TablePanel
+        id="weeks"
+        title="Per week"
+        caption="Forecast per ISO week"
+        columns={forecastWeekColumns}
+        rows={weekRows}
+        rowKey="week"
+        canExport={canExport}
+        exportName="forecast-weeks"
+      />
 
-      <Panel
+      <TablePanel
         id="backtest"
         title="How accurate has it been?"
         description="MAPE: the forecast made 4, 8 and 12 weeks ago against what happened since, the mean of |forecast - actual| / actual over the weeks with any actual (lower is better; n/a: nothing happened yet)."
-      >
-        <DataTable
-          caption="Backtest error (MAPE)"
-          columns={[
-            { key: 'weeksAgo', header: 'Forecast made', format: 'text' },
-            { key: 'madeAt', header: 'On', format: 'date' },
-            { key: 'weeks', header: 'Weeks compared', format: 'count' },
-            { key: 'winsMape', header: 'Wins error (MAPE)', format: 'percent' },
-            { key: 'startsMape', header: 'Starts error (MAPE)', format: 'percent' },
-          ]}
-          rows={backtestRows}
-          rowKey="weeksAgo"
-          canExport={canExport}
-          exportName="forecast-backtest"
-        />
-      </Panel>
+        caption="Backtest error (MAPE)"
+        columns={[
+          { key: 'weeksAgo', header: 'Forecast made', format: 'text' },
+          { key: 'madeAt', header: 'On', format: 'date' },
+          { key: 'weeks', header: 'Weeks compared', format: 'count' },
+          { key: 'winsMape', header: 'Wins error (MAPE)', format: 'percent' },
+          { key: 'startsMape', header: 'Starts error (MAPE)', format: 'percent' },
+        ]}
+        rows={backtestRows}
+        rowKey="weeksAgo"
+        canExport={canExport}
+        exportName="forecast-backtest"
+      />
 
-      <Panel id="probabilities" title="Chance of winning by deal type" description="Won / (won + lost) of the deals of the type closed in the last 365 days.">
-        <DataTable
-          caption="Win probability by deal type"
-          columns={[
-            { key: 'dealType', header: 'Deal type', format: 'text' },
-            { key: 'probability', header: 'P(win)', format: 'percent' },
-            { key: 'basis', header: 'From', format: 'text' },
-            { key: 'openOpportunities', header: 'Open deals', format: 'count' },
-          ]}
-          rows={probabilityRows}
-          rowKey="dealType"
-          canExport={canExport}
-          exportName="forecast-win-probability"
-        />
-      </Panel>
+      <TablePanel
+        id="probabilities"
+        title="Chance of winning by deal type"
+        description="Won / (won + lost) of the deals of the type closed in the last 365 days."
+        caption="Win probability by deal type"
+        columns={[
+          { key: 'dealType', header: 'Deal type', format: 'text' },
+          { key: 'probability', header: 'P(win)', format: 'percent' },
+          { key: 'basis', header: 'From', format: 'text' },
+          { key: 'openOpportunities', header: 'Open deals', format: 'count' },
+        ]}
+        rows={probabilityRows}
+        rowKey="dealType"
+        canExport={canExport}
+        exportName="forecast-win-probability"
+      />
     </>
   );
 }

@@ -12,15 +12,9 @@ import { stageLabel, type StageName } from '~/components/stages';
 import uiStyles from '~/components/ui.module.css';
 import type { MetricInputFromUrl } from '~/lib/urlFilters';
 import { useTRPC } from '~/trpc/react';
+import type { StageRow } from '../reports/funnel';
 
-export interface StageRow extends Row {
-  stage: StageName;
-  label: string;
-  journeys: number;
-  conversionToNext: number | null;
-  medianDays: number | null;
-  p75Days: number | null;
-}
+export type { StageRow };
 
 const stageColumns: Column[] = [
   { key: 'label', header: 'Stage', format: 'text' },

@@ -8,7 +8,8 @@ import { stageLabel } from '~/components/stages';
 import { TrendChart } from '~/components/charts/TrendChart';
 import { describeRange, parseCohortBy, parseFilters, toMetricInput, type SearchParamsLike } from '~/lib/urlFilters';
 import { requireUser, serverCaller, viewer } from '~/trpc/server';
-import { FunnelExplorer, type StageRow } from './FunnelExplorer';
+import { stageRows } from '../reports/funnel';
+import { FunnelExplorer } from './FunnelExplorer';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,14 +22,6 @@ export default async function FunnelPage({ searchParams }: { searchParams: Promi
   const cohortBy = parseCohortBy(params);
   const api = await serverCaller();
   const [me, report, trend] = await Promise.all([viewer(), api.funnel.report({ ...input, cohortBy }), api.funnel.trend({ ...input, cohortBy })]);
-  const stages: StageRow[] = report.stages.map((s) => ({
-    stage: s.stage,
-    label: stageLabel(s.stage),
-    journeys: s.journeys,
-    conversionToNext: s.conversionToNext,
-    medianDays: s.velocityToNext?.medianDays ?? null,
-    p75Days: s.velocityToNext?.p75Days ?? null,
-  }));
 
   return (
     <>
@@ -46,7 +39,7 @@ export default async function FunnelPage({ searchParams }: { searchParams: Promi
         <RefreshControl freshness={{ asOf: report.asOf, lagSeconds: report.lagSeconds }} />
       </PageHeader>
       <FilterBar />
-      <FunnelExplorer stages={stages} input={input} cohortBy={cohortBy} canExport={me?.rights.includes('exportCsv') ?? false} />
+      <FunnelExplorer stages={stageRows(report)} input={input} cohortBy={cohortBy} canExport={me?.rights.includes('exportCsv') ?? false} />
       <Panel id="trend" title="Cohort trend by month" description="Each monthly cohort's journeys by the furthest stage reached so far.">
         <TrendChart
           ariaLabel="Journeys per monthly cohort, by stage"

@@ -4,7 +4,7 @@
 // (?amount=units&period=month|quarter); ?window= sets the trailing window in days.
 import { DataTable, type Row } from '~/components/DataTable';
 import { PageHeader, Panel, Stat } from '~/components/Panel';
-import { RefreshControl } from '~/components/RefreshControl';
+import { ReportHeader, TablePanel } from '~/components/ReportLayout';
 import { EmptyState } from '~/components/States';
 import styles from '~/components/ui.module.css';
 import { Value } from '~/components/Value';
@@ -119,12 +119,11 @@ export default async function PlanPage({ searchParams }: { searchParams: Promise
 
   return (
     <>
-      <PageHeader
+      <ReportHeader
         title="Plan"
         subtitle={`${result.target.name}: ${result.target.periodKind} from ${result.target.periodStart}, made ${result.madeAt.slice(0, 16).replace('T', ' ')} UTC, rates over the last ${result.windowDays} days.`}
-      >
-        <RefreshControl freshness={{ asOf: result.asOf, lagSeconds: result.lagSeconds }} />
-      </PageHeader>
+        freshness={{ asOf: result.asOf, lagSeconds: result.lagSeconds }}
+      />
 
       <Panel id="target" title="Which number?">
         {picker}
@@ -158,26 +157,27 @@ export default async function PlanPage({ searchParams }: { searchParams: Promise
         ) : null}
       </Panel>
 
-      <Panel id="lines" title="Each department's line" description="The owner is the accountable department of the period's KPI target of the line, when there is one. On track: the actual to date at or above the plan made at the period start, over the weeks that are over.">
-        <DataTable
-          caption="Department lines"
-          columns={[
-            { key: 'line', header: 'Line', format: 'text', wrap: true },
-            { key: 'department', header: 'Accountable', format: 'text' },
-            { key: 'owner', header: 'KPI target', format: 'text', wrap: 'narrow' },
-            { key: 'actualSoFar', header: 'Actual so far', format: 'count' },
-            { key: 'planFromNow', header: 'Plan from now', format: 'text' },
-            { key: 'periodTotal', header: 'Period total', format: 'text' },
-            { key: 'plannedToDate', header: 'Planned to date', format: 'text' },
-            { key: 'status', header: 'Status', format: 'text' },
-          ]}
-          rows={lineRows}
-          rowKey="line"
-          canExport={canExport}
-          exportName="plan-lines"
-          sortable={false}
-        />
-      </Panel>
+      <TablePanel
+        id="lines"
+        title="Each department's line"
+        description="The owner is the accountable department of the period's KPI target of the line, when there is one. On track: the actual to date at or above the plan made at the period start, over the weeks that are over."
+        caption="Department lines"
+        columns={[
+          { key: 'line', header: 'Line', format: 'text', wrap: true },
+          { key: 'department', header: 'Accountable', format: 'text' },
+          { key: 'owner', header: 'KPI target', format: 'text', wrap: 'narrow' },
+          { key: 'actualSoFar', header: 'Actual so far', format: 'count' },
+          { key: 'planFromNow', header: 'Plan from now', format: 'text' },
+          { key: 'periodTotal', header: 'Period total', format: 'text' },
+          { key: 'plannedToDate', header: 'Planned to date', format: 'text' },
+          { key: 'status', header: 'Status', format: 'text' },
+        ]}
+        rows={lineRows}
+        rowKey="line"
+        canExport={canExport}
+        exportName="plan-lines"
+        sortable={false}
+      />
 
       <PlanWorkbench
         request={request}
@@ -189,25 +189,26 @@ export default async function PlanPage({ searchParams }: { searchParams: Promise
         canMakeTargets={rights.includes('editOwnKpiTargets')}
       />
 
-      <Panel id="tracking" title="Week by week so far" description="Actual / planned, against the plan as made at the period start; wins are those closing in the week.">
-        <DataTable
-          caption="Actual against the plan per week"
-          columns={[
-            { key: 'week', header: 'ISO week', format: 'text' },
-            { key: 'inquiries', header: 'Inquiries', format: 'text' },
-            { key: 'qualified', header: 'Qualified', format: 'text' },
-            { key: 'wins', header: 'Wins', format: 'text' },
-            { key: 'starts', header: 'Onboarding starts', format: 'text' },
-            { key: 'status', header: 'Status', format: 'text' },
-          ]}
-          rows={trackingRows}
-          rowKey="week"
-          canExport={canExport}
-          exportName="plan-tracking"
-          sortable={false}
-          empty={<EmptyState>No week of the period is over yet.</EmptyState>}
-        />
-      </Panel>
+      <TablePanel
+        id="tracking"
+        title="Week by week so far"
+        description="Actual / planned, against the plan as made at the period start; wins are those closing in the week."
+        caption="Actual against the plan per week"
+        columns={[
+          { key: 'week', header: 'ISO week', format: 'text' },
+          { key: 'inquiries', header: 'Inquiries', format: 'text' },
+          { key: 'qualified', header: 'Qualified', format: 'text' },
+          { key: 'wins', header: 'Wins', format: 'text' },
+          { key: 'starts', header: 'Onboarding starts', format: 'text' },
+          { key: 'status', header: 'Status', format: 'text' },
+        ]}
+        rows={trackingRows}
+        rowKey="week"
+        canExport={canExport}
+        exportName="plan-tracking"
+        sortable={false}
+        empty={<EmptyState>No week of the period is over yet.</EmptyState>}
+      />
 
       <Panel
         id="backtest"

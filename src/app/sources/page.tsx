@@ -9,21 +9,9 @@ import { CategoryBars } from '~/components/charts/CategoryBars';
 import type { ReasonCount } from '~/server/metrics/leadQuality';
 import { describeRange, parseFilters, toMetricInput, type SearchParamsLike } from '~/lib/urlFilters';
 import { requireUser, serverCaller, viewer } from '~/trpc/server';
+import { campaignRows, leadToCloseColumns, noCampaign, sourceRows } from '../reports/sources';
 
 export const dynamic = 'force-dynamic';
-
-const leadToCloseColumns: Column[] = [
-  { key: 'leads', header: 'Leads', format: 'count' },
-  { key: 'qualified', header: 'Qualified', format: 'count' },
-  { key: 'won', header: 'Won', format: 'count' },
-  { key: 'qualificationRate', header: 'Qualification rate', format: 'percent' },
-  { key: 'winRate', header: 'Win rate', format: 'percent' },
-  { key: 'wonRevenueCents', header: 'Won revenue', format: 'cents' },
-  { key: 'medianDaysToConversion', header: 'Median days to close', format: 'days', help: 'inquiry to conversion' },
-  { key: 'spendCents', header: 'Spend', format: 'cents' },
-  { key: 'cacCents', header: 'CAC', format: 'cents', help: 'spend / won' },
-  { key: 'roi', header: 'ROI', format: 'percent', help: '(won revenue - spend) / spend' },
-];
 
 const qualityColumns: Column[] = [
   { key: 'leads', header: 'Leads', format: 'count' },
@@ -43,7 +31,6 @@ function reasonsText(reasons: readonly ReasonCount[]): string {
   return reasons.length === 0 ? '' : reasons.map((r) => `${r.reason} (${r.leads})`).join('; ');
 }
 
-const noCampaign = '(no campaign)';
 
 export default async function SourcesPage({ searchParams }: { searchParams: Promise<SearchParamsLike> }) {
   await requireUser();
@@ -52,18 +39,13 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
   const [me, report, quality] = await Promise.all([viewer(), api.sources.report(input), api.leadQuality.report(input)]);
   const canExport = me?.rights.includes('exportCsv') ?? false;
 
-  const sourceRows = report.bySource.map(({ source, ...figures }) => ({ source, ...figures }));
-  const campaignRows = report.byCampaign.map(({ campaignId, campaignName, channel, ...figures }) => ({
-    campaign: campaignId ?? noCampaign,
-    campaignName: campaignName ?? (campaignId ? campaignId : noCampaign),
-    channel,
-    ...figures,
-  }));
+  const bySource = sourceRows(report);
+  const byCampaign = campaignRows(report);
   const qualitySourceRows = quality.bySource.map((q) => ({ source: q.source, leads: q.leads, qualified: q.qualified, disqualified: q.disqualified, qualificationRate: q.qualificationRate, reasons: reasonsText(q.reasons) }));
   const qualityCampaignRows = quality.byCampaign.map((q) => ({ campaign: q.campaignId ?? noCampaign, leads: q.leads, qualified: q.qualified, disqualified: q.disqualified, qualificationRate: q.qualificationRate, reasons: reasonsText(q.reasons) }));
   const { total } = report;
   // The chart shows the leaders; the table below holds every campaign.
-  const topCampaigns = campaignRows
+  const topCampaigns = byCampaign
     .filter((c) => typeof c.wonRevenueCents !== 'number' || c.wonRevenueCents > 0)
     .sort((a, b) => (typeof a.wonRevenueCents === 'number' && typeof b.wonRevenueCents === 'number' ? b.wonRevenueCents - a.wonRevenueCents : b.won - a.won))
     .slice(0, 10);
@@ -94,8 +76,8 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
         </Stat>
       </Grid>
       <Panel id="by-source" title="Lead to close by source" description="Declared source, else the first touch's channel, else unknown.">
-        <CategoryBars ariaLabel="Leads, qualified and won by source" caption="Leads, qualified and won by source" data={sourceRows} categoryKey="source" categoryLabel="Source" series={funnelSeries} valueFormat="count" layout="horizontal" />
-        <DataTable caption="Lead to close by source" columns={[{ key: 'source', header: 'Source', format: 'text' }, ...leadToCloseColumns]} rows={sourceRows} rowKey="source" canExport={canExport} exportName="sources-by-source" />
+        <CategoryBars ariaLabel="Leads, qualified and won by source" caption="Leads, qualified and won by source" data={bySource} categoryKey="source" categoryLabel="Source" series={funnelSeries} valueFormat="count" layout="horizontal" />
+        <DataTable caption="Lead to close by source" columns={[{ key: 'source', header: 'Source', format: 'text' }, ...leadToCloseColumns]} rows={bySource} rowKey="source" canExport={canExport} exportName="sources-by-source" />
       </Panel>
       <Panel id="quality-by-source" title="Lead quality by source" description="What sales said: leads qualified and disqualified, and the reasons given.">
         <DataTable caption="Lead quality by source" columns={[{ key: 'source', header: 'Source', format: 'text' }, ...qualityColumns]} rows={qualitySourceRows} rowKey="source" canExport={canExport} exportName="lead-quality-by-source" />
@@ -105,7 +87,7 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
         <DataTable
           caption="Lead to close by campaign"
           columns={[{ key: 'campaign', header: 'Campaign', format: 'text' }, { key: 'campaignName', header: 'Name', format: 'text' }, { key: 'channel', header: 'Channel', format: 'text' }, ...leadToCloseColumns]}
-          rows={campaignRows}
+          rows={byCampaign}
           rowKey="campaign"
           canExport={canExport}
           exportName="sources-by-campaign"

@@ -3,13 +3,29 @@
 // accountable or responsible for. Watching API keys (data health) is for admins.
 import type { SessionUser } from '~/server/auth/users';
 import type { Db } from '~/server/db/client';
-import { getKpiTarget } from '~/server/metrics/kpis';
-import type { AlertRuleDefinition } from './rules';
+import { departments } from '~/server/ingest/catalogue';
+import { getKpiTarget, type KpiTarget } from '~/server/metrics/kpis';
+import { alertKinds, type AlertKind, type AlertRuleDefinition } from './rules';
 
 export type RuleRefusal = { code: 'FORBIDDEN' | 'NOT_FOUND'; message: string } | null;
 
 export function seesAllRules(user: SessionUser): boolean {
   return user.role === 'admin';
+}
+
+/** The kinds of rule the user may make: watching API keys (data health) is for admins. */
+export function ruleKindsFor(user: SessionUser): AlertKind[] {
+  return alertKinds.filter((k) => k !== 'data_health' || user.role === 'admin');
+}
+
+/** The departments the user may make rules for: admins any (executive included), others their own. */
+export function ruleDepartmentsFor(user: SessionUser): string[] {
+  return user.role === 'admin' ? [...departments, 'executive'] : [user.department];
+}
+
+/** Whether the user may watch a KPI target's status: admins any, others their department's (accountable or responsible). */
+export function mayWatchTarget(user: SessionUser, target: Pick<KpiTarget, 'accountable' | 'responsible'>): boolean {
+  return user.role === 'admin' || target.accountable === user.department || (target.responsible as readonly string[]).includes(user.department);
 }
 
 export async function ruleRefusal(db: Db, user: SessionUser, rule: Pick<AlertRuleDefinition, 'kind' | 'department' | 'params'>): Promise<RuleRefusal> {
@@ -21,7 +37,7 @@ export async function ruleRefusal(db: Db, user: SessionUser, rule: Pick<AlertRul
   if (rule.kind === 'kpi_status') {
     const target = await getKpiTarget(db, (rule.params as { targetId: number }).targetId);
     if (!target) return { code: 'NOT_FOUND', message: 'No such KPI target.' };
-    if (target.accountable !== user.department && !target.responsible.includes(user.department as never)) {
+    if (!mayWatchTarget(user, target)) {
       return { code: 'FORBIDDEN', message: `${user.department} is neither accountable nor responsible for "${target.name}".` };
     }
   }

@@ -3,8 +3,8 @@ import { sql } from 'drizzle-orm';
 import { rows, type DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { createApiKey } from '~/server/ingest/apiKeys';
-import type { Department } from '~/server/ingest/catalogue';
 import { ingestAndApply } from '~/server/ingest/ingestAndApply';
+import { seedEvents } from '~/server/ingest/seedEvents';
 import { createKpiTarget } from '~/server/metrics/kpis';
 import { SIGNATURE_HEADER, IDEMPOTENCY_HEADER, verifySignature, type SmtpConfig } from './channels';
 import { deliverDue } from './delivery';
@@ -18,18 +18,8 @@ let ok: WebhookReceiver;
 let flaky: WebhookReceiver;
 let smtp: SmtpSink;
 let smtpConfig: SmtpConfig;
-let seq = 0;
 const secret = 'a-shared-secret-of-32-characters';
 
-async function send(department: Department, events: [type: string, at: string, data: Record<string, unknown>][]) {
-  const key = await createApiKey(handle.db, { department, name: `${department}-${++seq}` });
-  const result = await ingestAndApply(
-    handle.db,
-    { apiKeyId: key.id, department },
-    events.map(([type, occurredAt, data], i) => ({ id: `${seq}-${i}`, type, occurredAt, data })),
-  );
-  expect(result.rejected).toEqual([]);
-}
 
 const T1 = new Date('2026-02-15T00:00:00Z');
 const T2 = new Date('2026-02-15T12:00:00Z');
@@ -45,13 +35,13 @@ beforeAll(async () => {
   [ok, flaky, smtp] = await Promise.all([startWebhookReceiver(), startWebhookReceiver([500, 500]), startSmtpSink()]);
   smtpConfig = { host: smtp.host, port: smtp.port, secure: false, from: 'alerts@revenue.test' };
   // February: four webinar leads, each followed up within two hours; three qualified.
-  await send('marketing', [
+  await seedEvents(handle.db, [
     ['lead.created', '2026-02-02T00:00:00Z', { contactId: 'c1', source: 'webinar' }],
     ['lead.created', '2026-02-05T00:00:00Z', { contactId: 'c2', source: 'webinar' }],
     ['lead.created', '2026-02-09T00:00:00Z', { contactId: 'c3', source: 'webinar' }],
     ['lead.created', '2026-02-12T00:00:00Z', { contactId: 'c4', source: 'webinar' }],
   ]);
-  await send('sales', [
+  await seedEvents(handle.db, [
     ['lead.followed_up', '2026-02-02T02:00:00Z', { contactId: 'c1', activity: 'call' }],
     ['lead.followed_up', '2026-02-05T02:00:00Z', { contactId: 'c2', activity: 'call' }],
     ['lead.followed_up', '2026-02-09T02:00:00Z', { contactId: 'c3', activity: 'call' }],
@@ -122,11 +112,11 @@ describe('alerts from ingested events to a webhook and an inbox', () => {
   it('a target pushed to at risk and a lead past its follow-up SLA each queue one message per channel', async () => {
     // Two more leads on Feb 14 06:00: c6 followed up, c5 never. 3 of 6 qualified = 0.5 < 0.6:
     // the quantity (6 leads by 14.5 of 28 days, running to 11.6 >= 8) is on track, one step worse.
-    await send('marketing', [
+    await seedEvents(handle.db, [
       ['lead.created', '2026-02-14T06:00:00Z', { contactId: 'c5', source: 'webinar' }],
       ['lead.created', '2026-02-14T06:00:00Z', { contactId: 'c6', source: 'webinar' }],
     ]);
-    await send('sales', [['lead.followed_up', '2026-02-14T08:00:00Z', { contactId: 'c6', activity: 'call' }]]);
+    await seedEvents(handle.db, [['lead.followed_up', '2026-02-14T08:00:00Z', { contactId: 'c6', activity: 'call' }]]);
     const evaluation = await evaluateRules(handle.db, { now: T2 });
     expect(evaluation).toEqual({ rules: 2, changes: 2, queued: 3 });
     const [state] = await rows<{ state: string; version: number }>(handle.db, sql`select state, version from alert_states where rule_id = ${kpiRuleId}`);
@@ -188,14 +178,14 @@ describe('alerts from ingested events to a webhook and an inbox', () => {
   it('a muted rule keeps its state but sends nothing; a recovery is reported after unmuting', async () => {
     await setAlertRuleMuted(handle.db, kpiRuleId, true);
     // c5 is qualified: 4 of 6 = 0.67 >= 0.6, back on track while muted.
-    await send('sales', [['lead.qualified', '2026-02-15T12:30:00Z', { contactId: 'c5' }]]);
+    await seedEvents(handle.db, [['lead.qualified', '2026-02-15T12:30:00Z', { contactId: 'c5' }]]);
     expect(await evaluateRules(handle.db, { now: T3 })).toMatchObject({ changes: 1, queued: 0 });
     await setAlertRuleMuted(handle.db, kpiRuleId, false);
     expect(await evaluateRules(handle.db, { now: T3 })).toMatchObject({ changes: 0, queued: 0 });
   });
 
   it('a lead handed off leaves the black hole without a message', async () => {
-    await send('sales', [['lead.followed_up', '2026-02-15T12:40:00Z', { contactId: 'c5', activity: 'call' }]]);
+    await seedEvents(handle.db, [['lead.followed_up', '2026-02-15T12:40:00Z', { contactId: 'c5', activity: 'call' }]]);
     expect(await evaluateRules(handle.db, { now: T3 })).toMatchObject({ changes: 0, queued: 0 });
     const states = await rows<{ subject: string }>(handle.db, sql`select subject from alert_states where subject = 'c5'`);
     expect(states).toEqual([]);

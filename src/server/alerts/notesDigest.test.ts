@@ -4,9 +4,7 @@ import { createTestUser } from '~/server/api/testing';
 import type { SessionUser } from '~/server/auth/users';
 import { rows, type DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
-import { createApiKey } from '~/server/ingest/apiKeys';
-import type { Department } from '~/server/ingest/catalogue';
-import { ingestAndApply } from '~/server/ingest/ingestAndApply';
+import { seedEvents } from '~/server/ingest/seedEvents';
 import { createKpiTarget } from '~/server/metrics/kpis';
 import { deliverDue } from './delivery';
 import { queueDigests } from './digest';
@@ -17,22 +15,12 @@ import { mailText, startSmtpSink, startWebhookReceiver, type SmtpSink, type Webh
 let handle: DbHandle;
 let smtp: SmtpSink;
 let hook: WebhookReceiver;
-let seq = 0;
 let sales: SessionUser;
 let service: SessionUser;
 let marketing: SessionUser;
 let targetId: number;
 const now = new Date('2026-02-15T00:00:00Z');
 
-async function send(department: Department, events: [type: string, at: string, data: Record<string, unknown>][]) {
-  const key = await createApiKey(handle.db, { department, name: `${department}-${++seq}` });
-  const result = await ingestAndApply(
-    handle.db,
-    { apiKeyId: key.id, department },
-    events.map(([type, occurredAt, data], i) => ({ id: `${seq}-${i}`, type, occurredAt, data })),
-  );
-  expect(result.rejected).toEqual([]);
-}
 
 beforeAll(async () => {
   handle = await createTestDb();
@@ -40,16 +28,16 @@ beforeAll(async () => {
   sales = await createTestUser(handle.db, { role: 'sales', email: 'sales@revenue.test', name: 'Sam Sales' });
   service = await createTestUser(handle.db, { role: 'service', email: 'service@revenue.test', name: 'Sue Service' });
   marketing = await createTestUser(handle.db, { role: 'marketing', email: 'marketing@revenue.test', name: 'Max Marketing' });
-  await send('marketing', [['lead.created', '2026-02-01T00:00:00Z', { contactId: 'c1', source: 'webinar' }]]);
+  await seedEvents(handle.db, [['lead.created', '2026-02-01T00:00:00Z', { contactId: 'c1', source: 'webinar' }]]);
   // A1: a deal of $120.00 won Feb 5, a second deal still open, a ticket still open.
-  await send('sales', [
+  await seedEvents(handle.db, [
     ['lead.followed_up', '2026-02-01T01:00:00Z', { contactId: 'c1', activity: 'call' }],
     ['opportunity.created', '2026-02-02T00:00:00Z', { opportunityId: 'O1', accountId: 'A1', contactId: 'c1', amountCents: 12000, dealType: 'new_business' }],
     ['opportunity.won', '2026-02-05T00:00:00Z', { opportunityId: 'O1', amountCents: 12000 }],
     ['opportunity.created', '2026-02-10T00:00:00Z', { opportunityId: 'O2', accountId: 'A1', contactId: 'c1', amountCents: 5000, dealType: 'upsell' }],
   ]);
-  await send('operations', [['onboarding.started', '2026-02-06T00:00:00Z', { opportunityId: 'O1' }]]);
-  await send('service', [['ticket.opened', '2026-02-14T12:00:00Z', { ticketId: 'T1', accountId: 'A1' }]]);
+  await seedEvents(handle.db, [['onboarding.started', '2026-02-06T00:00:00Z', { opportunityId: 'O1' }]]);
+  await seedEvents(handle.db, [['ticket.opened', '2026-02-14T12:00:00Z', { ticketId: 'T1', accountId: 'A1' }]]);
   const target = await createKpiTarget(
     handle.db,
     { name: 'February revenue', metric: 'won_revenue', periodKind: 'month', periodStart: '2026-02-01', targetValue: 30000, accountable: 'sales', informed: ['service'] },

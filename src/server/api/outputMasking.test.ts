@@ -172,6 +172,7 @@ beforeAll(async () => {
     'customers.retention': metric,
     'customers.report': metric,
     'kpis.metrics': undefined,
+    'kpis.editing': undefined,
     'kpis.list': { asOf: anchor.toISOString() },
     'funnel.report': metric,
     'funnel.trend': metric,

@@ -18,6 +18,10 @@ import { getAuthSecret } from './secret';
 import { readCookie } from './session';
 import { authenticate } from './signIn';
 import { endSession, fetchUserinfo, findUserBySsoSubject, ssoEnv, ssoSignIn, startSession } from './sso';
+import { logger } from '~/server/log';
+
+// Sign-in outcomes as log lines: user ids and reasons, never the e-mail address tried.
+const log = logger('auth');
 
 export const sessionMaxAgeSeconds = 8 * 3600;
 
@@ -90,14 +94,14 @@ export async function authOptions(db: Db, secure: boolean, hooks: SignInHooks = 
           const password = credentials?.password ?? '';
           if (!email || !password) throw new Error('invalid');
           const headers = headersOf(req.headers);
-          const result = await authenticate(db, {
-            email,
-            password,
-            address: clientAddress(headers),
-            deviceToken: readCookie(headers, deviceCookieName) ?? null,
-          });
+          const address = clientAddress(headers);
+          const result = await authenticate(db, { email, password, address, deviceToken: readCookie(headers, deviceCookieName) ?? null });
           // The message travels to the sign-in page as ?error=<reason>[:<seconds to wait>].
-          if (!result.ok) throw new Error(result.reason === 'limited' ? `limited:${result.retryAfterSeconds}` : result.reason);
+          if (!result.ok) {
+            log.warn({ method: 'password', outcome: result.reason, address }, 'sign-in refused');
+            throw new Error(result.reason === 'limited' ? `limited:${result.retryAfterSeconds}` : result.reason);
+          }
+          log.info({ method: 'password', outcome: 'ok', userId: result.user.id, role: result.user.role, address }, 'signed in');
           hooks.onDeviceToken?.(result.deviceToken);
           return { id: String(result.user.id), email: result.user.email, name: result.user.name };
         },
@@ -110,11 +114,22 @@ export async function authOptions(db: Db, secure: boolean, hooks: SignInHooks = 
         // The groups come from userinfo, asked with the fresh access token: the same answer every
         // later request is checked against.
         const env = ssoEnv();
-        if (!env || !account.access_token) return '/signin?error=sso';
+        if (!env || !account.access_token) {
+          log.warn({ method: 'oidc', outcome: 'noAccessToken' }, 'sign-in refused');
+          return '/signin?error=sso';
+        }
         const info = await fetchUserinfo(env, account.access_token);
-        if (!info.ok || info.claims.sub !== account.providerAccountId) return '/signin?error=sso';
+        if (!info.ok || info.claims.sub !== account.providerAccountId) {
+          log.warn({ method: 'oidc', outcome: info.ok ? 'subjectMismatch' : 'userinfoFailed' }, 'sign-in refused');
+          return '/signin?error=sso';
+        }
         const result = await ssoSignIn(db, { ...(profile ?? {}), ...info.claims });
-        return result.ok ? true : `/signin?error=${result.reason}`;
+        if (!result.ok) {
+          log.warn({ method: 'oidc', outcome: result.reason }, 'sign-in refused');
+          return `/signin?error=${result.reason}`;
+        }
+        log.info({ method: 'oidc', outcome: 'ok', userId: result.userId, role: result.placement.role, created: result.created }, 'signed in');
+        return true;
       },
       async jwt({ token, user, account }) {
         if (!user || !account) return token;

@@ -60,6 +60,9 @@ export const distribution: Record<string, Placement> = {
   journey_cohort_rollup: reference,
   journey_duration_rollup: reference,
   journey_duration_slot_rollup: reference,
+  journey_duration_hour_rollup: reference,
+  handoff_contributions: { kind: 'distributed', column: 'item_id', colocateWith: JOURNEY_GROUP },
+  handoff_rollup: reference,
   spend_rollup: reference,
   // planning, dashboards, imports, alerts
   kpi_targets: reference,

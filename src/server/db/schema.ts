@@ -758,6 +758,8 @@ export const journeyDurationRollup = pgTable(
   (t) => [
     primaryKey({ columns: [t.cohort, t.measure, t.minutes, t.day, t.source, t.campaignId, t.segment, t.dealType] }),
     index('journey_duration_rollup_empty_idx').on(t.day).where(sql`journeys = 0`),
+    // The whole days at a range's ends, one index descent per day and duration window.
+    index('journey_duration_rollup_day_idx').on(t.cohort, t.measure, t.day, t.minutes),
   ],
 );
 
@@ -781,6 +783,78 @@ export const journeyDurationSlotRollup = pgTable(
   (t) => [
     primaryKey({ columns: [t.cohort, t.measure, t.dimension, t.value, t.grain, t.bucket, t.slot] }),
     index('journey_duration_slot_rollup_empty_idx').on(t.bucket).where(sql`journeys = 0`),
+  ],
+);
+
+/**
+ * The level between the slots and the minutes: per month (the first day of it) and single
+ * dimension, the journeys of each slot by whole hour (minutes / 60). A percentile that found its
+ * slot reads that slot's hours here, then only one hour's minutes from journey_duration_rollup.
+ */
+export const journeyDurationHourRollup = pgTable(
+  'journey_duration_hour_rollup',
+  {
+    cohort: text('cohort').notNull(),
+    measure: smallint('measure').notNull(),
+    dimension: text('dimension').notNull(),
+    value: text('value').notNull(),
+    slot: smallint('slot').notNull(),
+    bucket: date('bucket', { mode: 'string' }).notNull(),
+    hour: integer('hour').notNull(),
+    journeys: integer('journeys').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.cohort, t.measure, t.dimension, t.value, t.slot, t.bucket, t.hour] }),
+    index('journey_duration_hour_rollup_empty_idx').on(t.bucket).where(sql`journeys = 0`),
+  ],
+);
+
+/**
+ * What each onboarding and ticket handoff adds to the handoff rollups: one row per single
+ * dimension and value it counts under ('all' ''; its segment; each source, campaign and deal type
+ * it matches: a ticket matches those of every journey of its account), with its start and, once
+ * handed off, its time in whole minutes. Kept so a chunk can take an item's old contribution out
+ * whatever changed since; the report's partial days and minute windows read it too.
+ * Distribution (Citus): co-located with the journeys on item_id, as attribution_contributions.
+ */
+export const handoffContributions = pgTable(
+  'handoff_contributions',
+  {
+    /** 'onboardingStart' (item: the won opportunity) or 'ticketResolution' (item: the ticket) */
+    kind: text('kind').notNull(),
+    itemId: text('item_id').notNull(),
+    dimension: text('dimension').notNull(),
+    value: text('value').notNull(),
+    startedAt: ts('started_at').notNull(),
+    /** null while not handed off */
+    minutes: integer('minutes'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.kind, t.itemId, t.dimension, t.value] }),
+    index('handoff_contributions_started_idx').on(t.kind, t.dimension, t.value, t.startedAt),
+    index('handoff_contributions_minutes_idx').on(t.kind, t.dimension, t.value, t.minutes, t.startedAt),
+  ],
+);
+
+/**
+ * Onboarding and ticket handoffs by start day (and month) and single dimension: items started and
+ * handed off. Their times are in the duration slot and hour rollups under the cohort of their kind.
+ * (Lead follow-ups are journeys: the cohort rollup counts them, duration measure 7 times them.)
+ */
+export const handoffRollup = pgTable(
+  'handoff_rollup',
+  {
+    kind: text('kind').notNull(),
+    dimension: text('dimension').notNull(),
+    value: text('value').notNull(),
+    grain: text('grain').notNull(),
+    bucket: date('bucket', { mode: 'string' }).notNull(),
+    items: integer('items').notNull(),
+    done: integer('done').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.kind, t.dimension, t.value, t.grain, t.bucket] }),
+    index('handoff_rollup_empty_idx').on(t.bucket).where(sql`items = 0`),
   ],
 );
 

@@ -73,7 +73,7 @@ describe('hostile batches', () => {
     await applyPending(handle.db);
     const live = await dumpReadModel(handle.db);
     expect(live.leads).not.toBe('[]');
-    await rebuildReadModel(handle.db, { chunkSize: 13 });
+    await rebuildReadModel(handle.db);
     expect(await dumpReadModel(handle.db)).toEqual(live);
   }, 300_000);
 

@@ -11,6 +11,9 @@ import { ingestEvents, MAX_EVENTS_PER_BATCH, printableErrors, type IngestOptions
 import { fromSegment, SEGMENT_MAX_BATCH_BYTES, segmentCalls } from './segment';
 import { elementBytes, printable } from './storable';
 import type { FieldError } from './validate';
+import { errorFields, logger } from '~/server/log';
+
+const log = logger('ingest');
 
 const RETRY_AFTER_UNREACHABLE_SECONDS = 5;
 /** `?wait=applied` waits at most this long for the projector */
@@ -93,6 +96,30 @@ type Sender = { apiKeyId: number; department: Department };
  * shape, in that order; errors of the database are 503 (unreachable) or 500, never half-written.
  */
 async function receive(request: Request, endpoint: Endpoint, deps: IngestDeps): Promise<Response> {
+  const started = performance.now();
+  const facts: LogFacts = { path: new URL(request.url).pathname };
+  const response = await receiveBatch(request, endpoint, deps, facts);
+  const { error, ...fields } = facts;
+  const line = { ...fields, status: response.status, ms: Math.round(performance.now() - started), ...(error === undefined ? {} : errorFields(error)) };
+  if (response.status >= 500) log.error(line, 'batch not written');
+  else if (response.status >= 400 && response.status !== 429) log.warn(line, 'batch refused');
+  else log.info(line, response.status === 429 ? 'batch throttled' : 'batch received');
+  return response;
+}
+
+/** What one request's log line says besides its status and time. */
+interface LogFacts {
+  path: string;
+  apiKeyId?: number;
+  department?: Department;
+  bytes?: number;
+  accepted?: number;
+  duplicates?: number;
+  rejected?: number;
+  error?: unknown;
+}
+
+async function receiveBatch(request: Request, endpoint: Endpoint, deps: IngestDeps, facts: LogFacts): Promise<Response> {
   if (!endpoint.key) return problem(401, endpoint.missingKey, undefined, { 'www-authenticate': endpoint.challenge });
   try {
     const db = await deps.db();
@@ -107,6 +134,8 @@ async function receive(request: Request, endpoint: Endpoint, deps: IngestDeps): 
       });
     }
     const sender: Sender = { apiKeyId: check.key.id, department: check.key.department };
+    facts.apiKeyId = sender.apiKeyId;
+    facts.department = sender.department;
 
     let bytes: Buffer;
     try {
@@ -115,6 +144,7 @@ async function receive(request: Request, endpoint: Endpoint, deps: IngestDeps): 
       if (error instanceof BodyTooLarge) return problem(413, `body over the limit of ${endpoint.maxBytes} bytes; send smaller batches`);
       throw error;
     }
+    facts.bytes = bytes.length;
     let body: unknown;
     try {
       body = JSON.parse(bytes.toString('utf8'));
@@ -139,17 +169,20 @@ async function receive(request: Request, endpoint: Endpoint, deps: IngestDeps): 
       return found && found.length === items.length ? found : null;
     };
     const result = await endpoint.ingest(db, sender, items, spans);
+    facts.accepted = result.accepted;
+    facts.duplicates = result.duplicates;
+    facts.rejected = result.rejected.length;
     if (new URL(request.url).searchParams.get('wait') === 'applied') {
       result.applied = result.watermark === null ? true : await waitApplied(db, result.watermark, WAIT_APPLIED_MS);
     }
     return json(statusOf(result), endpoint.answer(result));
   } catch (error) {
+    facts.error = error;
     if (isUnreachable(error)) {
       return problem(503, 'the database is unreachable; nothing was written, retry later', undefined, {
         'retry-after': String(RETRY_AFTER_UNREACHABLE_SECONDS),
       });
     }
-    console.error('ingestion failed', error);
     return problem(500, 'internal error; nothing was written');
   }
 }

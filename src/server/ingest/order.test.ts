@@ -159,7 +159,7 @@ describe('order independence', () => {
           await ingestAll(arrange(sent, seed, maxBatch), chunkSize, projectEvery);
           expect(await dumpReadModel(handle.db)).toEqual(inOrder);
 
-          await rebuildReadModel(handle.db, { chunkSize: 7 });
+          await rebuildReadModel(handle.db);
           expect(await dumpReadModel(handle.db)).toEqual(inOrder);
         },
       ),

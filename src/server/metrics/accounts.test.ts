@@ -1,34 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
-import { createApiKey } from '~/server/ingest/apiKeys';
-import type { Department } from '~/server/ingest/catalogue';
-import { ingestAndApply } from '~/server/ingest/ingestAndApply';
+import { seedEvents } from '~/server/ingest/seedEvents';
 import { accountTimeline, getAccount } from './accounts';
 import { accountList } from './lists';
 
 let handle: DbHandle;
-const keys = new Map<Department, number>();
 
-type Ev = [id: string, type: string, at: string, data: Record<string, unknown>];
 
-async function send(department: Department, events: Ev[]) {
-  let keyId = keys.get(department);
-  if (keyId === undefined) {
-    keyId = (await createApiKey(handle.db, { department, name: department })).id;
-    keys.set(department, keyId);
-  }
-  const result = await ingestAndApply(
-    handle.db,
-    { apiKeyId: keyId, department },
-    events.map(([id, type, occurredAt, data]) => ({ id, type, occurredAt, data })),
-  );
-  expect(result.rejected).toEqual([]);
-}
 
 beforeAll(async () => {
   handle = await createTestDb();
-  await send('marketing', [
+  await seedEvents(handle.db, [
     ['m-03', 'touch', '2026-01-05T10:00:00Z', { anonymousId: 'anon1', channel: 'Paid_Search', touchType: 'ad_click', campaignId: 'CMP1' }],
     ['m-01', 'lead.created', '2026-01-06T09:00:00Z', { contactId: 'c1', accountId: 'ACME', email: 'ann@acme.test', name: 'Ann', company: 'Acme', source: 'webinar', anonymousId: 'anon1' }],
     ['m-02', 'touch', '2026-01-06T09:00:00Z', { contactId: 'c1', channel: 'email', touchType: 'open' }],
@@ -36,7 +19,7 @@ beforeAll(async () => {
     ['m-05', 'lead.created', '2026-01-05T00:00:00Z', { contactId: 'c2', accountId: 'OTHER', company: 'Other Co', name: 'Olga' }],
     ['m-06', 'touch', '2026-01-05T01:00:00Z', { contactId: 'c2', channel: 'email', touchType: 'open' }],
   ]);
-  await send('sales', [
+  await seedEvents(handle.db, [
     ['s-01', 'lead.followed_up', '2026-01-06T15:00:00Z', { contactId: 'c1', activity: 'call', ownerId: 'rep1' }],
     ['s-02', 'lead.qualified', '2026-01-07T00:00:00Z', { contactId: 'c1' }],
     ['s-03', 'opportunity.created', '2026-01-08T00:00:00Z', { opportunityId: 'O1', accountId: 'ACME', contactId: 'c1', amountCents: 50000, dealType: 'new_business' }],
@@ -46,20 +29,20 @@ beforeAll(async () => {
     ['s-07', 'opportunity.created', '2026-08-01T00:00:00Z', { opportunityId: 'O2', accountId: 'ACME', amountCents: 30000, dealType: 'renewal' }],
     ['s-08', 'opportunity.created', '2026-04-02T00:00:00Z', { opportunityId: 'O3', accountId: 'GAMMA', amountCents: 20000, dealType: 'smb' }],
   ]);
-  await send('operations', [
+  await seedEvents(handle.db, [
     ['o-01', 'onboarding.started', '2026-02-03T00:00:00Z', { opportunityId: 'O1' }],
     ['o-02', 'account.expanded', '2026-06-01T00:00:00Z', { accountId: 'ACME', amountCents: 10000 }],
     ['o-03', 'account.advocacy', '2026-07-01T00:00:00Z', { accountId: 'ACME', contactId: 'c1', kind: 'case_study' }],
     ['o-04', 'account.renewed', '2026-12-01T00:00:00Z', { accountId: 'ACME', amountCents: 70000 }],
   ]);
-  await send('service', [
+  await seedEvents(handle.db, [
     ['v-01', 'ticket.opened', '2026-03-01T00:00:00Z', { ticketId: 'T1', accountId: 'ACME', contactId: 'c1', category: 'billing' }],
     ['v-02', 'ticket.resolved', '2026-03-02T00:00:00Z', { ticketId: 'T1', csat: 4 }],
     ['v-03', 'ticket.opened', '2026-08-02T00:00:00Z', { ticketId: 'T2', accountId: 'ACME', priority: 'high' }],
     ['v-04', 'ticket.opened', '2026-04-01T00:00:00Z', { ticketId: 'T3', accountId: 'BETA' }],
   ]);
   // Late: sent last, happened first.
-  await send('marketing', [['m-late', 'touch', '2026-01-04T08:00:00Z', { contactId: 'c1', channel: 'email', touchType: 'newsletter' }]]);
+  await seedEvents(handle.db, [['m-late', 'touch', '2026-01-04T08:00:00Z', { contactId: 'c1', channel: 'email', touchType: 'newsletter' }]]);
 });
 
 afterAll(async () => {

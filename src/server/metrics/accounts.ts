@@ -1,9 +1,10 @@
 // Accounts: each account's reach, open work and value (the list is in ./lists), and the account
 // timeline: everything every department recorded about one account, in time order.
 import { sql, type SQL } from 'drizzle-orm';
-import { one, rows, type Db } from '~/server/db/client';
+import { z } from 'zod';
+import { dbNumber, typedOne, typedRows, type Db } from '~/server/db/client';
 import { jsonParam, keyArray } from '~/server/db/params';
-import type { Department, EventType } from '~/server/ingest/catalogue';
+import { department, eventTypes, type Department, type EventType } from '~/server/ingest/catalogue';
 import { lifetimeValueColumns } from './customers';
 import { isoText } from './filters';
 import { stages, type Stage } from './funnel';
@@ -23,30 +24,31 @@ export interface AccountRow {
   firstSeenAt: string;
 }
 
-export interface AccountSqlRow {
-  account_id: string;
-  name: string | null;
-  stage: number | null;
-  open_deals: number;
-  open_renewals: number;
-  open_tickets: number;
-  won: number | string;
-  renewal: number | string;
-  expansion: number | string;
-  churned: boolean;
-  first_seen_at: string;
-}
+/** An account row of `accountColumns`, as a query hands it over (counts may be text). */
+export const accountSqlRow = z.object({
+  account_id: z.string(),
+  name: z.string().nullable(),
+  open_deals: dbNumber,
+  open_renewals: dbNumber,
+  open_tickets: dbNumber,
+  won: dbNumber,
+  renewal: dbNumber,
+  expansion: dbNumber,
+  churned: z.boolean(),
+  first_seen_at: z.string(),
+});
+export type AccountSqlRow = z.output<typeof accountSqlRow> & { stage: number | null };
 
 export function toAccountRow(r: AccountSqlRow): AccountRow {
-  const stage = r.stage === null ? 0 : Number(r.stage);
+  const stage = r.stage ?? 0;
   return {
     accountId: r.account_id,
     name: r.name,
     stageReached: stage > 0 ? (stages[stage - 1] ?? null) : null,
-    openDeals: Number(r.open_deals),
-    openRenewals: Number(r.open_renewals),
-    openTickets: Number(r.open_tickets),
-    lifetimeValueCents: Number(r.won) + Number(r.renewal) + Number(r.expansion),
+    openDeals: r.open_deals,
+    openRenewals: r.open_renewals,
+    openTickets: r.open_tickets,
+    lifetimeValueCents: r.won + r.renewal + r.expansion,
     churned: r.churned,
     firstSeenAt: r.first_seen_at,
   };
@@ -64,7 +66,7 @@ export const accountColumns = sql`
   ${lifetimeValueColumns}`;
 
 export async function getAccount(db: Db, accountId: string): Promise<AccountRow | null> {
-  const found = await rows<AccountSqlRow>(db, sql`select ${accountColumns} from accounts a where a.account_id = ${accountId}`);
+  const found = await typedRows(db, sql`select ${accountColumns} from accounts a where a.account_id = ${accountId}`, accountSqlRow);
   const [row] = await withStages(db, found);
   return row ? toAccountRow(row) : null;
 }
@@ -75,10 +77,11 @@ export async function getAccount(db: Db, accountId: string): Promise<AccountRow 
  */
 export async function withStages(db: Db, accounts: Omit<AccountSqlRow, 'stage'>[]): Promise<AccountSqlRow[]> {
   if (accounts.length === 0) return [];
-  const stages = await rows<{ account_id: string; stage: number }>(
+  const stages = await typedRows(
     db,
     sql`select journey_account_id as account_id, max(stage)::int as stage from leads
         where journey_account_id = any(${keyArray(accounts.map((a) => a.account_id))}) group by journey_account_id`,
+    z.object({ account_id: z.string(), stage: dbNumber }),
   );
   const byAccount = new Map(stages.map((s) => [s.account_id, s.stage]));
   return accounts.map((a) => ({ ...a, stage: byAccount.get(a.account_id) ?? null }));
@@ -109,15 +112,15 @@ export interface Timeline {
   items: TimelineItem[];
 }
 
-interface TimelineSqlRow {
-  at: string;
-  event_id: string;
-  department: Department;
-  type: EventType;
-  data: string;
-  contact_id: string | null;
-  amount_cents: number | string | null;
-}
+const timelineSqlRow = z.object({
+  at: z.string(),
+  event_id: z.string(),
+  department,
+  type: z.enum(eventTypes as [EventType, ...EventType[]]),
+  data: z.string(),
+  contact_id: z.string().nullable(),
+  amount_cents: dbNumber.nullable(),
+});
 
 /**
  * The events of one account: those naming it, the touches and lead events of its contacts (the
@@ -133,7 +136,7 @@ export async function accountTimeline(
   const a = input.accountId;
   // The account's keys first (a few index lookups), so the log is then read by explicit keys: the
   // planner sees how few they are whatever its statistics say.
-  const keys = await one<{ contacts: string; opportunities: string; tickets: string }>(
+  const keys = await typedOne(
     db,
     sql`select
       (select coalesce(json_agg(k.contact_id), '[]')::text from (
@@ -143,6 +146,7 @@ export async function accountTimeline(
         union select contact_id from tickets where account_id = ${a} and contact_id is not null) k) as contacts,
       (select coalesce(json_agg(opportunity_id), '[]')::text from opportunities where account_id = ${a}) as opportunities,
       (select coalesce(json_agg(ticket_id), '[]')::text from tickets where account_id = ${a}) as tickets`,
+    z.object({ contacts: z.string(), opportunities: z.string(), tickets: z.string() }),
   );
   const among = (column: SQL, json: string): SQL => {
     const values = JSON.parse(json) as string[];
@@ -150,13 +154,14 @@ export async function accountTimeline(
   };
   // The contacts' touches (journeys and touches are distributed on a cluster): read by contact on
   // every shard at once, then joined with the log (on the coordinator) as a list of keys.
-  const touchContacts = await rows<{ pk: string | number; contact_id: string }>(
+  const touchContacts = await typedRows(
     db,
     sql`select event_pk as pk, resolved_contact_id as contact_id from touches where ${among(sql`resolved_contact_id`, keys.contacts)}`,
+    z.object({ pk: dbNumber, contact_id: z.string() }),
   );
   const selected = sql`
     with tc as (
-      select * from jsonb_to_recordset(${jsonParam(touchContacts.map((t) => ({ pk: Number(t.pk), contact_id: t.contact_id })))})
+      select * from jsonb_to_recordset(${jsonParam(touchContacts)})
         as tc(pk bigint, contact_id text)
     ),
     pks as (
@@ -173,8 +178,8 @@ export async function accountTimeline(
         where ${among(sql`entity_key`, keys.tickets)} and type in ('ticket.opened', 'ticket.resolved')
     )`;
   const [count, found] = await Promise.all([
-    one<{ total: number }>(db, sql`${selected} select count(*)::int as total from pks`),
-    rows<TimelineSqlRow>(
+    typedOne(db, sql`${selected} select count(*)::int as total from pks`, z.object({ total: dbNumber })),
+    typedRows(
       db,
       sql`${selected}
       select ${isoText(sql`e.occurred_at`)} as at,
@@ -195,6 +200,7 @@ export async function accountTimeline(
       where e.id in (select id from pks)
       order by e.occurred_at, e.event_id, e.api_key_id
       limit ${limit} offset ${offset}`,
+      timelineSqlRow,
     ),
   ]);
   const contactIds = found.flatMap((r) => (r.contact_id ? [r.contact_id] : []));
@@ -202,15 +208,16 @@ export async function accountTimeline(
     contactIds.length === 0
       ? []
       : (
-          await rows<{ contact_id: string; name: string | null; email: string | null }>(
+          await typedRows(
             db,
             sql`select contact_id, name, email from leads where contact_id = any(${keyArray(contactIds)})`,
+            z.object({ contact_id: z.string(), name: z.string().nullable(), email: z.string().nullable() }),
           )
         ).map((c) => [c.contact_id, c]),
   );
   return {
     accountId: a,
-    total: Number(count.total),
+    total: count.total,
     items: found.map((r) => {
       const contact = r.contact_id ? contacts.get(r.contact_id) : undefined;
       const data = JSON.parse(r.data) as Record<string, unknown>;
@@ -223,7 +230,7 @@ export async function accountTimeline(
         contactId: r.contact_id,
         contactName: contact?.name ?? null,
         contactEmail: contact?.email ?? null,
-        amountCents: r.amount_cents === null ? null : Number(r.amount_cents),
+        amountCents: r.amount_cents,
       };
     }),
   };

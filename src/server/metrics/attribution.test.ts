@@ -4,35 +4,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows, type Db, type DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
-import { createApiKey } from '~/server/ingest/apiKeys';
-import type { Department } from '~/server/ingest/catalogue';
 import { dumpReadModel, ev, type WireEvent } from '~/server/ingest/factories';
-import { ingestAndApply } from '~/server/ingest/ingestAndApply';
+import { seedEvents } from '~/server/ingest/seedEvents';
 import { rebuildReadModel } from '~/server/projector/rebuild';
 import { attributionDeal, attributionReport } from './attribution';
-
-const departmentOf = (e: WireEvent): Department => (e.type.startsWith('opportunity.') ? 'sales' : 'marketing');
-
-async function keysFor(db: Db): Promise<Record<Department, number>> {
-  const keys = {} as Record<Department, number>;
-  for (const department of ['marketing', 'sales', 'operations', 'service'] as const) {
-    keys[department] = (await createApiKey(db, { department, name: department })).id;
-  }
-  return keys;
-}
-
-/** Sends events in the order given, one batch per run of the same department. */
-async function send(db: Db, keys: Record<Department, number>, events: WireEvent[]) {
-  let i = 0;
-  while (i < events.length) {
-    const department = departmentOf(events[i]!);
-    let j = i;
-    while (j < events.length && departmentOf(events[j]!) === department) j++;
-    const result = await ingestAndApply(db, { apiKeyId: keys[department], department }, events.slice(i, j));
-    expect(result.rejected).toEqual([]);
-    i = j;
-  }
-}
 
 // Deal o1 (account acme, 1,000 cents): t0 anonymous social touch tied to c1 by lead.created lc1,
 // t1 email, lc1 (paid_search / cmp1), t2 webinar (cmp2) when the opportunity is created, t3 email at
@@ -78,11 +53,9 @@ const range = { from: '2026-01-01', to: '2026-04-11' };
 
 describe('stored attribution credits', () => {
   let handle: DbHandle;
-  let keys: Record<Department, number>;
   beforeAll(async () => {
     handle = await createTestDb();
-    keys = await keysFor(handle.db);
-    await send(handle.db, keys, [...dealOne, ...dealTwo, ...dealThree]);
+    await seedEvents(handle.db, [...dealOne, ...dealTwo, ...dealThree]);
   });
   afterAll(() => handle.close());
 
@@ -122,7 +95,7 @@ describe('stored attribution credits', () => {
   });
 
   it('recomputes the credits when a touch arrives after the win', async () => {
-    await send(handle.db, keys, [lateTouch]);
+    await seedEvents(handle.db, [lateTouch]);
     expect(await credits(handle.db, 'o3')).toEqual({
       first_touch: { lc3: 300, 'a-late': 0, t5: 0 },
       // a-late and t5 share an instant: t5 is later by id, so it is the closed-won touch
@@ -206,9 +179,8 @@ describe('attribution and arrival order', () => {
     const inOrder = await createTestDb();
     const reversed = await createTestDb();
     try {
-      await send(inOrder.db, await keysFor(inOrder.db), all);
-      const keys = await keysFor(reversed.db);
-      for (const e of [...all].reverse()) await send(reversed.db, keys, [e]);
+      await seedEvents(inOrder.db, all);
+      for (const e of [...all].reverse()) await seedEvents(reversed.db, [e]);
       const expected = (await dumpReadModel(inOrder.db)).attribution_credits;
       expect(JSON.parse(expected ?? '[]')).toHaveLength(7 * 5 + 7 + 7 * 3);
       expect((await dumpReadModel(reversed.db)).attribution_credits).toEqual(expected);
@@ -217,4 +189,53 @@ describe('attribution and arrival order', () => {
       await reversed.close();
     }
   }, 240_000);
+});
+
+// Deal o5 (account delta, 400 cents) names c5, whose lead lc5 names gamma and who converted through
+// gamma's o4 before: c5 belongs to gamma, yet as o5's own contact it counts among o5's leads.
+// lc5 (event), t8 email, o5 created, t9 social, won: 21, 14 and 7 days before the win.
+const otherAccountDeal: WireEvent[] = [
+  ev('lead.created', 70, { contactId: 'c5', accountId: 'gamma', source: 'event' }, 'lc5'),
+  ev('opportunity.created', 71, { opportunityId: 'o4', accountId: 'gamma', contactId: 'c5', amountCents: 700, dealType: 'new' }, 'oc4'),
+  ev('opportunity.won', 72, { opportunityId: 'o4' }, 'ow4'),
+  ev('touch', 77, { contactId: 'c5', channel: 'email', touchType: 'open' }, 't8'),
+  ev('opportunity.created', 80, { opportunityId: 'o5', accountId: 'delta', contactId: 'c5', amountCents: 400, dealType: 'new' }, 'oc5'),
+  ev('touch', 84, { contactId: 'c5', channel: 'social', touchType: 'ad' }, 't9'),
+  ev('opportunity.won', 91, { opportunityId: 'o5' }, 'ow5'),
+];
+const otherAccountCredits = {
+  // lc5 is first and lead creation, t8 opportunity creation, t9 closed-won
+  first_touch: { lc5: 400, t8: 0, t9: 0 },
+  last_touch: { lc5: 0, t8: 0, t9: 400 },
+  // 133.33 each; the cent left goes to the earlier lc5
+  linear: { lc5: 134, t8: 133, t9: 133 },
+  // lc5 40% + 40%, the others t8 and t9 10% each
+  u_shaped: { lc5: 320, t8: 40, t9: 40 },
+  // lc5 30% + 30%, t8 30%, the other t9 10%
+  w_shaped: { lc5: 240, t8: 120, t9: 40 },
+  // lc5 45%, t8 22.5%, t9 22.5%, no other touch: normalised to 50%, 25%, 25%
+  full_path: { lc5: 200, t8: 100, t9: 100 },
+  // 1/8, 1/4, 1/2 -> 1/7, 2/7, 4/7 of 400 = 57.14, 114.29, 228.57; the cent left to t9
+  time_decay: { lc5: 57, t8: 114, t9: 229 },
+};
+
+describe("a deal whose contact's lead names another account", () => {
+  it("counts the opportunity's own contact among its leads, whatever arrival order", async () => {
+    const inOrder = await createTestDb();
+    const reversed = await createTestDb();
+    try {
+      await seedEvents(inOrder.db, otherAccountDeal);
+      expect(await credits(inOrder.db, 'o5')).toEqual(otherAccountCredits);
+      // o4 (gamma, won on day 72) has only lc5 in its window
+      const all = { lc5: 700 };
+      expect(await credits(inOrder.db, 'o4')).toEqual({
+        first_touch: all, last_touch: all, linear: all, u_shaped: all, w_shaped: all, full_path: all, time_decay: all,
+      });
+      for (const e of [...otherAccountDeal].reverse()) await seedEvents(reversed.db, [e]);
+      expect(await credits(reversed.db, 'o5')).toEqual(otherAccountCredits);
+    } finally {
+      await inOrder.close();
+      await reversed.close();
+    }
+  }, 120_000);
 });

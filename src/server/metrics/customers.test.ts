@@ -1,43 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
-import { createApiKey } from '~/server/ingest/apiKeys';
-import type { Department } from '~/server/ingest/catalogue';
-import { ingestAndApply } from '~/server/ingest/ingestAndApply';
+import { seedEvents } from '~/server/ingest/seedEvents';
 import { customerValues, netRevenueRetention, quartersOverlapping } from './customers';
 
 let handle: DbHandle;
-let seq = 0;
 
-async function send(department: Department, events: { type: string; at: string; data: Record<string, unknown> }[]) {
-  const key = await createApiKey(handle.db, { department, name: `${department}-${++seq}` });
-  const result = await ingestAndApply(
-    handle.db,
-    { apiKeyId: key.id, department },
-    events.map((e, i) => ({ id: `${department}-${seq}-${i}`, type: e.type, occurredAt: e.at, data: e.data })),
-  );
-  expect(result.rejected).toEqual([]);
-}
 
 beforeAll(async () => {
   handle = await createTestDb();
-  await send('sales', [
-    { type: 'opportunity.created', at: '2025-01-10T00:00:00Z', data: { opportunityId: 'O1', accountId: 'A1', contactId: 'c1', amountCents: 10000, dealType: 'new_business' } },
-    { type: 'opportunity.won', at: '2025-02-01T00:00:00Z', data: { opportunityId: 'O1', amountCents: 12000 } },
-    { type: 'opportunity.created', at: '2025-01-15T00:00:00Z', data: { opportunityId: 'O2', accountId: 'A2', amountCents: 5000, dealType: 'new_business' } },
-    { type: 'opportunity.won', at: '2025-03-01T00:00:00Z', data: { opportunityId: 'O2' } },
-    { type: 'opportunity.created', at: '2025-03-20T00:00:00Z', data: { opportunityId: 'O3', accountId: 'A3', amountCents: 8000, dealType: 'smb' } },
-    { type: 'opportunity.won', at: '2025-04-10T00:00:00Z', data: { opportunityId: 'O3' } },
-    { type: 'opportunity.created', at: '2025-05-01T00:00:00Z', data: { opportunityId: 'O4', accountId: 'A4', amountCents: 9000, dealType: 'smb' } },
+  await seedEvents(handle.db, [
+    ['opportunity.created', '2025-01-10T00:00:00Z', { opportunityId: 'O1', accountId: 'A1', contactId: 'c1', amountCents: 10000, dealType: 'new_business' }],
+    ['opportunity.won', '2025-02-01T00:00:00Z', { opportunityId: 'O1', amountCents: 12000 }],
+    ['opportunity.created', '2025-01-15T00:00:00Z', { opportunityId: 'O2', accountId: 'A2', amountCents: 5000, dealType: 'new_business' }],
+    ['opportunity.won', '2025-03-01T00:00:00Z', { opportunityId: 'O2' }],
+    ['opportunity.created', '2025-03-20T00:00:00Z', { opportunityId: 'O3', accountId: 'A3', amountCents: 8000, dealType: 'smb' }],
+    ['opportunity.won', '2025-04-10T00:00:00Z', { opportunityId: 'O3' }],
+    ['opportunity.created', '2025-05-01T00:00:00Z', { opportunityId: 'O4', accountId: 'A4', amountCents: 9000, dealType: 'smb' }],
   ]);
-  await send('operations', [
-    { type: 'account.renewed', at: '2026-02-01T00:00:00Z', data: { accountId: 'A1', amountCents: 12000 } },
-    { type: 'account.expanded', at: '2025-04-20T00:00:00Z', data: { accountId: 'A2', amountCents: 1000 } },
-    { type: 'account.churned', at: '2025-08-15T00:00:00Z', data: { accountId: 'A2', reason: 'budget' } },
-    { type: 'account.expanded', at: '2025-07-05T00:00:00Z', data: { accountId: 'A3', amountCents: 2000 } },
+  await seedEvents(handle.db, [
+    ['account.renewed', '2026-02-01T00:00:00Z', { accountId: 'A1', amountCents: 12000 }],
+    ['account.expanded', '2025-04-20T00:00:00Z', { accountId: 'A2', amountCents: 1000 }],
+    ['account.churned', '2025-08-15T00:00:00Z', { accountId: 'A2', reason: 'budget' }],
+    ['account.expanded', '2025-07-05T00:00:00Z', { accountId: 'A3', amountCents: 2000 }],
   ]);
   // Arrives late, dated before the renewal already stored.
-  await send('operations', [{ type: 'account.expanded', at: '2025-05-10T00:00:00Z', data: { accountId: 'A1', amountCents: 3000 } }]);
+  await seedEvents(handle.db, [['account.expanded', '2025-05-10T00:00:00Z', { accountId: 'A1', amountCents: 3000 }]]);
 });
 
 afterAll(async () => {

@@ -2,7 +2,7 @@
 // many moved on to the next, how fast, and who they are.
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { one, rows, type Db } from '~/server/db/client';
+import { dbNumber, typedOne, typedRows, type Db } from '~/server/db/client';
 import { ratio } from '~/lib/stats';
 import { cohortContributions } from '~/server/projector/rollups';
 import { durationPercentiles } from './durations';
@@ -13,6 +13,9 @@ export const stages = ['awareness', 'inquiry', 'qualification', 'conversion', 'r
 export type Stage = (typeof stages)[number];
 export const stage = z.enum(stages);
 
+/** One number per stage, as a query hands it over. */
+const stageNumbers = z.object(Object.fromEntries(stages.map((s) => [s, dbNumber])) as Record<Stage, typeof dbNumber>);
+
 export interface StageCount {
   stage: Stage;
   journeys: number;
@@ -20,7 +23,7 @@ export interface StageCount {
 
 /** Journeys that reached at least each stage, over the whole read model. */
 export async function stageCounts(db: Db): Promise<StageCount[]> {
-  const row = await one<Record<Stage, number | string>>(
+  const row = await typedOne(
     db,
     sql`select
       count(awareness_at)::int as awareness, count(inquiry_at)::int as inquiry,
@@ -28,8 +31,9 @@ export async function stageCounts(db: Db): Promise<StageCount[]> {
       count(retention_at)::int as retention, count(expansion_at)::int as expansion,
       count(advocacy_at)::int as advocacy
     from leads`,
+    stageNumbers,
   );
-  return stages.map((stage) => ({ stage, journeys: Number(row[stage]) }));
+  return stages.map((stage) => ({ stage, journeys: row[stage] }));
 }
 
 // ---------------------------------------------------------------- cohorts
@@ -92,7 +96,7 @@ const stageSums = sql.raw(stages.map((s) => `coalesce(sum(${s}), 0)::float8 as $
 export async function funnel(db: Db, cohort: Cohort): Promise<FunnelReport> {
   const by = cohort.cohortBy ?? 'inquiry';
   const [row, velocities] = await Promise.all([
-    one<Record<Stage, number | string>>(db, sql`select ${stageSums} from (${cohortCells(cohort)}) x`),
+    typedOne(db, sql`select ${stageSums} from (${cohortCells(cohort)}) x`, stageNumbers),
     durationPercentiles(db, {
       cohort: by,
       measures: [0, 1, 2, 3, 4, 5],
@@ -102,7 +106,7 @@ export async function funnel(db: Db, cohort: Cohort): Promise<FunnelReport> {
       unit: 1440,
     }),
   ]);
-  const count = (s: Stage) => Number(row[s]);
+  const count = (s: Stage) => row[s];
   return {
     cohortBy: by,
     stages: stages.map((s, k) => {
@@ -131,14 +135,12 @@ export interface CohortMonth {
 
 /** Stage counts of each monthly cohort within the range, oldest first; months without journeys are left out. */
 export async function cohortTrend(db: Db, cohort: Cohort): Promise<CohortMonth[]> {
-  const found = await rows<Record<string, number | string>>(
+  const found = await typedRows(
     db,
     sql`select to_char(day, 'YYYY-MM') as month, ${stageSums}
     from (${cohortCells(cohort)}) x
     group by 1 having sum(journeys) > 0 order by 1`,
+    stageNumbers.extend({ month: z.string() }),
   );
-  return found.map((row) => ({
-    month: String(row.month),
-    counts: Object.fromEntries(stages.map((s) => [s, Number(row[s])])) as Record<Stage, number>,
-  }));
+  return found.map(({ month, ...counts }) => ({ month, counts }));
 }

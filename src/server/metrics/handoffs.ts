@@ -1,11 +1,20 @@
 // Handoffs between departments: how fast each one takes over from the previous, how often within
-// its SLA, and the items still waiting past it (the "black hole"), each with its owner.
+// its SLA, and the items still waiting past it (the "black hole"), each with its owner. The
+// figures come from rollups (lead follow-ups: the journeys' inquiry cohort and duration measure 7;
+// onboarding and ticket handoffs: handoff_rollup and their duration cells, docs/rollups.md); the
+// black hole is the first page of the keyset list (lists.ts). A handoff's time is in whole minutes.
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { dbNumber, one, rows, typedOne, type Db } from '~/server/db/client';
+import { dbNumber, typedOne, type Db } from '~/server/db/client';
 import { ratio } from '~/lib/stats';
 import { getSetting, type SlaSettings } from '~/server/settings';
-import { accountFilters, inRange, isoText, journeyFilters, opportunityFilters, type DateRange, type MetricFilters } from './filters';
+import type { RolledHandoff } from '~/server/projector/handoffRollups';
+import { MEASURE_FOLLOW_UP } from '~/server/projector/rollups';
+import { durationPercentiles, familyPercentiles, singleSlice, type DurationFamily, type MinuteWindow, type Slice } from './durations';
+import { accountFilters, inRange, journeyFilters, opportunityFilters, toDate, type DateRange, type MetricFilters } from './filters';
+import { cohortCells } from './funnel';
+import { blackHoleList } from './lists';
+import { cellsWhere, edgesWhere, splitRange, withoutParallelWorkers, type RangeSplit } from './rollupRange';
 
 export const handoffKinds = ['leadFollowUp', 'onboardingStart', 'ticketResolution'] as const;
 export type HandoffKind = (typeof handoffKinds)[number];
@@ -108,107 +117,174 @@ export function slaHours(kind: HandoffKind, slas: SlaSettings): number {
   return definitions[kind].sla(slas);
 }
 
-interface StatsRow {
-  items: number | string;
-  done: number | string;
-  done_within: number | string;
-  median_hours: number | string | null;
-  open_past: number | string;
-  open_within: number | string;
+export const handoffDepartment: Record<HandoffKind, HandoffDepartment> = {
+  leadFollowUp: definitions.leadFollowUp.department,
+  onboardingStart: definitions.onboardingStart.department,
+  ticketResolution: definitions.ticketResolution.department,
+};
+
+/** The handoff's items, one row each (see Definition.items): the facts the rollups count. */
+export function handoffItems(kind: HandoffKind, range: DateRange, filters: MetricFilters): SQL {
+  return definitions[kind].items(range, filters);
 }
 
-interface BlackHoleRow {
-  item_id: string;
-  started_at: string;
-  due_at: string;
-  hours_overdue: number | string;
-  owner: string | null;
-  account_id: string | null;
-  contact_id: string | null;
-  contact_name: string | null;
-  email: string | null;
+interface Counts {
+  items: number;
+  done: number;
+  /** ended without a handoff (leads disqualified before any follow-up) */
+  closed: number;
+}
+
+const none: Counts = { items: 0, done: 0, closed: 0 };
+
+/** Lead follow-ups are the inquiry cohort: its journeys, those followed up, those closed unfollowed. */
+async function leadCounts(db: Db, range: DateRange, filters: MetricFilters): Promise<Counts> {
+  const row = await typedOne(
+    db,
+    sql`select coalesce(sum(journeys), 0)::float8 as items, coalesce(sum(followed_up), 0)::float8 as done,
+      coalesce(sum(closed_unfollowed), 0)::float8 as closed
+    from (${cohortCells({ range, filters, cohortBy: 'inquiry' })}) c`,
+    z.object({ items: dbNumber, done: dbNumber, closed: dbNumber }),
+  );
+  return row;
+}
+
+/** Onboarding and ticket handoffs of one slice: rollup cells for whole days, stored items for partial ones. */
+async function rolledCounts(db: Db, kind: RolledHandoff, slice: Slice, range: DateRange): Promise<Counts> {
+  const split = splitRange(range);
+  const base = sql`kind = ${kind} and dimension = ${slice.dimension} and value = ${slice.value ?? ''}`;
+  const row = await typedOne(
+    db,
+    sql`select coalesce(sum(items), 0)::float8 as items, coalesce(sum(done), 0)::float8 as done from (
+      select items, done from handoff_rollup where ${cellsWhere(base, split)}
+      union all
+      select 1, (minutes is not null)::int from handoff_contributions where ${base} and ${edgesWhere(split, sql.raw('started_at'))}
+    ) c`,
+    z.object({ items: dbNumber, done: dbNumber }),
+  );
+  return { ...row, closed: 0 };
+}
+
+const utcMidnight = (day: string) => `${day}T00:00:00Z`;
+
+/** A rolled handoff's times: its items' stored rows in one slice. */
+function handoffFamily(kind: RolledHandoff, slice: Slice, split: RangeSplit): DurationFamily {
+  const base = sql`kind = ${kind} and dimension = ${slice.dimension} and value = ${slice.value ?? ''} and minutes is not null`;
+  const within = (windows: MinuteWindow[]) => sql`(${sql.join(
+    windows.map((w) => sql`minutes between ${w.low} and ${w.high}`),
+    sql` or `,
+  )})`;
+  const select = (where: SQL) => sql`select ''::text as key, 0 as measure, minutes, 1 as n from handoff_contributions where ${base} and ${where}`;
+  return {
+    cohort: kind,
+    wholeDays: (runs, windows) =>
+      select(
+        sql`(${sql.join(
+          runs.map(([from, to]) => sql`(started_at >= ${utcMidnight(from)}::timestamptz and started_at < ${utcMidnight(to)}::timestamptz)`),
+          sql` or `,
+        )}) and ${within(windows)}`,
+      ),
+    allWholeDays: (windows) =>
+      split.dayFrom === null || split.dayTo === null
+        ? select(sql`false`)
+        : select(sql`${within(windows)} and started_at >= ${utcMidnight(split.dayFrom)}::timestamptz and started_at < ${utcMidnight(split.dayTo)}::timestamptz`),
+    partialDays: (windows) => select(sql`${edgesWhere(split, sql.raw('started_at'))} and ${windows === null ? sql`true` : within(windows)}`),
+  };
+}
+
+interface ItemStats extends Counts {
+  doneWithin: number;
+  medianHours: number | null;
+  openPast: number;
+}
+
+/** Several filters at once on an onboarding or ticket handoff: its items one by one. */
+async function itemStats(db: Db, kind: HandoffKind, input: Input, sla: number, asOf: Date): Promise<ItemStats> {
+  const at = sql`${asOf.toISOString()}::timestamptz`;
+  const due = sql`(started_at + make_interval(secs => ${sla}::float8 * 3600))`;
+  const minutes = sql`(case when done_at is not null then greatest(floor(extract(epoch from (done_at - started_at)) / 60), 0) end)::float8`;
+  const row = await typedOne(
+    db,
+    sql`with items as (${handoffItems(kind, input.range, input.filters ?? {})})
+    select count(*)::int as items, count(done_at)::int as done, count(*) filter (where closed)::int as closed,
+      count(*) filter (where ${minutes} <= ${sla}::float8 * 60)::int as done_within,
+      (percentile_cont(0.5) within group (order by ${minutes} / 60))::float8 as median_hours,
+      count(*) filter (where done_at is null and not closed and ${due} < ${at})::int as open_past
+    from items`,
+    z.object({ items: dbNumber, done: dbNumber, closed: dbNumber, done_within: dbNumber, median_hours: dbNumber.nullable(), open_past: dbNumber }),
+  );
+  return { items: row.items, done: row.done, closed: row.closed, doneWithin: row.done_within, medianHours: row.median_hours, openPast: row.open_past };
+}
+
+/**
+ * The figures of one handoff from the rollups: items and handed off over the range, open past
+ * SLA over the part of it that started before asOf - SLA, and the median and the count within SLA
+ * from the duration rollups (whole minutes).
+ */
+async function rolledStats(db: Db, kind: HandoffKind, input: Input, sla: number, asOf: Date): Promise<ItemStats> {
+  const filters = input.filters ?? {};
+  const range = input.range;
+  // Started before this instant: due before asOf (the SLA taken to the millisecond).
+  const cut = asOf.getTime() - Math.round(sla * 3_600_000);
+  const from = toDate(range.from).getTime();
+  const pastRange: DateRange | null = cut <= from ? null : { from: range.from, to: new Date(Math.min(cut, toDate(range.to).getTime())).toISOString() };
+  const bound = Math.floor(sla * 60);
+  const split = splitRange(range);
+  if (kind === 'leadFollowUp') {
+    const [all, past, times] = await Promise.all([
+      leadCounts(db, range, filters),
+      pastRange === null ? none : leadCounts(db, pastRange, filters),
+      durationPercentiles(db, { cohort: 'inquiry', measures: [MEASURE_FOLLOW_UP], split, filters, quantiles: [0.5], unit: 60, atMost: bound }),
+    ]);
+    const answer = times.get('')?.get(MEASURE_FOLLOW_UP);
+    return { ...all, doneWithin: answer?.atMost ?? 0, medianHours: answer?.values[0] ?? null, openPast: past.items - past.done - past.closed };
+  }
+  const slice = singleSlice(filters);
+  if (slice === null) return itemStats(db, kind, input, sla, asOf);
+  const [all, past, times] = await Promise.all([
+    rolledCounts(db, kind, slice, range),
+    pastRange === null ? none : rolledCounts(db, kind, slice, pastRange),
+    withoutParallelWorkers(db, (tx) =>
+      familyPercentiles(tx, handoffFamily(kind, slice, split), { measures: [0], split, slice, grouped: false, quantiles: [0.5], unit: 60, atMost: bound }),
+    ),
+  ]);
+  const answer = times.get('')?.get(0);
+  return { ...all, doneWithin: answer?.atMost ?? 0, medianHours: answer?.values[0] ?? null, openPast: past.items - past.done - past.closed };
 }
 
 async function summarise(db: Db, kind: HandoffKind, input: Input, slas: SlaSettings, asOf: Date): Promise<HandoffSummary> {
   const definition = definitions[kind];
-  const slaHours = definition.sla(slas);
-  const items = definition.items(input.range, input.filters ?? {});
-  const at = sql`${asOf.toISOString()}::timestamptz`;
-  const due = sql`(started_at + make_interval(secs => ${slaHours}::float8 * 3600))`;
-  // A handoff recorded before its start (a late-arriving start event) took no time.
-  const hours = sql`(case when done_at is not null then greatest(extract(epoch from (done_at - started_at)) / 3600, 0) end)::float8`;
-  const open = sql`(done_at is null and not closed)`;
-
-  const statsQuery = one<StatsRow>(
-    db,
-    sql`with items as (${items})
-    select count(*)::int as items, count(done_at)::int as done,
-      count(*) filter (where ${hours} <= ${slaHours}::float8)::int as done_within,
-      (percentile_cont(0.5) within group (order by ${hours}))::float8 as median_hours,
-      count(*) filter (where ${open} and ${due} < ${at})::int as open_past,
-      count(*) filter (where ${open} and ${due} >= ${at})::int as open_within
-    from items`,
-  );
-  const blackHoleQuery = rows<BlackHoleRow>(
-    db,
-    sql`with items as (${items})
-    select item_id, ${isoText(sql`started_at`)} as started_at, ${isoText(due)} as due_at,
-      (extract(epoch from (${at} - ${due})) / 3600)::float8 as hours_overdue,
-      owner, account_id, contact_id, contact_name, email
-    from items
-    where ${open} and ${due} < ${at}
-    order by started_at, item_id
-    limit ${input.blackHoleLimit ?? 200}`,
-  );
-  const [stats, blackHole] = await Promise.all([statsQuery, blackHoleQuery]);
-
-  const done = Number(stats.done);
-  const doneWithinSla = Number(stats.done_within);
-  const openPastSla = Number(stats.open_past);
+  const sla = definition.sla(slas);
+  const limit = input.blackHoleLimit ?? 200;
+  const [stats, blackHole] = await Promise.all([
+    rolledStats(db, kind, input, sla, asOf),
+    // The same items as the black-hole list's first page, longest waiting first.
+    limit === 0 ? null : blackHoleList(db, { handoff: kind, range: input.range, filters: input.filters, asOf, page: { pageSize: limit } }),
+  ]);
+  const open = stats.items - stats.done - stats.closed;
   return {
     handoff: kind,
     department: definition.department,
-    slaHours,
-    items: Number(stats.items),
-    done,
-    doneWithinSla,
-    medianHours: stats.median_hours === null ? null : Number(stats.median_hours),
-    withinSlaShare: ratio(doneWithinSla, done + openPastSla),
-    openWithinSla: Number(stats.open_within),
-    openPastSla,
-    blackHole: blackHole.map((row) => ({
-      itemId: row.item_id,
-      startedAt: row.started_at,
-      dueAt: row.due_at,
-      hoursOverdue: Number(row.hours_overdue),
-      owner: row.owner,
-      accountId: row.account_id,
-      contactId: row.contact_id,
-      contactName: row.contact_name,
-      email: row.email,
-    })),
+    slaHours: sla,
+    items: stats.items,
+    done: stats.done,
+    doneWithinSla: stats.doneWithin,
+    medianHours: stats.medianHours,
+    withinSlaShare: ratio(stats.doneWithin, stats.done + stats.openPast),
+    openWithinSla: open - stats.openPast,
+    openPastSla: stats.openPast,
+    blackHole: blackHole?.items ?? [],
   };
 }
 
 /**
  * One handoff's share within SLA, as the report computes it (doneWithinSla / (done + openPastSla)),
- * without its median or black hole: what a KPI target on that share needs.
+ * without its black hole: what a KPI target on that share needs.
  */
 export async function handoffWithinSlaShare(db: Db, kind: HandoffKind, input: Omit<Input, 'blackHoleLimit'>): Promise<number | null> {
-  const definition = definitions[kind];
-  const slaHours = definition.sla(await getSetting(db, 'slas'));
-  const at = sql`${(input.asOf ?? new Date()).toISOString()}::timestamptz`;
-  const due = sql`(started_at + make_interval(secs => ${slaHours}::float8 * 3600))`;
-  const hours = sql`(case when done_at is not null then greatest(extract(epoch from (done_at - started_at)) / 3600, 0) end)::float8`;
-  const row = await typedOne(
-    db,
-    sql`with items as (${definition.items(input.range, input.filters ?? {})})
-    select count(*) filter (where ${hours} <= ${slaHours}::float8)::int as done_within, count(done_at)::int as done,
-      count(*) filter (where done_at is null and not closed and ${due} < ${at})::int as open_past
-    from items`,
-    z.object({ done_within: dbNumber, done: dbNumber, open_past: dbNumber }),
-  );
-  return ratio(row.done_within, row.done + row.open_past);
+  const sla = definitions[kind].sla(await getSetting(db, 'slas'));
+  const stats = await rolledStats(db, kind, input, sla, input.asOf ?? new Date());
+  return ratio(stats.doneWithin, stats.done + stats.openPast);
 }
 
 export async function handoffs(db: Db, input: Input): Promise<HandoffsReport> {

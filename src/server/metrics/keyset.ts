@@ -94,23 +94,25 @@ function keyValue(column: KeyColumn, value: string): SQL {
 
 const keyAlias = (i: number) => `keyset_${i}`;
 
-export interface KeysetQuery<R, T> {
+export interface KeysetQuery<S extends z.ZodType, T> {
   /** the select list, without the key columns (the helper adds them) */
   select: SQL;
+  /** the shape of a selected row, checked before `map` reads it */
+  row: S;
   /** `from` and joins */
   from: SQL;
   /** the list's own conditions */
   where: SQL;
   keyset: Keyset;
   page: z.output<typeof pageRequest>;
-  map: (row: R) => T;
+  map: (row: z.output<S>) => T;
 }
 
 /**
  * One page of a list in the keyset's order: `page.pageSize` rows after `page.after` (or before
  * `page.before`), one more read to know whether another page follows.
  */
-export async function keysetPage<R extends object, T>(db: Db, query: KeysetQuery<R, T>): Promise<Page<T>> {
+export async function keysetPage<S extends z.ZodType, T>(db: Db, query: KeysetQuery<S, T>): Promise<Page<T>> {
   const { keyset, page } = query;
   if (page.after !== undefined && page.before !== undefined) throw new InvalidCursorError('Give after or before, not both.');
   const backwards = page.before !== undefined;
@@ -129,7 +131,7 @@ export async function keysetPage<R extends object, T>(db: Db, query: KeysetQuery
           keyset.columns.map((c, i) => keyValue(c, values[i]!)),
           sql`, `,
         )})`;
-  const found = await selectRows<R & Record<string, string>>(
+  const found = await selectRows<Record<string, unknown>>(
     db,
     sql`select ${query.select}, ${sql.join(
       keyset.columns.map((c, i) => sql`${keyText(c)} as ${sql.raw(keyAlias(i))}`),
@@ -146,12 +148,12 @@ export async function keysetPage<R extends object, T>(db: Db, query: KeysetQuery
   const more = found.length > page.pageSize;
   const shown = found.slice(0, page.pageSize);
   if (backwards) shown.reverse();
-  const cursorOf = (row: Record<string, string> | undefined) =>
+  const cursorOf = (row: Record<string, unknown> | undefined) =>
     row === undefined ? null : encode(keyset, keyset.columns.map((_, i) => String(row[keyAlias(i)])));
   const first = shown[0];
   const last = shown.at(-1);
   return {
-    items: shown.map((row) => query.map(row)),
+    items: shown.map((row) => query.map(query.row.parse(row))),
     next: backwards ? cursorOf(last) : more ? cursorOf(last) : null,
     previous: backwards ? (more ? cursorOf(first) : null) : cursor === undefined ? null : cursorOf(first),
   };

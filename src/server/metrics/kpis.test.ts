@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
-import { createApiKey } from '~/server/ingest/apiKeys';
 import type { Department } from '~/server/ingest/catalogue';
-import { ingestAndApply } from '~/server/ingest/ingestAndApply';
+import { seedEvents } from '~/server/ingest/seedEvents';
 import {
   createKpiTarget,
   deleteKpiTarget,
@@ -18,17 +17,7 @@ import {
 } from './kpis';
 
 let handle: DbHandle;
-let seq = 0;
 
-async function send(department: Department, events: [type: string, at: string, data: Record<string, unknown>][]) {
-  const key = await createApiKey(handle.db, { department, name: `${department}-${++seq}` });
-  const result = await ingestAndApply(
-    handle.db,
-    { apiKeyId: key.id, department },
-    events.map(([type, occurredAt, data], i) => ({ id: `${seq}-${i}`, type, occurredAt, data })),
-  );
-  expect(result.rejected).toEqual([]);
-}
 
 // Q1 2026 has 90 days; at Feb 15 (asOf) 45 have passed: half. February: 14 of 28 days, half too.
 const asOf = new Date('2026-02-15T00:00:00Z');
@@ -38,14 +27,14 @@ const base = { periodKind: 'quarter', periodStart: '2026-01-01' } as const;
 
 beforeAll(async () => {
   handle = await createTestDb();
-  await send('marketing', [
+  await seedEvents(handle.db, [
     ['lead.created', '2026-01-05T00:00:00Z', { contactId: 'c1', source: 'webinar' }],
     ['lead.created', '2026-01-20T00:00:00Z', { contactId: 'c2', source: 'webinar' }],
     ['lead.created', '2026-02-03T00:00:00Z', { contactId: 'c3', source: 'paid_search' }],
     ['lead.created', '2026-02-10T00:00:00Z', { contactId: 'c4', source: 'webinar' }],
     ['lead.created', '2026-03-10T00:00:00Z', { contactId: 'c5', source: 'webinar' }],
   ]);
-  await send('sales', [
+  await seedEvents(handle.db, [
     ['lead.followed_up', '2026-01-05T10:00:00Z', { contactId: 'c1', activity: 'call' }],
     ['lead.followed_up', '2026-01-22T00:00:00Z', { contactId: 'c2', activity: 'email' }],
     ['lead.followed_up', '2026-02-03T02:00:00Z', { contactId: 'c3', activity: 'call' }],
@@ -58,12 +47,12 @@ beforeAll(async () => {
     ['opportunity.won', '2026-02-12T00:00:00Z', { opportunityId: 'O3' }],
     ['opportunity.created', '2026-02-13T00:00:00Z', { opportunityId: 'O4', accountId: 'A4', contactId: 'c4', amountCents: 5000, dealType: 'smb' }],
   ]);
-  await send('operations', [
+  await seedEvents(handle.db, [
     ['onboarding.started', '2026-02-01T00:00:00Z', { opportunityId: 'O1' }],
     ['account.expanded', '2026-02-14T00:00:00Z', { accountId: 'A1', amountCents: 2000 }],
     ['account.expanded', '2026-02-15T00:00:00Z', { accountId: 'A1', amountCents: 9000 }],
   ]);
-  await send('service', [
+  await seedEvents(handle.db, [
     ['ticket.opened', '2026-01-10T00:00:00Z', { ticketId: 'T1', accountId: 'A1' }],
     ['ticket.resolved', '2026-01-11T00:00:00Z', { ticketId: 'T1' }],
     ['ticket.opened', '2026-02-01T00:00:00Z', { ticketId: 'T2', accountId: 'A1' }],

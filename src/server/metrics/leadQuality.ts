@@ -1,7 +1,8 @@
 // Lead quality feedback: for each source and campaign, how many leads of the cohort sales
 // qualified or disqualified, and the reasons sales gave.
 import { sql, type SQL } from 'drizzle-orm';
-import { rows, type Db } from '~/server/db/client';
+import { z } from 'zod';
+import { dbNumber, typedRows, type Db } from '~/server/db/client';
 import { ratio } from '~/lib/stats';
 import type { DateRange, MetricFilters } from './filters';
 import { cohortCells } from './funnel';
@@ -35,21 +36,16 @@ interface Input {
   filters?: MetricFilters;
 }
 
-interface RawRow {
-  key: string | null;
-  reason: string | null;
-  leads: number | string;
-  qualified: number | string;
-  disqualified: number | string;
-}
+const rawRow = z.object({ key: z.string().nullable(), reason: z.string().nullable(), leads: dbNumber, qualified: dbNumber, disqualified: dbNumber });
 
 async function qualityRows(db: Db, input: Input, key: SQL): Promise<Map<string | null, LeadQuality>> {
-  const found = await rows<RawRow>(
+  const found = await typedRows(
     db,
     sql`select ${key} as key, nullif(disqualified_reason, '') as reason, sum(journeys)::int as leads,
       sum(qualification)::int as qualified, sum(disqualified)::int as disqualified
     from (${cohortCells({ range: input.range, filters: input.filters ?? {}, cohortBy: 'inquiry' })}) c
     group by 1, 2 having sum(journeys) > 0`,
+    rawRow,
   );
   const byKey = new Map<string | null, LeadQuality>();
   for (const row of found) {
@@ -61,10 +57,10 @@ async function qualityRows(db: Db, input: Input, key: SQL): Promise<Map<string |
       disqualificationRate: null,
       reasons: [],
     };
-    entry.leads += Number(row.leads);
-    entry.qualified += Number(row.qualified);
-    entry.disqualified += Number(row.disqualified);
-    if (row.reason !== null && Number(row.disqualified) > 0) entry.reasons.push({ reason: row.reason, leads: Number(row.disqualified) });
+    entry.leads += row.leads;
+    entry.qualified += row.qualified;
+    entry.disqualified += row.disqualified;
+    if (row.reason !== null && row.disqualified > 0) entry.reasons.push({ reason: row.reason, leads: row.disqualified });
     byKey.set(row.key, entry);
   }
   for (const entry of byKey.values()) {

@@ -10,25 +10,13 @@ import { masked } from '~/lib/masked';
 import { callerAs, createTestUser } from '~/server/api/testing';
 import type { Db, DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
-import { createApiKey } from '~/server/ingest/apiKeys';
-import type { Department } from '~/server/ingest/catalogue';
-import { ingestAndApply } from '~/server/ingest/ingestAndApply';
+import { seedEvents } from '~/server/ingest/seedEvents';
 import type { Page } from './keyset';
 import { accountList, blackHoleList, journeyList, wonDeals } from './lists';
 
 let handle: DbHandle;
-const keys = new Map<Department, number>();
 type Ev = [id: string, type: string, at: string, data: Record<string, unknown>];
 
-async function send(department: Department, events: Ev[]) {
-  let keyId = keys.get(department);
-  if (keyId === undefined) {
-    keyId = (await createApiKey(handle.db, { department, name: department })).id;
-    keys.set(department, keyId);
-  }
-  const result = await ingestAndApply(handle.db, { apiKeyId: keyId, department }, events.map(([id, type, occurredAt, data]) => ({ id, type, occurredAt, data })));
-  expect(result.rejected).toEqual([]);
-}
 
 const march = { from: '2026-03-01', to: '2026-04-01' };
 const asOf = new Date('2026-04-01T00:00:00Z');
@@ -43,7 +31,7 @@ beforeAll(async () => {
   handle = await createTestDb();
   // Inquiries: c01 c02 c03 on the 2nd (sent out of order), c04 c05 on the 3rd, c06 on the 4th,
   // c07 c08 on the 5th. Accounts: three called "Same", the rest unnamed (listed by id).
-  await send('marketing', [
+  await seedEvents(handle.db, [
     lead('c03', '2026-03-02T00:00:00Z', 'ACC-3', 'Same'),
     lead('c01', '2026-03-02T00:00:00Z', 'ACC-1', 'Same'),
     lead('c02', '2026-03-02T00:00:00Z', 'ACC-2', 'Same'),
@@ -56,7 +44,7 @@ beforeAll(async () => {
   const opened = (o: string, account: string, contactId: string): Ev => [`c-${o}`, 'opportunity.created', '2026-03-06T00:00:00Z', { opportunityId: o, accountId: account, contactId, amountCents: 1000, dealType: 'new' }];
   const won = (o: string, at: string): Ev => [`w-${o}`, 'opportunity.won', at, { opportunityId: o }];
   // c02 followed up, c05 disqualified: neither waits for a follow-up.
-  await send('sales', [
+  await seedEvents(handle.db, [
     ['f-c02', 'lead.followed_up', '2026-03-02T01:00:00Z', { contactId: 'c02', activity: 'call', ownerId: 'rep' }],
     ['d-c05', 'lead.disqualified', '2026-03-03T01:00:00Z', { contactId: 'c05', reason: 'no budget' }],
     opened('o1', 'ACC-1', 'c01'),
@@ -70,8 +58,8 @@ beforeAll(async () => {
     won('o4', '2026-03-11T00:00:00Z'),
     won('o5', '2026-03-09T00:00:00Z'),
   ]);
-  await send('operations', [['ob-o2', 'onboarding.started', '2026-03-12T00:00:00Z', { opportunityId: 'o2', accountId: 'ACC-2' }]]);
-  await send('service', [
+  await seedEvents(handle.db, [['ob-o2', 'onboarding.started', '2026-03-12T00:00:00Z', { opportunityId: 'o2', accountId: 'ACC-2' }]]);
+  await seedEvents(handle.db, [
     ['t-t2', 'ticket.opened', '2026-03-01T00:00:00Z', { ticketId: 't2', accountId: 'ACC-1', contactId: 'c01' }],
     ['t-t1', 'ticket.opened', '2026-03-01T00:00:00Z', { ticketId: 't1', accountId: 'ACC-1', contactId: 'c01' }],
     ['t-t3', 'ticket.opened', '2026-03-02T00:00:00Z', { ticketId: 't3', accountId: 'ACC-2' }],
@@ -165,7 +153,7 @@ describe('keyset pages stay put', () => {
   it('rows added before the cursor do not shift the next page; rows added after it appear in order', async () => {
     const first = await journeyList(handle.db, { range: { from: '2026-03-01', to: '2026-03-04' }, stage: 'inquiry', pageSize: 2 });
     expect(first.items.map((j) => j.contactId)).toEqual(['c01', 'c02']);
-    await send('marketing', [lead('c00', '2026-03-02T00:00:00Z', 'ACC-0', undefined), lead('c035', '2026-03-02T00:00:00Z', 'ACC-35', undefined)]);
+    await seedEvents(handle.db, [lead('c00', '2026-03-02T00:00:00Z', 'ACC-0', undefined), lead('c035', '2026-03-02T00:00:00Z', 'ACC-35', undefined)]);
     const second = await journeyList(handle.db, { range: { from: '2026-03-01', to: '2026-03-04' }, stage: 'inquiry', pageSize: 2, after: first.next! });
     // c00 sorts before the cursor (c01 was not shown twice, c00 is not slipped in); c035 after it.
     expect(second.items.map((j) => j.contactId)).toEqual(['c03', 'c035']);

@@ -3,9 +3,9 @@
 // Each order is backed by an index whose columns it names; see docs/metrics.md, "Lists".
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '~/server/db/client';
+import { dbNumber, type Db } from '~/server/db/client';
 import { getSetting } from '~/server/settings';
-import { accountColumns, toAccountRow, withStages, type AccountRow, type AccountSqlRow } from './accounts';
+import { accountColumns, accountSqlRow, toAccountRow, withStages, type AccountRow } from './accounts';
 import { accountFilters, inRange, isoText, journeyFilters, metricInput, opportunityFilters, type DateRange, type MetricFilters } from './filters';
 import { cohortBy, stage, stages, type CohortBy, type Stage } from './funnel';
 import { slaHours, type BlackHoleItem, type HandoffKind } from './handoffs';
@@ -43,6 +43,15 @@ export interface JourneyRow {
 
 const reachColumn = (s: Stage): SQL => sql.raw(`l.${s}_at`);
 
+const journeySqlRow = z.object({
+  contact_id: z.string(),
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  source: z.string(),
+  journey_account_id: z.string().nullable(),
+  ...(Object.fromEntries(stages.map((s) => [`${s}_iso`, z.string().nullable()])) as Record<`${Stage}_iso`, z.ZodNullable<z.ZodString>>),
+});
+
 /**
  * The journeys of the cohort that reached a stage, or that dropped off after it, in cohort order
  * (index leads (inquiry_at, contact_id) or (awareness_at, contact_id)): the cohort's range is the
@@ -77,13 +86,14 @@ async function journeyListPage(db: Db, input: z.output<typeof journeyListInput>)
     where: sql.join(conditions, sql` and `),
     keyset,
     page: input,
-    map: (row: Record<string, string | null>): JourneyRow => ({
-      contactId: String(row.contact_id),
-      name: row.name ?? null,
-      email: row.email ?? null,
-      source: String(row.source),
-      accountId: row.journey_account_id ?? null,
-      reachedAt: Object.fromEntries(stages.map((s) => [s, row[`${s}_iso`] ?? null])) as Record<Stage, string | null>,
+    row: journeySqlRow,
+    map: (row): JourneyRow => ({
+      contactId: row.contact_id,
+      name: row.name,
+      email: row.email,
+      source: row.source,
+      accountId: row.journey_account_id,
+      reachedAt: Object.fromEntries(stages.map((s) => [s, row[`${s}_iso`]])) as Record<Stage, string | null>,
     }),
   });
 }
@@ -119,12 +129,20 @@ export async function wonDeals(db: Db, input: WonDealsInput): Promise<Page<WonDe
       direction: 'desc',
     },
     page,
-    map: (d: { id: string; account_id: string | null; account_name: string | null; deal_type: string | null; amount: number | string; won_at: string }): WonDeal => ({
+    row: z.object({
+      id: z.string(),
+      account_id: z.string().nullable(),
+      account_name: z.string().nullable(),
+      deal_type: z.string().nullable(),
+      amount: dbNumber,
+      won_at: z.string(),
+    }),
+    map: (d): WonDeal => ({
       opportunityId: d.id,
       accountId: d.account_id,
       accountName: d.account_name,
       dealType: d.deal_type,
-      amountCents: Number(d.amount),
+      amountCents: d.amount,
       wonAt: d.won_at,
     }),
   });
@@ -184,17 +202,17 @@ export interface BlackHoleInput {
   page: Paging;
 }
 
-interface BlackHoleSqlRow {
-  item_id: string;
-  started_at: string;
-  due_at: string;
-  hours_overdue: number | string;
-  owner: string | null;
-  account_id: string | null;
-  contact_id: string | null;
-  contact_name: string | null;
-  email: string | null;
-}
+const blackHoleSqlRow = z.object({
+  item_id: z.string(),
+  started_at: z.string(),
+  due_at: z.string(),
+  hours_overdue: dbNumber,
+  owner: z.string().nullable(),
+  account_id: z.string().nullable(),
+  contact_id: z.string().nullable(),
+  contact_name: z.string().nullable(),
+  email: z.string().nullable(),
+});
 
 export async function blackHoleList(db: Db, input: BlackHoleInput): Promise<Page<BlackHoleItem>> {
   const source = blackHoleSources[input.handoff];
@@ -217,11 +235,12 @@ export async function blackHoleList(db: Db, input: BlackHoleInput): Promise<Page
       direction: 'asc',
     },
     page: input.page,
-    map: (row: BlackHoleSqlRow): BlackHoleItem => ({
+    row: blackHoleSqlRow,
+    map: (row): BlackHoleItem => ({
       itemId: row.item_id,
       startedAt: row.started_at,
       dueAt: row.due_at,
-      hoursOverdue: Number(row.hours_overdue),
+      hoursOverdue: row.hours_overdue,
       owner: row.owner,
       accountId: row.account_id,
       contactId: row.contact_id,
@@ -274,7 +293,8 @@ export async function accountList(db: Db, input: AccountListInput = {}): Promise
     where: sql.join(parts, sql` and `),
     keyset: { name: `accounts.${sort}.${direction}`, columns: [accountSortColumn[sort], { sql: sql.raw('a.account_id'), type: 'text' }], direction },
     page,
-    map: (row: Omit<AccountSqlRow, 'stage'>) => row,
+    row: accountSqlRow,
+    map: (row) => row,
   });
   return { ...found, items: (await withStages(db, found.items)).map(toAccountRow) };
 }

@@ -3,6 +3,7 @@
 // does not start or end at UTC midnight) from the journeys themselves, through the same
 // contribution queries the projector fills the rollups with. The answer is exact either way.
 import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '~/server/db/client';
 import { toDate, type DateRange, type MetricFilters } from './filters';
 
 const DAY_MS = 86_400_000;
@@ -109,4 +110,16 @@ export function leadRollupFilters(filters: MetricFilters): SQL {
   if (filters.segment !== undefined) parts.push(sql`l.segment = ${filters.segment}`);
   if (filters.dealType !== undefined) parts.push(sql`l.deal_type = ${filters.dealType}`);
   return sql`(${sql.join(parts, sql` and `)})`;
+}
+
+/**
+ * Runs a few small rollup reads in one transaction without parallel workers: each reads a few
+ * hundred index entries, and starting workers for it (which the planner may choose for a read
+ * with many index arms) costs more than the read on a busy machine.
+ */
+export async function withoutParallelWorkers<T>(db: Db, read: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
+    return read(tx);
+  });
 }

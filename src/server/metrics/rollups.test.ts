@@ -14,8 +14,10 @@ import { ensureDemoKeys, seedDemo } from '../../../seed/seed';
 import { attributionReport } from './attribution';
 import type { DateRange, MetricFilters } from './filters';
 import { cohortTrend, funnel } from './funnel';
+import { handoffs } from './handoffs';
 import { leadQuality } from './leadQuality';
 import { attributionReference } from './reference/attribution';
+import { handoffsReference } from './reference/handoffs';
 import { cohortTrendReference, funnelReference } from './reference/funnel';
 import { leadQualityReference } from './reference/leadQuality';
 import { sourcesReference } from './reference/sources';
@@ -72,6 +74,12 @@ async function expectReportsEqualReference(): Promise<number> {
       expect(await sourcesReport(handle.db, input), `sources ${what}`).toEqual(await sourcesReference(handle.db, input));
       expect(await leadQuality(handle.db, input), `lead quality ${what}`).toEqual(await leadQualityReference(handle.db, input));
       expect(await attributionReport(handle.db, input), `attribution ${what}`).toEqual(await attributionReference(handle.db, input));
+      // Open items judged at midnight and within a day (the SLA cut falls inside a day).
+      for (const asOf of [anchor, new Date('2026-01-14T15:30:00Z')]) {
+        expect(await handoffs(handle.db, { ...input, asOf }), `handoffs ${asOf.toISOString()} ${what}`).toEqual(
+          await handoffsReference(handle.db, { ...input, asOf }),
+        );
+      }
       compared++;
     }
   }

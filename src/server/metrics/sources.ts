@@ -1,7 +1,8 @@
 // Lead-to-close by source and by campaign: what each source's leads of the cohort became, what
 // they brought in, and what the source cost.
 import { sql, type SQL } from 'drizzle-orm';
-import { rows, type Db } from '~/server/db/client';
+import { z } from 'zod';
+import { dbNumber, typedRows, type Db } from '~/server/db/client';
 import { ratio } from '~/lib/stats';
 import { MEASURE_INQUIRY_TO_CONVERSION } from '~/server/projector/rollups';
 import { durationPercentiles, type DurationGroup } from './durations';
@@ -53,15 +54,16 @@ interface Input {
 
 type Grouping = 'source' | 'campaign' | 'total';
 
-interface RawRow {
-  key: string | null;
-  leads: number | string | null;
-  qualified: number | string | null;
-  won: number | string | null;
-  won_revenue: number | string | null;
-  median_days: number | string | null;
-  spend: number | string | null;
-}
+const rawRow = z.object({
+  key: z.string().nullable(),
+  leads: dbNumber.nullable(),
+  qualified: dbNumber.nullable(),
+  won: dbNumber.nullable(),
+  won_revenue: dbNumber.nullable(),
+  median_days: dbNumber.nullable(),
+  spend: dbNumber.nullable(),
+});
+type RawRow = z.output<typeof rawRow>;
 
 const cellKey: Record<Grouping, SQL> = {
   source: sql`source`,
@@ -91,7 +93,7 @@ async function leadToCloseRows(db: Db, input: Input, by: Grouping): Promise<RawR
   const days = spendDays(input.range);
   const spendBuckets = toDate(days.from).getTime() < toDate(days.to).getTime() ? bucketsWhere(splitRange(days)) : sql`false`;
   const [found, medians] = await Promise.all([
-    rows<RawRow>(
+    typedRows(
       db,
       sql`with lead_stats as (
         select ${cellKey[by]} as key, sum(journeys)::int as leads, sum(qualification)::int as qualified, sum(conversion)::int as won,
@@ -109,6 +111,7 @@ async function leadToCloseRows(db: Db, input: Input, by: Grouping): Promise<RawR
       from lead_stats ls
       full join spend sp on sp.key = ls.key
       order by coalesce(ls.leads, 0) desc, 1 nulls last`,
+      rawRow,
     ),
     durationPercentiles(db, {
       cohort: 'inquiry',
@@ -128,11 +131,11 @@ async function leadToCloseRows(db: Db, input: Input, by: Grouping): Promise<RawR
 }
 
 function figures(row: RawRow | undefined): LeadToClose {
-  const leads = Number(row?.leads ?? 0);
-  const qualified = Number(row?.qualified ?? 0);
-  const won = Number(row?.won ?? 0);
-  const wonRevenueCents = Number(row?.won_revenue ?? 0);
-  const spendCents = Number(row?.spend ?? 0);
+  const leads = row?.leads ?? 0;
+  const qualified = row?.qualified ?? 0;
+  const won = row?.won ?? 0;
+  const wonRevenueCents = row?.won_revenue ?? 0;
+  const spendCents = row?.spend ?? 0;
   const medianDays = row?.median_days;
   return {
     leads,
@@ -141,7 +144,7 @@ function figures(row: RawRow | undefined): LeadToClose {
     qualificationRate: ratio(qualified, leads),
     winRate: ratio(won, leads),
     wonRevenueCents,
-    medianDaysToConversion: medianDays === null || medianDays === undefined ? null : Number(medianDays),
+    medianDaysToConversion: medianDays ?? null,
     spendCents,
     cacCents: ratio(spendCents, won),
     roi: ratio(wonRevenueCents - spendCents, spendCents),
@@ -163,12 +166,13 @@ export async function leadToCloseByCampaign(db: Db, input: Input): Promise<Campa
   const ids = found.map((row) => row.key).filter((key): key is string => key !== null);
   const names = new Map<string, { name: string; channel: string }>();
   if (ids.length > 0) {
-    const campaigns = await rows<{ campaign_id: string; name: string; channel: string }>(
+    const campaigns = await typedRows(
       db,
       sql`select campaign_id, name, channel from campaigns where campaign_id in (${sql.join(
         ids.map((id) => sql`${id}`),
         sql`, `,
       )})`,
+      z.object({ campaign_id: z.string(), name: z.string(), channel: z.string() }),
     );
     for (const c of campaigns) names.set(c.campaign_id, { name: c.name, channel: c.channel });
   }

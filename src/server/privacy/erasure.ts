@@ -20,7 +20,7 @@ import { oneConnectionPerWorker } from '~/server/db/distribution';
 import { jsonParam, keyArray } from '~/server/db/params';
 import { rollupMode, takeOutJourneys } from '~/server/projector/rollups';
 import { audit, type Actor } from '~/server/auth/audit';
-import { PROJECTOR_LOCK, storedEvents } from '~/server/projector/projector';
+import { PROJECTOR_LOCK } from '~/server/projector/projector';
 import { project } from '~/server/projector/projection';
 import { anonymiseEvent, ERASED, redactBytes, redactJson, redactText, type Pseudonyms, type Replacements } from './redact';
 
@@ -146,7 +146,8 @@ export async function erasePerson(db: Db, subject: ErasureSubject, actor: Actor 
         from jsonb_to_recordset(${jsonParam(renamed)}) as r(before text, next text)
         where c.touch_ref = r.before`);
     }
-    if (applied.length > 0) await project(tx, storedEvents(applied.map((r) => ({ ...r, data: r.data as unknown }))));
+    // The rewritten rows, read again from the log by the projection.
+    if (applied.length > 0) await project(tx, { pks: applied.map((r) => Number(r.pk)) });
 
     // 4. The rejected log and the audit log: rows mentioning the person.
     const needles = [...emails, ...[...replacements.values.keys()].map((v) => JSON.stringify(v))];

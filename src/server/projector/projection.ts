@@ -1,71 +1,127 @@
-// Applies newly stored events to the read model. Fact rows are inserted once per event; derived
-// rows (links, journeys, opportunities, ...) are recomputed from all facts of the entities the
-// batch touched, set-based, so the result never depends on arrival order or batching.
-import { sql } from 'drizzle-orm';
-import { rows, type Db } from '~/server/db/client';
+// Applies stored events to the read model, set-wise in SQL over a slice of the log (the event
+// data never travels through Node). Fact rows are inserted once per event; derived rows (links,
+// journeys, opportunities, ...) are recomputed from all facts of the entities the slice touched,
+// so the result never depends on arrival order or batching.
+import { sql, type SQL } from 'drizzle-orm';
+import { one, rows, type Db } from '~/server/db/client';
 import { jsonParam, keyArray } from '~/server/db/params';
 import { isoWeekStart } from '~/lib/isoWeek';
-import { recomputeAttributionForBatch } from '~/server/metrics/attribution';
-import { accountIdOf, type EventData, type EventType, type IngestEvent } from '~/server/ingest/catalogue';
-import { addSpend, journeysOfAccounts, putInJourneys, recomputeAttributionRollup, rollupMode, takeOutJourneys, wonDealsOf } from './rollups';
+import { recomputeAttributionForChunk } from '~/server/metrics/attribution';
+import { putInHandoffs } from './handoffRollups';
+import { addSpend, journeysBefore, type JourneyChanges, type JourneySnapshot, journeysOfAccounts, putInJourneys, recomputeAttributionRollup, rollupMode, wonDealsOf } from './rollups';
 
-/** An event as it sits in the log: its primary key plus the validated event. */
-export type StoredEvent = IngestEvent & { pk: number };
+/** A place in the log, in the projector's (transaction id, event id) order. */
+export interface LogPosition {
+  tx: number;
+  id: number;
+}
+
+/** The events a projection applies: a range of the log in (tx, id) order, or events by primary key. */
+export type LogSlice = { after: LogPosition; through: LogPosition } | { pks: readonly number[] };
+
+/** The slice as a condition on `events e`. */
+export function sliceWhere(slice: LogSlice): SQL {
+  if ('pks' in slice) return sql`e.id = any(${`{${slice.pks.map(Number).join(',')}}`}::bigint[])`;
+  return sql`(e.tx, e.id) > (${slice.after.tx}::bigint, ${slice.after.id}::bigint)
+    and (e.tx, e.id) <= (${slice.through.tx}::bigint, ${slice.through.id}::bigint)`;
+}
+
+/** The entities a recompute covers: these keys, or every one (a bulk projection into an empty read model). */
+export type Keys = ReadonlySet<string> | 'all';
+
+/** `column` is one of the keys (always true for 'all'). */
+function keyed(column: string, keys: Keys): SQL {
+  return keys === 'all' ? sql`true` : sql`${sql.raw(column)} = any(${keyArray(keys)})`;
+}
 
 // Ties in time are broken by the sender's id, then the key that sent it: never by arrival.
 const eventOrder = sql.raw('occurred_at, event_id, api_key_id');
 
-function ofType<T extends EventType>(events: StoredEvent[], ...types: T[]) {
-  return events.filter((e): e is Extract<StoredEvent, { type: T }> => (types as string[]).includes(e.type));
+const leadTypes = sql.raw(`('lead.created', 'lead.followed_up', 'lead.qualified', 'lead.disqualified')`);
+const opportunityTypes = sql.raw(`('opportunity.created', 'opportunity.updated', 'opportunity.won', 'opportunity.lost')`);
+const accountFactTypes = sql.raw(`('account.renewed', 'account.expanded', 'account.churned', 'account.advocacy')`);
+
+/** The keys a slice names, per kind of entity (the only thing about its events that reaches Node). */
+interface SliceKeys {
+  /** contacts of lead.* events, and those named by opportunity.created and account.advocacy */
+  contacts: string[];
+  /** accounts of renewals, expansions, churn and advocacy (their journeys' late stages) */
+  stageAccounts: string[];
+  /** anonymousIds named by lead.created */
+  anonymousIds: string[];
+  campaigns: string[];
+  weeks: string[];
+  opportunities: string[];
+  onboardings: string[];
+  tickets: string[];
+  /** every accountId the slice's events name */
+  accounts: string[];
+  touches: number;
+  spend: number;
+  accountFacts: number;
+  attribution: number;
 }
 
-/** Applies a chunk of the log; the caller holds the projector lock, so derivations see whole facts. */
-export async function project(tx: Db, events: StoredEvent[]): Promise<void> {
-  if (events.length === 0) return;
+const keyList = (filter: string, value = 'e.entity_key') =>
+  sql.raw(`coalesce(json_agg(distinct ${value}) filter (where ${filter}), '[]')`);
+
+async function sliceKeys(tx: Db, slice: LogSlice): Promise<SliceKeys> {
+  const row = await one<Record<keyof SliceKeys, unknown>>(
+    tx,
+    sql`
+    select
+      ${keyList(`e.type in ('lead.created', 'lead.followed_up', 'lead.qualified', 'lead.disqualified')
+        or (e.type in ('opportunity.created', 'account.advocacy') and e.data->>'contactId' is not null)`,
+        `case when e.type like 'lead.%' then e.entity_key else e.data->>'contactId' end`)} as contacts,
+      ${keyList(`e.type like 'account.%'`)} as "stageAccounts",
+      ${keyList(`e.type = 'lead.created' and e.data->>'anonymousId' is not null`, `e.data->>'anonymousId'`)} as "anonymousIds",
+      ${keyList(`e.type = 'campaign.upserted'`)} as campaigns,
+      ${keyList(`e.type = 'capacity.set'`)} as weeks,
+      ${keyList(`e.type like 'opportunity.%'`)} as opportunities,
+      ${keyList(`e.type like 'onboarding.%'`)} as onboardings,
+      ${keyList(`e.type like 'ticket.%'`)} as tickets,
+      ${keyList(`e.account_id is not null`, 'e.account_id')} as accounts,
+      count(*) filter (where e.type = 'touch') as touches,
+      count(*) filter (where e.type = 'campaign.spend') as spend,
+      count(*) filter (where e.type like 'account.%') as "accountFacts",
+      count(*) filter (where e.type = 'touch' or e.type = 'lead.created' or e.type like 'opportunity.%') as attribution
+    from events e where ${sliceWhere(slice)}`,
+  );
+  const list = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as string[];
+  return {
+    contacts: list(row.contacts),
+    stageAccounts: list(row.stageAccounts),
+    anonymousIds: list(row.anonymousIds),
+    campaigns: list(row.campaigns),
+    weeks: list(row.weeks),
+    opportunities: list(row.opportunities),
+    onboardings: list(row.onboardings),
+    tickets: list(row.tickets),
+    accounts: list(row.accounts),
+    touches: Number(row.touches),
+    spend: Number(row.spend),
+    accountFacts: Number(row.accountFacts),
+    attribution: Number(row.attribution),
+  };
+}
+
+/** Applies a slice of the log; the caller holds the projector lock, so derivations see whole facts. */
+export async function project(tx: Db, slice: LogSlice): Promise<void> {
+  if ('pks' in slice && slice.pks.length === 0) return;
+  const keys = await sliceKeys(tx, slice);
   // Rollups by delta unless a bulk load fills them at its end.
   const keepRollups = (await rollupMode(tx)) === 'current';
-
-  const contacts = new Set<string>();
-  const accountsWithStages = new Set<string>();
-  const add = (set: Set<string>, value: string | null | undefined) => {
-    if (value) set.add(value);
+  const contacts = new Set(keys.contacts);
+  const addAll = (set: Set<string>, values: Iterable<string>) => {
+    for (const value of values) set.add(value);
   };
 
-  for (const e of events) {
-    switch (e.type) {
-      case 'touch':
-        add(contacts, e.data.contactId);
-        break;
-      case 'lead.created':
-      case 'lead.followed_up':
-      case 'lead.qualified':
-      case 'lead.disqualified':
-        add(contacts, e.data.contactId);
-        break;
-      case 'opportunity.created':
-        add(contacts, e.data.contactId);
-        break;
-      case 'account.renewed':
-      case 'account.expanded':
-      case 'account.churned':
-        add(accountsWithStages, e.data.accountId);
-        break;
-      case 'account.advocacy':
-        add(accountsWithStages, e.data.accountId);
-        add(contacts, e.data.contactId);
-        break;
-      default:
-        break;
-    }
-  }
-
   // 1. anonymousId -> contactId links, then the touches they resolve.
-  const anonymousIds = new Set<string>();
-  for (const e of ofType(events, 'lead.created')) add(anonymousIds, e.data.anonymousId);
+  const anonymousIds = new Set(keys.anonymousIds);
   if (anonymousIds.size > 0) {
-    for (const id of await linkedContacts(tx, anonymousIds)) contacts.add(id);
+    addAll(contacts, await linkedContacts(tx, anonymousIds));
     await recomputeIdentityLinks(tx, anonymousIds);
-    for (const id of await linkedContacts(tx, anonymousIds)) contacts.add(id);
+    addAll(contacts, await linkedContacts(tx, anonymousIds));
     await tx.execute(sql`
       update touches t set resolved_contact_id = l.contact_id
       from identity_links l
@@ -73,128 +129,106 @@ export async function project(tx: Db, events: StoredEvent[]): Promise<void> {
   }
 
   // 2. Facts: one row per event.
-  const touchEvents = ofType(events, 'touch');
-  if (touchEvents.length > 0) {
-    const inserted = await rows<{ contact: string | null }>(
-      tx,
-      sql`
-      insert into touches (event_pk, event_id, visitor_id, contact_id, anonymous_id, resolved_contact_id, channel, campaign_id, touch_type, url, occurred_at)
-      select t.pk, t.id, coalesce(t.contact_id, t.anonymous_id), t.contact_id, t.anonymous_id, coalesce(t.contact_id, l.contact_id), t.channel, t.campaign_id, t.touch_type, t.url, t.occurred_at
-      from jsonb_to_recordset(${jsonParam(touchEvents.map(touchRow))})
-        as t(pk bigint, id text, contact_id text, anonymous_id text, channel text, campaign_id text, touch_type text, url text, occurred_at timestamptz)
-      left join identity_links l on l.anonymous_id = t.anonymous_id
-      returning resolved_contact_id as contact`,
-    );
-    for (const row of inserted) add(contacts, row.contact);
+  if (keys.touches > 0) {
+    addAll(contacts, await insertTouches(tx, sliceWhere(slice)));
   }
-
-  const spend = ofType(events, 'campaign.spend');
-  if (spend.length > 0) {
-    await tx.execute(sql`
-      insert into campaign_spend (event_pk, campaign_id, spend_date, amount_cents)
-      select s.pk, s.campaign_id, s.spend_date, s.amount_cents
-      from jsonb_to_recordset(${jsonParam(
-        spend.map((e) => ({ pk: e.pk, campaign_id: e.data.campaignId, spend_date: e.data.date, amount_cents: e.data.amountCents })),
-      )}) as s(pk bigint, campaign_id text, spend_date date, amount_cents bigint)`);
-    if (keepRollups) await addSpend(tx, spend.map((e) => e.pk));
+  if (keys.spend > 0) {
+    const spent = await insertSpend(tx, sliceWhere(slice));
+    if (keepRollups) await addSpend(tx, spent);
   }
-
-  const accountFacts = ofType(events, 'account.renewed', 'account.expanded', 'account.churned', 'account.advocacy');
-  if (accountFacts.length > 0) {
-    await tx.execute(sql`
-      insert into account_events (event_pk, event_id, account_id, kind, amount_cents, reason, advocacy_kind, contact_id, occurred_at)
-      select a.pk, a.id, a.account_id, a.kind, a.amount_cents, a.reason, a.advocacy_kind, a.contact_id, a.occurred_at
-      from jsonb_to_recordset(${jsonParam(accountFacts.map(accountEventRow))})
-        as a(pk bigint, id text, account_id text, kind text, amount_cents bigint, reason text, advocacy_kind text, contact_id text, occurred_at timestamptz)`);
-  }
+  if (keys.accountFacts > 0) await insertAccountFacts(tx, sliceWhere(slice));
 
   // 3. Derived entities.
-  const campaignIds = new Set(ofType(events, 'campaign.upserted').map((e) => e.data.campaignId));
-  if (campaignIds.size > 0) await recomputeCampaigns(tx, campaignIds);
+  if (keys.campaigns.length > 0) await recomputeCampaigns(tx, new Set(keys.campaigns));
+  if (keys.weeks.length > 0) await recomputeCapacity(tx, new Set(keys.weeks));
 
-  const weeks = new Set(ofType(events, 'capacity.set').map((e) => e.data.week));
-  if (weeks.size > 0) await recomputeCapacity(tx, weeks);
-
-  const opportunityIds = new Set(
-    ofType(events, 'opportunity.created', 'opportunity.updated', 'opportunity.won', 'opportunity.lost').map((e) => e.data.opportunityId),
-  );
+  const opportunityIds = new Set(keys.opportunities);
   // Accounts whose first opportunity (their journeys' segment) may have changed.
   const segmentAccounts = new Set<string>();
   if (opportunityIds.size > 0) {
     // Contacts named before and after: a late opportunity.created can move an opportunity.
-    for (const id of await opportunityContacts(tx, opportunityIds)) contacts.add(id);
-    if (keepRollups) for (const id of await opportunityAccounts(tx, opportunityIds)) segmentAccounts.add(id);
+    addAll(contacts, await opportunityContacts(tx, opportunityIds));
+    if (keepRollups) addAll(segmentAccounts, await opportunityAccounts(tx, opportunityIds));
     await recomputeOpportunities(tx, opportunityIds);
-    for (const id of await opportunityContacts(tx, opportunityIds)) contacts.add(id);
-    if (keepRollups) for (const id of await opportunityAccounts(tx, opportunityIds)) segmentAccounts.add(id);
+    addAll(contacts, await opportunityContacts(tx, opportunityIds));
+    if (keepRollups) addAll(segmentAccounts, await opportunityAccounts(tx, opportunityIds));
   }
 
-  const onboardingIds = new Set(ofType(events, 'onboarding.started', 'onboarding.completed').map((e) => e.data.opportunityId));
-  if (onboardingIds.size > 0 || opportunityIds.size > 0) {
-    await recomputeOnboardings(tx, new Set([...onboardingIds, ...opportunityIds]));
+  if (keys.onboardings.length > 0 || opportunityIds.size > 0) {
+    await recomputeOnboardings(tx, new Set([...keys.onboardings, ...opportunityIds]));
   }
-
-  const ticketIds = new Set(ofType(events, 'ticket.opened', 'ticket.resolved').map((e) => e.data.ticketId));
-  if (ticketIds.size > 0) await recomputeTickets(tx, ticketIds);
-
-  const accountIds = new Set<string>();
-  for (const e of events) add(accountIds, accountIdOf(e));
-  if (accountIds.size > 0) await recomputeAccounts(tx, accountIds);
+  if (keys.tickets.length > 0) await recomputeTickets(tx, new Set(keys.tickets));
+  if (keys.accounts.length > 0) await recomputeAccounts(tx, new Set(keys.accounts));
 
   // 4. Journeys: every contact whose facts, links, opportunities or account changed.
-  if (accountsWithStages.size > 0) {
+  if (keys.stageAccounts.length > 0) {
     const members = await rows<{ contact_id: string }>(
       tx,
-      sql`select contact_id from leads where journey_account_id = any(${keyArray(accountsWithStages)})`,
+      sql`select contact_id from leads where journey_account_id = any(${keyArray(keys.stageAccounts)})`,
     );
     for (const row of members) contacts.add(row.contact_id);
   }
   // The rollups: the old contribution of every journey whose row or segment may change goes out
   // before the rows change, the new one comes in after.
   const rolled = new Set(contacts);
+  let before: JourneySnapshot = new Map();
   if (keepRollups) {
-    for (const id of await journeysOfAccounts(tx, segmentAccounts)) rolled.add(id);
-    await takeOutJourneys(tx, rolled);
+    addAll(rolled, await journeysOfAccounts(tx, segmentAccounts));
+    before = await journeysBefore(tx, rolled);
   }
   if (contacts.size > 0) await recomputeJourneys(tx, contacts);
-  if (keepRollups) await putInJourneys(tx, rolled);
+  let changedJourneys: JourneyChanges = { contactIds: new Set(), accounts: new Set() };
+  if (keepRollups) changedJourneys = await putInJourneys(tx, rolled, before);
 
   // 5. Attribution credits of the won opportunities whose touches or terms changed (needs the journeys).
-  const credited = await recomputeAttributionForBatch(tx, events);
+  const credited = keys.attribution > 0 ? await recomputeAttributionForChunk(tx, sliceWhere(slice)) : [];
   if (keepRollups) {
     // Their rollup rows, and those of won deals whose contact or account segment changed.
     const deals = new Set([...credited, ...opportunityIds, ...(await wonDealsOf(tx, rolled, segmentAccounts))]);
     await recomputeAttributionRollup(tx, deals);
+    await putInHandoffs(tx, {
+      opportunityIds: new Set([...keys.opportunities, ...keys.onboardings]),
+      ticketIds: new Set(keys.tickets),
+      segmentAccounts, contactIds: changedJourneys.contactIds, journeyAccounts: changedJourneys.accounts });
   }
 }
 
-function touchRow(e: StoredEvent & { type: 'touch' }) {
-  return {
-    pk: e.pk,
-    id: e.id,
-    contact_id: e.data.contactId ?? null,
-    anonymous_id: e.data.anonymousId ?? null,
-    channel: e.data.channel,
-    campaign_id: e.data.campaignId ?? null,
-    touch_type: e.data.touchType,
-    url: e.data.url ?? null,
-    occurred_at: e.occurredAt.toISOString(),
-  };
+/** Touch facts of the events `where` selects over `events e`; the contacts they resolve to (when asked). */
+export async function insertTouches(tx: Db, where: SQL, returnContacts = true): Promise<string[]> {
+  const inserted = await rows<{ contact: string | null }>(
+    tx,
+    sql`
+    insert into touches (event_pk, event_id, visitor_id, contact_id, anonymous_id, resolved_contact_id, channel, campaign_id, touch_type, url, occurred_at)
+    select e.id, e.event_id, coalesce(e.data->>'contactId', e.data->>'anonymousId'), e.data->>'contactId', e.data->>'anonymousId',
+      coalesce(e.data->>'contactId', l.contact_id), e.data->>'channel', e.data->>'campaignId', e.data->>'touchType', e.data->>'url', e.occurred_at
+    from events e
+    left join identity_links l on l.anonymous_id = e.data->>'anonymousId'
+    where ${where} and e.type = 'touch'
+    ${returnContacts ? sql`returning resolved_contact_id as contact` : sql``}`,
+  );
+  return returnContacts ? inserted.flatMap((r) => (r.contact ? [r.contact] : [])) : [];
 }
 
-function accountEventRow(e: StoredEvent & { type: 'account.renewed' | 'account.expanded' | 'account.churned' | 'account.advocacy' }) {
-  const data: Partial<EventData<'account.renewed'> & EventData<'account.churned'> & EventData<'account.advocacy'>> = e.data;
-  return {
-    pk: e.pk,
-    id: e.id,
-    account_id: e.data.accountId,
-    kind: e.type.slice('account.'.length),
-    amount_cents: data.amountCents ?? null,
-    reason: data.reason ?? null,
-    advocacy_kind: data.kind ?? null,
-    contact_id: data.contactId ?? null,
-    occurred_at: e.occurredAt.toISOString(),
-  };
+/** Spend facts of the events `where` selects; their event pks (when asked). */
+export async function insertSpend(tx: Db, where: SQL, returnPks = true): Promise<number[]> {
+  const inserted = await rows<{ pk: string | number }>(
+    tx,
+    sql`
+    insert into campaign_spend (event_pk, campaign_id, spend_date, amount_cents)
+    select e.id, e.data->>'campaignId', (e.data->>'date')::date, (e.data->>'amountCents')::bigint
+    from events e where ${where} and e.type = 'campaign.spend'
+    ${returnPks ? sql`returning event_pk as pk` : sql``}`,
+  );
+  return returnPks ? inserted.map((r) => Number(r.pk)) : [];
+}
+
+/** Renewals, expansions, churn and advocacy of the events `where` selects. */
+export async function insertAccountFacts(tx: Db, where: SQL): Promise<void> {
+  await tx.execute(sql`
+    insert into account_events (event_pk, event_id, account_id, kind, amount_cents, reason, advocacy_kind, contact_id, occurred_at)
+    select e.id, e.event_id, e.data->>'accountId', substr(e.type, length('account.') + 1), (e.data->>'amountCents')::bigint,
+      e.data->>'reason', e.data->>'kind', e.data->>'contactId', e.occurred_at
+    from events e where ${where} and e.type in ${accountFactTypes}`);
 }
 
 async function linkedContacts(tx: Db, anonymousIds: Set<string>): Promise<string[]> {
@@ -205,28 +239,29 @@ async function linkedContacts(tx: Db, anonymousIds: Set<string>): Promise<string
   return found.map((r) => r.contact_id);
 }
 
-async function recomputeIdentityLinks(tx: Db, anonymousIds: Set<string>): Promise<void> {
-  await tx.execute(sql`delete from identity_links where anonymous_id = any(${keyArray(anonymousIds)})`);
+export async function recomputeIdentityLinks(tx: Db, anonymousIds: Keys): Promise<void> {
+  if (anonymousIds !== 'all') await tx.execute(sql`delete from identity_links where ${keyed('anonymous_id', anonymousIds)}`);
   await tx.execute(sql`
     insert into identity_links (anonymous_id, contact_id, linked_at)
     select distinct on (data->>'anonymousId') data->>'anonymousId', entity_key, occurred_at
     from events
-    where type = 'lead.created' and data->>'anonymousId' = any(${keyArray(anonymousIds)})
+    where type = 'lead.created' and data->>'anonymousId' is not null and ${keyed(`data->>'anonymousId'`, anonymousIds)}
     order by data->>'anonymousId', ${eventOrder}`);
 }
 
-async function recomputeCampaigns(tx: Db, ids: Set<string>): Promise<void> {
-  await tx.execute(sql`delete from campaigns where campaign_id = any(${keyArray(ids)})`);
+export async function recomputeCampaigns(tx: Db, ids: Keys): Promise<void> {
+  if (ids !== 'all') await tx.execute(sql`delete from campaigns where ${keyed('campaign_id', ids)}`);
   await tx.execute(sql`
     insert into campaigns (campaign_id, name, channel, budget_cents, updated_at)
     select distinct on (entity_key) entity_key, data->>'name', data->>'channel', (data->>'budgetCents')::bigint, occurred_at
     from events
-    where type = 'campaign.upserted' and entity_key = any(${keyArray(ids)})
+    where type = 'campaign.upserted' and ${keyed('entity_key', ids)}
     order by entity_key, occurred_at desc, event_id desc, api_key_id desc`);
 }
 
-async function recomputeCapacity(tx: Db, weeks: Set<string>): Promise<void> {
-  await tx.execute(sql`delete from capacity where week = any(${keyArray(weeks)})`);
+/** Capacity of these weeks (each week's first day is worked out here, from its ISO name). */
+export async function recomputeCapacity(tx: Db, weeks: ReadonlySet<string>, bulk = false): Promise<void> {
+  if (!bulk) await tx.execute(sql`delete from capacity where week = any(${keyArray(weeks)})`);
   await tx.execute(sql`
     insert into capacity (week, week_start, slots)
     select c.week, w.week_start, c.slots
@@ -256,8 +291,8 @@ async function opportunityAccounts(tx: Db, ids: Set<string>): Promise<string[]> 
   return found.map((r) => r.account_id);
 }
 
-async function recomputeOpportunities(tx: Db, ids: Set<string>): Promise<void> {
-  await tx.execute(sql`delete from opportunities where opportunity_id = any(${keyArray(ids)})`);
+export async function recomputeOpportunities(tx: Db, ids: Keys): Promise<void> {
+  if (ids !== 'all') await tx.execute(sql`delete from opportunities where ${keyed('opportunity_id', ids)}`);
   // Attributes of the earliest opportunity.created; stage and amount: the latest that set them;
   // the amount of the earliest opportunity.won that names one wins over both.
   await tx.execute(sql`
@@ -285,13 +320,13 @@ async function recomputeOpportunities(tx: Db, ids: Set<string>): Promise<void> {
         min(occurred_at) filter (where type = 'opportunity.lost') as lost_at,
         (array_agg(data->>'reason' order by ${eventOrder}) filter (where type = 'opportunity.lost'))[1] as lost_reason
       from events
-      where entity_key = any(${keyArray(ids)}) and type in ('opportunity.created', 'opportunity.updated', 'opportunity.won', 'opportunity.lost')
+      where ${keyed('entity_key', ids)} and type in ${opportunityTypes}
       group by entity_key
     ) o`);
 }
 
-async function recomputeOnboardings(tx: Db, ids: Set<string>): Promise<void> {
-  await tx.execute(sql`delete from onboardings where opportunity_id = any(${keyArray(ids)})`);
+export async function recomputeOnboardings(tx: Db, ids: Keys): Promise<void> {
+  if (ids !== 'all') await tx.execute(sql`delete from onboardings where ${keyed('opportunity_id', ids)}`);
   await tx.execute(sql`
     insert into onboardings (opportunity_id, account_id, started_at, completed_at)
     select b.id, coalesce(b.account_id, o.account_id), b.started_at, b.completed_at
@@ -301,14 +336,14 @@ async function recomputeOnboardings(tx: Db, ids: Set<string>): Promise<void> {
         min(occurred_at) filter (where type = 'onboarding.started') as started_at,
         min(occurred_at) filter (where type = 'onboarding.completed') as completed_at
       from events
-      where entity_key = any(${keyArray(ids)}) and type in ('onboarding.started', 'onboarding.completed')
+      where ${keyed('entity_key', ids)} and type in ('onboarding.started', 'onboarding.completed')
       group by entity_key
     ) b
     left join opportunities o on o.opportunity_id = b.id`);
 }
 
-async function recomputeTickets(tx: Db, ids: Set<string>): Promise<void> {
-  await tx.execute(sql`delete from tickets where ticket_id = any(${keyArray(ids)})`);
+export async function recomputeTickets(tx: Db, ids: Keys): Promise<void> {
+  if (ids !== 'all') await tx.execute(sql`delete from tickets where ${keyed('ticket_id', ids)}`);
   await tx.execute(sql`
     insert into tickets (ticket_id, account_id, contact_id, category, priority, opened_at, resolved_at, csat)
     select entity_key,
@@ -321,12 +356,12 @@ async function recomputeTickets(tx: Db, ids: Set<string>): Promise<void> {
       (array_agg((data->>'csat')::smallint order by occurred_at desc, event_id desc, api_key_id desc)
         filter (where type = 'ticket.resolved' and data->>'csat' is not null))[1]
     from events
-    where entity_key = any(${keyArray(ids)}) and type in ('ticket.opened', 'ticket.resolved')
+    where ${keyed('entity_key', ids)} and type in ('ticket.opened', 'ticket.resolved')
     group by entity_key`);
 }
 
-async function recomputeAccounts(tx: Db, ids: Set<string>): Promise<void> {
-  await tx.execute(sql`delete from accounts where account_id = any(${keyArray(ids)})`);
+export async function recomputeAccounts(tx: Db, ids: Keys): Promise<void> {
+  if (ids !== 'all') await tx.execute(sql`delete from accounts where ${keyed('account_id', ids)}`);
   await tx.execute(sql`
     insert into accounts (account_id, name, first_seen_at, churned_at, churn_reason)
     select account_id,
@@ -335,7 +370,7 @@ async function recomputeAccounts(tx: Db, ids: Set<string>): Promise<void> {
       min(occurred_at) filter (where type = 'account.churned'),
       (array_agg(data->>'reason' order by ${eventOrder}) filter (where type = 'account.churned'))[1]
     from events
-    where account_id = any(${keyArray(ids)})
+    where account_id is not null and ${keyed('account_id', ids)}
     group by account_id`);
 }
 
@@ -345,8 +380,18 @@ async function recomputeAccounts(tx: Db, ids: Set<string>): Promise<void> {
  * at or after the win, so they never move the earlier ones. Rows that did not change are not
  * written.
  */
-async function recomputeJourneys(tx: Db, contactIds: Set<string>): Promise<void> {
-  const keys = keyArray(contactIds);
+export async function recomputeJourneys(tx: Db, contactIds: Keys): Promise<void> {
+  // The keys travel once; every CTE reads them from \`ka\`.
+  const all = contactIds === 'all';
+  const keysCte = all
+    ? sql`k as (
+        select entity_key as contact_id from events where type in ${leadTypes}
+        union select resolved_contact_id from touches where resolved_contact_id is not null
+        union select contact_id from opportunities where contact_id is not null
+      )`
+    : sql`ka as materialized (select ${keyArray(contactIds)} as ids),
+      k as (select distinct unnest(ids) as contact_id from ka)`;
+  const of = (column: string) => (all ? sql`true` : sql`${sql.raw(column)} = any((select ids from ka)::text[])`);
   const columnList = [
     'contact_id', 'account_id', 'email', 'name', 'company', 'declared_source', 'campaign_id', 'anonymous_id', 'source',
     'journey_account_id', 'converted_opportunity_id', 'first_follow_up_at', 'follow_up_owner_id', 'disqualified_at',
@@ -361,47 +406,33 @@ async function recomputeJourneys(tx: Db, contactIds: Set<string>): Promise<void>
       .join(', '),
   );
   await tx.execute(sql`
-    with k as (select distinct unnest(${keys}) as contact_id),
-    lead_times as (
-      select entity_key as contact_id,
-        min(occurred_at) filter (where type = 'lead.created') as inquiry_seen,
-        min(occurred_at) filter (where type = 'lead.qualified') as qualified_seen,
-        min(occurred_at) filter (where type = 'lead.followed_up') as first_follow_up_at,
-        min(occurred_at) filter (where type = 'lead.disqualified') as disqualified_at
-      from events
-      where entity_key = any(${keys}) and type in ('lead.created', 'lead.followed_up', 'lead.qualified', 'lead.disqualified')
-      group by entity_key
-    ),
-    first_created as (
-      select distinct on (entity_key) entity_key as contact_id, data
-      from events where entity_key = any(${keys}) and type = 'lead.created'
-      order by entity_key, ${eventOrder}
-    ),
-    first_follow_up as (
-      select distinct on (entity_key) entity_key as contact_id, data->>'ownerId' as owner_id
-      from events where entity_key = any(${keys}) and type = 'lead.followed_up'
-      order by entity_key, ${eventOrder}
-    ),
-    first_disqualified as (
-      select distinct on (entity_key) entity_key as contact_id, data->>'reason' as reason
-      from events where entity_key = any(${keys}) and type = 'lead.disqualified'
-      order by entity_key, ${eventOrder}
-    ),
+    with ${keysCte},
+    -- One pass over the contacts' lead events: first times, and the first lead.created,
+    -- follow-up and disqualification (the earliest by occurredAt, sender id, key).
     lead_facts as (
-      select t.contact_id, t.inquiry_seen, t.qualified_seen, t.first_follow_up_at, t.disqualified_at,
-        c.data->>'accountId' as account_id, c.data->>'email' as email, c.data->>'name' as name,
-        c.data->>'company' as company, c.data->>'source' as declared_source, c.data->>'campaignId' as campaign_id,
-        c.data->>'anonymousId' as anonymous_id, f.owner_id as follow_up_owner_id, d.reason as disqualified_reason
-      from lead_times t
-      left join first_created c on c.contact_id = t.contact_id
-      left join first_follow_up f on f.contact_id = t.contact_id
-      left join first_disqualified d on d.contact_id = t.contact_id
+      select f.contact_id, f.inquiry_seen, f.qualified_seen, f.first_follow_up_at, f.disqualified_at,
+        f.created->>'accountId' as account_id, f.created->>'email' as email, f.created->>'name' as name,
+        f.created->>'company' as company, f.created->>'source' as declared_source, f.created->>'campaignId' as campaign_id,
+        f.created->>'anonymousId' as anonymous_id, f.follow_up_owner_id, f.disqualified_reason
+      from (
+        select entity_key as contact_id,
+          min(occurred_at) filter (where type = 'lead.created') as inquiry_seen,
+          min(occurred_at) filter (where type = 'lead.qualified') as qualified_seen,
+          min(occurred_at) filter (where type = 'lead.followed_up') as first_follow_up_at,
+          min(occurred_at) filter (where type = 'lead.disqualified') as disqualified_at,
+          (array_agg(data order by ${eventOrder}) filter (where type = 'lead.created'))[1] as created,
+          (array_agg(data->>'ownerId' order by ${eventOrder}) filter (where type = 'lead.followed_up'))[1] as follow_up_owner_id,
+          (array_agg(data->>'reason' order by ${eventOrder}) filter (where type = 'lead.disqualified'))[1] as disqualified_reason
+        from events
+        where ${of('entity_key')} and type in ${leadTypes}
+        group by entity_key
+      ) f
     ),
     touch_facts as (
       select resolved_contact_id as contact_id, min(occurred_at) as first_touch_at,
         (array_agg(channel order by occurred_at, event_id, channel))[1] as first_channel
       from touches
-      where resolved_contact_id = any(${keys})
+      where resolved_contact_id is not null and ${of('resolved_contact_id')}
       group by resolved_contact_id
     ),
     opportunity_facts as (
@@ -410,7 +441,7 @@ async function recomputeJourneys(tx: Db, contactIds: Set<string>): Promise<void>
         (array_agg(opportunity_id order by won_at, opportunity_id) filter (where won_at is not null))[1] as won_opportunity_id,
         (array_agg(account_id order by won_at, opportunity_id) filter (where won_at is not null))[1] as won_account_id
       from opportunities
-      where contact_id = any(${keys})
+      where contact_id is not null and ${of('contact_id')}
       group by contact_id
     ),
     seen as (
@@ -434,9 +465,9 @@ async function recomputeJourneys(tx: Db, contactIds: Set<string>): Promise<void>
       where l.contact_id is not null or t.contact_id is not null or o.contact_id is not null
     ),
     -- A contact left with no facts at all (its only opportunity moved to another contact) is no journey.
-    gone as (
-      delete from leads where contact_id = any(${keys}) and contact_id not in (select contact_id from seen)
-    ),
+    ${all ? sql`` : sql`gone as (
+      delete from leads where ${of('contact_id')} and contact_id not in (select contact_id from seen)
+    ),`}
     reach as (
       select s.*,
         least(s.expanded_seen, s.advocacy_seen) as expansion_at,

@@ -81,6 +81,22 @@ describe('projector', () => {
     expect(resumed.leads).toContain('"contact_id": "c1"');
   });
 
+  it('rebuilds in one pass, reporting its progress up to the whole log, and leaves the position past it', async () => {
+    for (const [department, events] of story) await send(department, events);
+    await applyPending(handle.db, { chunkSize: 3 });
+    const live = await dumpReadModel(handle.db);
+
+    const seen: { done: number; total: number }[] = [];
+    const result = await rebuildReadModel(handle.db, { onProgress: ({ done, total }) => seen.push({ done, total }) });
+    // The story is 8 events.
+    expect(result.events).toBe(8);
+    expect(seen.at(-1)).toEqual({ done: 8, total: 8 });
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.done).toBeGreaterThanOrEqual(seen[i - 1]!.done);
+    expect(await dumpReadModel(handle.db)).toEqual(live);
+    expect((await projectorState(handle.db)).appliedEvents).toBe(8);
+    expect(await applyPending(handle.db)).toBe(0);
+  });
+
   // Two transactions at once need two connections: the embedded database has one.
   it.runIf(process.env.DATABASE_URL)('does not skip a batch whose transaction commits after a later one', async () => {
     let release!: () => void;

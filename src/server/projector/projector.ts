@@ -2,12 +2,12 @@
 // the oldest transaction still writing the log, so a batch whose transaction commits after later
 // ones is never skipped, and applies it in chunks, each in one transaction with its position. One projector applies at a time (advisory lock); the others find the lock taken.
 import { sql } from 'drizzle-orm';
-import { isUnreachable, one, rows, type Db } from '~/server/db/client';
+import { isUnreachable, one, type Db } from '~/server/db/client';
 import { oneConnectionPerWorker } from '~/server/db/distribution';
-import type { EventType, IngestEvent } from '~/server/ingest/catalogue';
-import { project, type StoredEvent } from './projection';
+import { project } from './projection';
 import { refillRollups, rollupMode } from './rollups';
 import { announceApplied, onApplied, onWake } from './signal';
+import { errorFields, logger } from '~/server/log';
 
 export const PROJECTOR_LOCK = 7262003;
 
@@ -45,30 +45,6 @@ export interface ChunkResult {
   appliedBelow: number;
 }
 
-interface LogRow {
-  pk: string | number;
-  tx: string | number;
-  event_id: string;
-  type: string;
-  occurred_at: Date | string;
-  received_at: Date | string;
-  data: unknown;
-}
-
-/** Rows of the log as the projection takes them (their data was normalised at the door). */
-export function storedEvents(chunk: LogRow[]): StoredEvent[] {
-  return chunk.map(
-    (row) =>
-      ({
-        pk: Number(row.pk),
-        id: row.event_id,
-        type: row.type as EventType,
-        occurredAt: new Date(row.occurred_at),
-        data: row.data,
-      }) as IngestEvent & { pk: number },
-  );
-}
-
 /**
  * Applies the next chunk of the log, if this process gets the projector lock; null when another
  * projector holds it. `beforeCommit` runs inside the chunk's transaction (fault tests use it).
@@ -92,48 +68,50 @@ export async function applyChunk(
 
 /**
  * Applies the next chunk of rows below `horizon` (every transaction below it has ended) inside
- * the caller's transaction, which holds the projector lock, and moves the position past it.
+ * the caller's transaction, which holds the projector lock, and moves the position past it. Only
+ * the chunk's bounds reach Node: the projection reads its events in SQL, over the range.
  */
 export async function applyNextChunk(tx: Db, horizon: number, chunkSize: number): Promise<ChunkResult> {
   const state = await one<{ cursor_tx: string | number; cursor_id: string | number; applied_below: string | number }>(
     tx,
     sql`select cursor_tx, cursor_id, applied_below from projector_state where name = ${STATE} for update`,
   );
-  const chunk = await rows<LogRow>(
+  const after = { tx: Number(state.cursor_tx), id: Number(state.cursor_id) };
+  const bounds = await one<{ events: string | number; last_tx: string | number | null; last_id: string | number | null; newest: Date | string | null }>(
     tx,
-    sql`select id as pk, tx, event_id, type, occurred_at, received_at, data from events
-        where (tx, id) > (${Number(state.cursor_tx)}::bigint, ${Number(state.cursor_id)}::bigint) and tx < ${horizon}::bigint
-        order by tx, id
-        limit ${chunkSize}`,
+    sql`with chunk as materialized (
+          select tx, id, received_at from events
+          where (tx, id) > (${after.tx}::bigint, ${after.id}::bigint) and tx < ${horizon}::bigint
+          order by tx, id
+          limit ${chunkSize}
+        ),
+        last as (select tx, id from chunk order by tx desc, id desc limit 1)
+        select (select count(*) from chunk) as events, (select max(received_at) from chunk) as newest,
+          (select tx from last) as last_tx, (select id from last) as last_id`,
   );
-  const drained = chunk.length < chunkSize;
-  const last = chunk[chunk.length - 1];
+  const events = Number(bounds.events);
+  const drained = events < chunkSize;
+  const through = bounds.last_tx === null ? after : { tx: Number(bounds.last_tx), id: Number(bounds.last_id) };
   // Drained: every transaction below the horizon is applied. Otherwise those below the last
   // row's transaction are (the last one may go on in the next chunk).
-  const appliedBelow = Math.max(Number(state.applied_below), drained ? horizon : Number(last!.tx));
-  const cursorTx = last ? Number(last.tx) : Number(state.cursor_tx);
-  const cursorId = last ? Number(last.pk) : Number(state.cursor_id);
-  let newestReceived: Date | null = null;
-  for (const row of chunk) {
-    const received = new Date(row.received_at);
-    if (!newestReceived || received > newestReceived) newestReceived = received;
-  }
+  const appliedBelow = Math.max(Number(state.applied_below), drained ? horizon : through.tx);
+  const newestReceived = bounds.newest === null ? null : new Date(bounds.newest);
   const refill = (await rollupMode(tx)) === 'refill';
-  if (chunk.length === 0 && appliedBelow === Number(state.applied_below)) {
+  if (events === 0 && appliedBelow === Number(state.applied_below)) {
     if (refill) await refillRollups(tx);
     return { events: 0, drained: true, appliedBelow };
   }
-  if (chunk.length > 0) await project(tx, storedEvents(chunk));
+  if (events > 0) await project(tx, { after, through });
   // After a bulk load or a migration: the rollups are filled whole with the last chunk.
   if (refill) await refillRollups(tx);
   await tx.execute(sql`
     update projector_state set
-      cursor_tx = ${cursorTx}, cursor_id = ${cursorId}, applied_below = ${appliedBelow},
-      applied_events = applied_events + ${chunk.length},
+      cursor_tx = ${through.tx}, cursor_id = ${through.id}, applied_below = ${appliedBelow},
+      applied_events = applied_events + ${events},
       newest_received_at = greatest(newest_received_at, ${newestReceived?.toISOString() ?? null}::timestamptz),
       updated_at = now()
     where name = ${STATE}`);
-  return { events: chunk.length, drained, appliedBelow };
+  return { events, drained, appliedBelow };
 }
 
 /**
@@ -225,9 +203,16 @@ export interface RunningProjector {
  * wakes it, and otherwise every `idleMs` (batches committed by other processes). A database that
  * is down is retried with back-off, not fatal.
  */
-export function runProjector(getDb: () => Promise<Db>, options: { idleMs?: number; chunkSize?: number; log?: (message: string) => void } = {}): RunningProjector {
+export function runProjector(getDb: () => Promise<Db>, options: { idleMs?: number; chunkSize?: number } = {}): RunningProjector {
   const idleMs = options.idleMs ?? 250;
-  const log = options.log ?? ((message: string) => console.error(message));
+  const log = logger('projector');
+  log.info({ idleMs }, 'projector started');
+  let chunkStarted = performance.now();
+  const onChunk = (chunk: ChunkResult) => {
+    const now = performance.now();
+    log.debug({ events: chunk.events, appliedBelow: chunk.appliedBelow, drained: chunk.drained, ms: Math.round(now - chunkStarted) }, 'chunk applied');
+    chunkStarted = now;
+  };
   let stopped = false;
   let wake: (() => void) | null = null;
   const offWake = onWake(() => wake?.());
@@ -235,11 +220,15 @@ export function runProjector(getDb: () => Promise<Db>, options: { idleMs?: numbe
     let backoff = idleMs;
     while (!stopped) {
       try {
-        await applyPending(await getDb(), { chunkSize: options.chunkSize });
+        chunkStarted = performance.now();
+        await applyPending(await getDb(), { chunkSize: options.chunkSize, onChunk });
         backoff = idleMs;
       } catch (error) {
         backoff = Math.min(backoff * 2, 10_000);
-        log(`projector: ${isUnreachable(error) ? 'database unreachable' : 'chunk failed'}; retrying in ${backoff} ms: ${error instanceof Error ? error.message : String(error)}`);
+        const unreachable = isUnreachable(error);
+        const line = { retryInMs: backoff, ...errorFields(error) };
+        if (unreachable) log.warn(line, 'database unreachable');
+        else log.error(line, 'chunk failed');
       }
       if (stopped) break;
       await new Promise<void>((resolve) => {
@@ -258,6 +247,7 @@ export function runProjector(getDb: () => Promise<Db>, options: { idleMs?: numbe
       wake?.();
       offWake();
       await loop;
+      log.info({}, 'projector stopped');
     },
   };
 }

@@ -6,17 +6,20 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
 import { hasCitus } from '~/server/db/distribution';
-import { keyArray } from '~/server/db/params';
+import { jsonParam, keyArray } from '~/server/db/params';
 import { attributionModels } from '~/server/metrics/attributionWeights';
 import { accountSegment, journeyDealType, journeySegment } from '~/server/metrics/filters';
+import { fillHandoffRollups, handoffRollupTables } from './handoffRollups';
 
 export const rollupTables = [
   'journey_cohort_rollup',
   'journey_duration_rollup',
   'journey_duration_slot_rollup',
+  'journey_duration_hour_rollup',
   'spend_rollup',
   'attribution_contributions',
   'attribution_rollup',
+  ...handoffRollupTables,
 ] as const;
 
 export type RollupMode = 'current' | 'deferred' | 'refill';
@@ -31,10 +34,20 @@ const minutes = (a: string, b: string) => `floor(extract(epoch from (l.${b} - l.
 /** The coarse slot of a duration in minutes: a day each below 60 days, then a week each. */
 export const slotSql = (m: string) => `(case when ${m} < 86400 then ${m} / 1440 else 60 + (${m} - 86400) / 10080 end)::smallint`;
 
-/** Cohort rows of the journeys `where` selects over `leads l`: one per cohort the journey is in. */
-export function cohortContributions(where: SQL): SQL {
+/**
+ * Where journey rows come from: `leads l` itself (each row counts once), or rows of `leads` as they
+ * were or are, each with a sign (-1 takes a journey's old contribution out, 1 puts its new one in).
+ */
+export interface JourneyRows {
+  from: SQL;
+  sign: SQL;
+}
+const leadsRows: JourneyRows = { from: sql`leads l`, sign: sql`1` };
+
+/** Cohort rows of the journeys `where` selects over `l` (`leads l` unless `rows` says otherwise): one per cohort the journey is in. */
+export function cohortContributions(where: SQL, rows: JourneyRows = leadsRows): SQL {
   return sql`
-    select c.cohort, (c.at at time zone 'UTC')::date as day, l.source, coalesce(l.campaign_id, '') as campaign_id,
+    select ${rows.sign} as sign, c.cohort, (c.at at time zone 'UTC')::date as day, l.source, coalesce(l.campaign_id, '') as campaign_id,
       coalesce(l.segment, '') as segment, coalesce(l.deal_type, '') as deal_type,
       coalesce(l.disqualified_reason, '') as disqualified_reason, c.at,
       1 as journeys, (l.awareness_at is not null)::int as awareness, (l.inquiry_at is not null)::int as inquiry,
@@ -44,17 +57,17 @@ export function cohortContributions(where: SQL): SQL {
       (l.first_follow_up_at is not null)::int as followed_up,
       (l.first_follow_up_at is null and l.disqualified_at is not null)::int as closed_unfollowed,
       l.won_revenue_cents
-    from leads l
+    from ${rows.from}
     cross join lateral (values ('inquiry', l.inquiry_at), ('awareness', l.awareness_at)) c(cohort, at)
     where c.at is not null and ${where}`;
 }
 
 /** Duration rows (one per journey, cohort and measure it has) of the journeys `where` selects. */
-export function durationContributions(where: SQL): SQL {
+export function durationContributions(where: SQL, rows: JourneyRows = leadsRows): SQL {
   return sql`
-    select c.cohort, (c.at at time zone 'UTC')::date as day, l.source, coalesce(l.campaign_id, '') as campaign_id,
+    select ${rows.sign} as sign, c.cohort, (c.at at time zone 'UTC')::date as day, l.source, coalesce(l.campaign_id, '') as campaign_id,
       coalesce(l.segment, '') as segment, coalesce(l.deal_type, '') as deal_type, c.at, d.measure, d.minutes
-    from leads l
+    from ${rows.from}
     cross join lateral (values ('inquiry', l.inquiry_at), ('awareness', l.awareness_at)) c(cohort, at)
     cross join lateral (values
       (0::smallint, ${sql.raw(minutes('awareness_at', 'inquiry_at'))}),
@@ -64,7 +77,7 @@ export function durationContributions(where: SQL): SQL {
       (4::smallint, ${sql.raw(minutes('retention_at', 'expansion_at'))}),
       (5::smallint, ${sql.raw(minutes('expansion_at', 'advocacy_at'))}),
       (${MEASURE_INQUIRY_TO_CONVERSION}::smallint, case when c.cohort = 'inquiry' then ${sql.raw(minutes('inquiry_at', 'conversion_at'))} end),
-      (${MEASURE_FOLLOW_UP}::smallint, case when c.cohort = 'inquiry' then greatest(${sql.raw(minutes('inquiry_at', 'first_follow_up_at'))}, 0) end)
+      (${MEASURE_FOLLOW_UP}::smallint, case when c.cohort = 'inquiry' and l.first_follow_up_at is not null then greatest(${sql.raw(minutes('inquiry_at', 'first_follow_up_at'))}, 0) end)
     ) d(measure, minutes)
     where c.at is not null and d.minutes is not null and ${where}`;
 }
@@ -76,6 +89,15 @@ const cohortMeasures = [
 const cohortKeys = ['cohort', 'grain', 'bucket', 'source', 'campaign_id', 'segment', 'deal_type', 'disqualified_reason'];
 const durationKeys = ['cohort', 'measure', 'minutes', 'day', 'source', 'campaign_id', 'segment', 'deal_type'];
 const slotKeys = ['cohort', 'measure', 'dimension', 'value', 'grain', 'bucket', 'slot'];
+const hourKeys = ['cohort', 'measure', 'dimension', 'value', 'slot', 'bucket', 'hour'];
+/** The single dimensions of the slot and hour rollups: the column each reads, '' for 'all'. */
+const singleDimensions = [
+  ['all', "''"],
+  ['source', 'source'],
+  ['campaign', 'campaign_id'],
+  ['segment', 'segment'],
+  ['deal_type', 'deal_type'],
+] as const;
 
 // date_trunc of a timestamp, not of a date (that one goes through timestamptz and is only stable):
 // Citus pushes a VALUES list down to the shards only when its functions are immutable.
@@ -86,23 +108,34 @@ const list = (names: readonly string[]) => sql.raw(names.join(', '));
 const byPosition = (n: number) => sql.raw(Array.from({ length: n }, (_, i) => i + 1).join(', '));
 
 /**
- * Adds (sign 1) or takes out (sign -1) the contributions of the journeys `where` selects to every
- * journey rollup. Cells left at zero journeys are deleted afterwards by `dropEmptyCells`.
+ * How a statement's grouped rows are written. 'fill': into empty tables, in key order (the cells
+ * a report reads together sit on few pages); 'delta': only the cells whose sums are not zero (a
+ * journey whose contribution did not change writes nothing), added to what is there.
  */
-async function addJourneys(tx: Db, where: SQL, sign: 1 | -1): Promise<void> {
+type WriteMode = 'fill' | 'delta';
+
+/**
+ * Adds the contributions of the journey rows `rows` and `where` select (each with its sign) to
+ * every journey rollup. Cells left at zero journeys are deleted afterwards by `dropEmptyCells`.
+ */
+async function addJourneys(tx: Db, where: SQL, rows: JourneyRows, mode: WriteMode): Promise<void> {
   const upsert = (table: string, keys: string[], measures: readonly string[], select: SQL) => sql`
     insert into ${sql.raw(table)} (${list(keys)}, ${list(measures)})
     ${select}
     on conflict (${list(keys)}) do update set ${sql.raw(measures.map((m) => `${m} = ${table}.${m} + excluded.${m}`).join(', '))}`;
+  const grouped = (keys: number, sums: string[]) =>
+    mode === 'fill'
+      ? sql`group by ${byPosition(keys)} order by ${byPosition(keys)}`
+      : sql`group by ${byPosition(keys)} having ${sql.raw(sums.map((m) => `${m} <> 0`).join(' or '))}`;
   await tx.execute(
     upsert(
       'journey_cohort_rollup',
       cohortKeys,
       cohortMeasures,
       sql`select c.cohort, g.grain, g.bucket, c.source, c.campaign_id, c.segment, c.deal_type, c.disqualified_reason,
-        ${sql.raw(cohortMeasures.map((m) => `(${sign} * sum(c.${m}))`).join(', '))}
-      from (${cohortContributions(where)}) c ${grains}
-      group by ${byPosition(cohortKeys.length)}`,
+        ${sql.raw(cohortMeasures.map((m) => `sum(c.sign * c.${m})`).join(', '))}
+      from (${cohortContributions(where, rows)}) c ${grains}
+      ${grouped(cohortKeys.length, cohortMeasures.map((m) => `sum(c.sign * c.${m})`))}`,
     ),
   );
   await tx.execute(
@@ -110,7 +143,7 @@ async function addJourneys(tx: Db, where: SQL, sign: 1 | -1): Promise<void> {
       'journey_duration_rollup',
       durationKeys,
       ['journeys'],
-      sql`select ${list(durationKeys)}, ${sign} * count(*) from (${durationContributions(where)}) c group by ${byPosition(durationKeys.length)}`,
+      sql`select ${list(durationKeys)}, sum(c.sign) from (${durationContributions(where, rows)}) c ${grouped(durationKeys.length, ['sum(c.sign)'])}`,
     ),
   );
   await tx.execute(
@@ -118,18 +151,32 @@ async function addJourneys(tx: Db, where: SQL, sign: 1 | -1): Promise<void> {
       'journey_duration_slot_rollup',
       slotKeys,
       ['journeys'],
-      sql`select c.cohort, c.measure, x.dimension, x.value, g.grain, g.bucket, ${sql.raw(slotSql('c.minutes'))}, ${sign} * count(*)
-      from (${durationContributions(where)}) c ${grains}
+      sql`select c.cohort, c.measure, x.dimension, x.value, g.grain, g.bucket, ${sql.raw(slotSql('c.minutes'))}, sum(c.sign)
+      from (${durationContributions(where, rows)}) c ${grains}
       cross join lateral (values ('all', ''), ('source', c.source), ('campaign', c.campaign_id), ('segment', c.segment), ('deal_type', c.deal_type)) x(dimension, value)
-      group by ${byPosition(slotKeys.length)}`,
+      ${grouped(slotKeys.length, ['sum(c.sign)'])}`,
     ),
   );
+  // Month grain only; one arm per dimension (no lateral expansion of the journeys' rows).
+  const arms = singleDimensions.map(
+    ([dimension, column]) => sql.raw(`select d.sign, d.cohort, d.measure, '${dimension}'::text as dimension, ${column === "''" ? "''::text" : `d.${column}`} as value,
+      ${slotSql('d.minutes')} as slot, date_trunc('month', d.day)::date as bucket, d.minutes / 60 as hour from d`),
+  );
+  await tx.execute(sql`
+    with d as materialized (${durationContributions(where, rows)})
+    ${upsert(
+      'journey_duration_hour_rollup',
+      hourKeys,
+      ['journeys'],
+      sql`select ${list(hourKeys)}, sum(x.sign) from (${sql.join(arms, sql` union all `)}) x ${grouped(hourKeys.length, ['sum(x.sign)'])}`,
+    )}`);
 }
 
 async function dropEmptyCells(tx: Db): Promise<void> {
   await tx.execute(sql`delete from journey_cohort_rollup where journeys = 0`);
   await tx.execute(sql`delete from journey_duration_rollup where journeys = 0`);
   await tx.execute(sql`delete from journey_duration_slot_rollup where journeys = 0`);
+  await tx.execute(sql`delete from journey_duration_hour_rollup where journeys = 0`);
 }
 
 /** The rollup-only columns of these journeys (all when null): segment, deal type, won revenue. */
@@ -159,20 +206,88 @@ export async function journeysOfAccounts(tx: Db, accountIds: Set<string>): Promi
   return found.map((r) => r.contact_id);
 }
 
-/** Takes the journeys' current contribution out; call before their rows change. */
-export async function takeOutJourneys(tx: Db, contactIds: Set<string>): Promise<void> {
-  if (contactIds.size === 0) return;
-  await addJourneys(tx, sql`l.contact_id = any(${keyArray(contactIds)})`, -1);
+/** The columns of a journey its rollup rows derive from, with their types. */
+const journeyColumns = [
+  ['contact_id', 'text'],
+  ['journey_account_id', 'text'],
+  ['source', 'text'],
+  ['campaign_id', 'text'],
+  ['segment', 'text'],
+  ['deal_type', 'text'],
+  ['disqualified_reason', 'text'],
+  ['awareness_at', 'timestamptz'],
+  ['inquiry_at', 'timestamptz'],
+  ['qualification_at', 'timestamptz'],
+  ['conversion_at', 'timestamptz'],
+  ['retention_at', 'timestamptz'],
+  ['expansion_at', 'timestamptz'],
+  ['advocacy_at', 'timestamptz'],
+  ['disqualified_at', 'timestamptz'],
+  ['first_follow_up_at', 'timestamptz'],
+  ['won_revenue_cents', 'bigint'],
+] as const;
+
+/** Journeys as their rollup rows saw them: contact id -> those columns as JSON text. */
+export type JourneySnapshot = Map<string, string>;
+
+async function readJourneys(tx: Db, contactIds: Set<string>): Promise<JourneySnapshot> {
+  if (contactIds.size === 0) return new Map();
+  const found = await rows<{ contact_id: string; row: string }>(
+    tx,
+    sql`select s.contact_id, to_jsonb(s)::text as row
+      from (select ${list(journeyColumns.map(([name]) => name))} from leads where contact_id = any(${keyArray(contactIds)})) s`,
+  );
+  return new Map(found.map((r) => [r.contact_id, r.row]));
 }
 
-/** Brings the journeys' rollup columns up to date and puts their contribution in. */
-export async function putInJourneys(tx: Db, contactIds: Set<string>): Promise<void> {
-  if (contactIds.size > 0) {
-    await recomputeJourneyDimensions(tx, contactIds);
-    await addJourneys(tx, sql`l.contact_id = any(${keyArray(contactIds)})`, 1);
+/** The journeys' rows as their rollup rows saw them: call before their rows change, then `putInJourneys`. */
+export async function journeysBefore(tx: Db, contactIds: Set<string>): Promise<JourneySnapshot> {
+  return readJourneys(tx, contactIds);
+}
+
+/** Takes the journeys' contribution out now (their rows are about to go). */
+export async function takeOutJourneys(tx: Db, contactIds: Set<string>): Promise<void> {
+  const before = await readJourneys(tx, contactIds);
+  await applyJourneyChanges(tx, before, new Map(), contactIds);
+}
+
+/**
+ * Brings the journeys' rollup columns up to date; every journey whose row differs from `before`
+ * takes its old contribution out and puts its new one in, in one grouped write per rollup whose
+ * cells that did not change are left alone.
+ */
+export async function putInJourneys(tx: Db, contactIds: Set<string>, before: JourneySnapshot): Promise<JourneyChanges> {
+  if (contactIds.size === 0) return { contactIds: new Set(), accounts: new Set() };
+  await recomputeJourneyDimensions(tx, contactIds);
+  return applyJourneyChanges(tx, before, await readJourneys(tx, contactIds), contactIds);
+}
+
+/** The journeys whose rollup row changed, and the accounts they were and are in. */
+export interface JourneyChanges {
+  contactIds: Set<string>;
+  accounts: Set<string>;
+}
+
+async function applyJourneyChanges(tx: Db, before: JourneySnapshot, after: JourneySnapshot, contactIds: Set<string>): Promise<JourneyChanges> {
+  const signed: Record<string, unknown>[] = [];
+  const changes: JourneyChanges = { contactIds: new Set(), accounts: new Set() };
+  for (const id of contactIds) {
+    const was = before.get(id);
+    const is = after.get(id);
+    if (was === is) continue;
+    changes.contactIds.add(id);
+    for (const [row, sign] of [[was, -1], [is, 1]] as const) {
+      if (row === undefined) continue;
+      const parsed = JSON.parse(row) as Record<string, unknown>;
+      if (typeof parsed.journey_account_id === 'string') changes.accounts.add(parsed.journey_account_id);
+      signed.push({ ...parsed, sign });
+    }
   }
-  // Also the cells of journeys taken out and gone (erased, or left without facts).
+  if (signed.length === 0) return changes;
+  const types = journeyColumns.map(([name, type]) => `${name} ${type}`).join(', ');
+  await addJourneys(tx, sql`true`, { from: sql`jsonb_to_recordset(${jsonParam(signed)}) as l(sign int, ${sql.raw(types)})`, sign: sql`l.sign` }, 'delta');
   await dropEmptyCells(tx);
+  return changes;
 }
 
 /** Spend rows of `campaign_spend s` that `where` selects. */
@@ -291,7 +406,8 @@ export async function wonDealsOf(tx: Db, contactIds: Set<string>, accountIds: Se
 export async function refillRollups(tx: Db): Promise<void> {
   await tx.execute(sql.raw(`truncate ${rollupTables.join(', ')}`));
   await recomputeJourneyDimensions(tx, null);
-  await addJourneys(tx, sql`true`, 1);
+  await addJourneys(tx, sql`true`, leadsRows, 'fill');
+  await fillHandoffRollups(tx);
   await tx.execute(sql`
     insert into spend_rollup (grain, bucket, campaign_id, amount_cents)
     select g.grain, g.bucket, c.campaign_id, sum(c.amount_cents)

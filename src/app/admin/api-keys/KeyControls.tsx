@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import type { Department } from '~/server/ingest/catalogue';
 import { useTRPCClient } from '~/trpc/react';
 import styles from '../admin.module.css';
+import { ConfirmActionButton, FormActions } from '~/components/FormAction';
 import { useMutationAction } from '~/components/useMutationAction';
 import { OneTimeSecret } from '../users/UserControls';
 
@@ -48,14 +49,7 @@ export function CreateKeyForm({ departments }: { departments: Department[] }) {
           Requests per minute
           <input name="ratePerMinute" type="number" min={1} defaultValue={600} />
         </label>
-        <button type="submit" disabled={pending}>
-          Create key
-        </button>
-        {error ? (
-          <p role="alert" className={styles.error}>
-            {error}
-          </p>
-        ) : null}
+        <FormActions label="Create key" pending={pending} error={error} errorClassName={styles.error} />
       </form>
       {created ? <OneTimeSecret label={`Key "${created.name}"`} value={created.key} /> : null}
     </>
@@ -64,23 +58,9 @@ export function CreateKeyForm({ departments }: { departments: Department[] }) {
 
 export function RevokeKeyButton({ id, name }: { id: number; name: string }) {
   const client = useTRPCClient();
-  const { run, error, pending } = useMutationAction();
   return (
-    <>
-      <button
-        type="button"
-        disabled={pending}
-        onClick={() => {
-          if (window.confirm(`Revoke the key "${name}"? Its sender will be refused from now on.`)) void run(() => client.admin.apiKeys.revoke.mutate({ id }));
-        }}
-      >
-        Revoke<span className="visually-hidden"> {name}</span>
-      </button>
-      {error ? (
-        <span role="alert" className={styles.error}>
-          {error}
-        </span>
-      ) : null}
-    </>
+    <ConfirmActionButton confirm={`Revoke the key "${name}"? Its sender will be refused from now on.`} action={() => client.admin.apiKeys.revoke.mutate({ id })} errorClassName={styles.error}>
+      Revoke<span className="visually-hidden"> {name}</span>
+    </ConfirmActionButton>
   );
 }

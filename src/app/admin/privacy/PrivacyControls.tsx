@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTRPCClient } from '~/trpc/react';
 import styles from '../admin.module.css';
+import { ConfirmActionButton, FormActions } from '~/components/FormAction';
 import { useMutationAction } from '~/components/useMutationAction';
 import { OneTimeSecret } from '../users/UserControls';
 
@@ -44,14 +45,7 @@ export function ForgetPersonForm() {
           Request reference (optional)
           <input name="reference" autoComplete="off" />
         </label>
-        <button type="submit" disabled={pending}>
-          Forget this person
-        </button>
-        {error ? (
-          <p role="alert" className={styles.error}>
-            {error}
-          </p>
-        ) : null}
+        <FormActions label="Forget this person" pending={pending} error={error} errorClassName={styles.error} />
       </form>
       {done ? (
         <p role="status">
@@ -86,14 +80,7 @@ export function CreateTokenForm() {
           Name
           <input name="name" required />
         </label>
-        <button type="submit" disabled={pending}>
-          Create token
-        </button>
-        {error ? (
-          <p role="alert" className={styles.error}>
-            {error}
-          </p>
-        ) : null}
+        <FormActions label="Create token" pending={pending} error={error} errorClassName={styles.error} />
       </form>
       {created ? <OneTimeSecret label={`Token "${created.name}"`} value={created.token} /> : null}
     </>
@@ -102,24 +89,10 @@ export function CreateTokenForm() {
 
 export function RevokeTokenButton({ id, name }: { id: number; name: string }) {
   const client = useTRPCClient();
-  const { run, error, pending } = useMutationAction();
   return (
-    <>
-      <button
-        type="button"
-        disabled={pending}
-        onClick={() => {
-          if (window.confirm(`Revoke the token "${name}"?`)) void run(() => client.admin.privacy.revokeToken.mutate({ id }));
-        }}
-      >
-        Revoke<span className="visually-hidden"> {name}</span>
-      </button>
-      {error ? (
-        <span role="alert" className={styles.error}>
-          {error}
-        </span>
-      ) : null}
-    </>
+    <ConfirmActionButton confirm={`Revoke the token "${name}"?`} action={() => client.admin.privacy.revokeToken.mutate({ id })} errorClassName={styles.error}>
+      Revoke<span className="visually-hidden"> {name}</span>
+    </ConfirmActionButton>
   );
 }
 
@@ -146,15 +119,13 @@ export function RetentionForm({ initial }: { initial: { enabled: boolean; days: 
         Age in days (at least 30)
         <input name="days" type="number" min={30} max={36500} step={1} required defaultValue={initial.days} />
       </label>
-      <button type="submit" disabled={pending}>
-        Save retention
-      </button>
-      {error ? (
-        <p role="alert" className={styles.error}>
-          {error}
-        </p>
-      ) : null}
-      {saved ? <p role="status">Saved: {saved.enabled ? `raw events older than ${saved.days} days are compacted every hour` : 'retention is off'}.</p> : null}
+      <FormActions
+        label="Save retention"
+        pending={pending}
+        error={error}
+        errorClassName={styles.error}
+        done={saved ? `Saved: ${saved.enabled ? `raw events older than ${saved.days} days are compacted every hour` : 'retention is off'}.` : null}
+      />
     </form>
   );
 }

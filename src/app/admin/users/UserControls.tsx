@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import type { Role } from '~/server/auth/rights';
 import { useTRPCClient } from '~/trpc/react';
 import styles from '../admin.module.css';
+import { ActionStatus, FormActions } from '~/components/FormAction';
 import { useMutationAction } from '~/components/useMutationAction';
 
 export function CreateUserForm({ roles }: { roles: Role[] }) {
@@ -52,14 +53,7 @@ export function CreateUserForm({ roles }: { roles: Role[] }) {
           Department
           <input name="department" required />
         </label>
-        <button type="submit" disabled={pending}>
-          Create user
-        </button>
-        {error ? (
-          <p role="alert" className={styles.error}>
-            {error}
-          </p>
-        ) : null}
+        <FormActions label="Create user" pending={pending} error={error} errorClassName={styles.error} />
       </form>
       {shown ? <OneTimeSecret label={`Password for ${shown.email}`} value={shown.password} /> : null}
     </>
@@ -96,15 +90,7 @@ export function RoleEditor({ id, email, role, department, roles }: { id: number;
         ))}
       </select>{' '}
       <input name="department" defaultValue={department} aria-label={`Department of ${email}`} size={10} required />{' '}
-      <button type="submit" disabled={pending}>
-        Save
-      </button>
-      {error ? (
-        <span role="alert" className={styles.error}>
-          {' '}
-          {error}
-        </span>
-      ) : null}
+      <FormActions label="Save" pending={pending} error={error} errorClassName={styles.error} inline />
     </form>
   );
 }
@@ -131,11 +117,7 @@ export function UserButtons({ id, email, disabled }: { id: number; email: string
         Reset password<span className="visually-hidden"> of {email}</span>
       </button>
       {password ? <OneTimeSecret label={`New password for ${email}`} value={password} /> : null}
-      {error ? (
-        <p role="alert" className={styles.error}>
-          {error}
-        </p>
-      ) : null}
+      <ActionStatus error={error} errorClassName={styles.error} />
     </>
   );
 }

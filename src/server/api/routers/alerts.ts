@@ -6,11 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { ruleRefusal, seesAllRules } from '~/server/alerts/access';
+import { mayWatchTarget, ruleDepartmentsFor, ruleKindsFor, ruleRefusal, seesAllRules } from '~/server/alerts/access';
 import { deliverDue } from '~/server/alerts/delivery';
 import { enqueueForChannels, type AlertMessage } from '~/server/alerts/outbox';
 import {
-  alertKinds,
   alertRuleInput,
   createAlertRule,
   deleteAlertRule,
@@ -24,9 +23,9 @@ import {
 } from '~/server/alerts/rules';
 import { audit } from '~/server/auth/audit';
 import type { SessionUser } from '~/server/auth/users';
-import { rows, type Db } from '~/server/db/client';
-import { departments } from '~/server/ingest/catalogue';
+import { dbNumber, typedRows, type Db } from '~/server/db/client';
 import { handoffKinds } from '~/server/metrics/handoffs';
+import { listKpiTargets } from '~/server/metrics/kpis';
 import { authedProcedure, createTRPCRouter } from '../trpc';
 
 const view = authedProcedure.need('viewDashboards');
@@ -71,20 +70,24 @@ function keepSecrets(input: AlertRuleInput, stored: AlertRule | null): AlertRule
   return { ...input, channels } as AlertRuleInput;
 }
 
-interface DeliveryRow {
-  id: number;
-  rule_id: number | null;
-  rule_name: string | null;
-  department: string;
-  channel: unknown;
-  message: unknown;
-  status: string;
-  attempts: number;
-  last_error: string | null;
-  created_at: string | Date;
-  delivered_at: string | Date | null;
-  next_attempt_at: string | Date;
-}
+/** A time as either driver hands it over. */
+const dbTime = z.union([z.date(), z.string()]).transform((value) => new Date(value));
+
+const deliveryRow = z.object({
+  id: dbNumber,
+  rule_id: dbNumber.nullable(),
+  rule_name: z.string().nullable(),
+  department: z.string(),
+  channel: z.unknown(),
+  message: z.unknown(),
+  status: z.string(),
+  attempts: dbNumber,
+  last_error: z.string().nullable(),
+  created_at: dbTime,
+  delivered_at: dbTime.nullable(),
+  next_attempt_at: dbTime,
+});
+type DeliveryRow = z.output<typeof deliveryRow>;
 
 const parse = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
 
@@ -92,27 +95,44 @@ function deliveryView(row: DeliveryRow) {
   const channel = parse(row.channel) as Channel;
   const message = parse(row.message) as AlertMessage;
   return {
-    id: Number(row.id),
+    id: row.id,
     ruleId: row.rule_id,
     ruleName: row.rule_name,
     department: row.department,
     channel: channel.type === 'webhook' ? `webhook ${channel.url}` : `email ${channel.to.join(', ')}`,
     title: message.title,
     status: row.status,
-    attempts: Number(row.attempts),
+    attempts: row.attempts,
     lastError: row.last_error,
-    createdAt: new Date(row.created_at).toISOString(),
-    deliveredAt: row.delivered_at === null ? null : new Date(row.delivered_at).toISOString(),
-    nextAttemptAt: new Date(row.next_attempt_at).toISOString(),
+    createdAt: row.created_at.toISOString(),
+    deliveredAt: row.delivered_at === null ? null : row.delivered_at.toISOString(),
+    nextAttemptAt: row.next_attempt_at.toISOString(),
   };
 }
 
 export const alertsRouter = createTRPCRouter({
-  options: view.query(() => ({ kinds: alertKinds, handoffKinds, departments })),
+  /**
+   * What the caller may make a rule of: whether they may make rules at all, the kinds, the
+   * departments and the KPI targets the server would accept from them.
+   */
+  options: view.query(async ({ ctx }) => {
+    const targets = await listKpiTargets(ctx.db);
+    return {
+      canCreate: ctx.rights.has('editOwnKpiTargets'),
+      /** whether the rules, open alerts and deliveries listed are every department's */
+      everyDepartment: seesAllRules(ctx.user),
+      kinds: ruleKindsFor(ctx.user),
+      handoffKinds,
+      departments: ruleDepartmentsFor(ctx.user),
+      targets: targets.filter((t) => mayWatchTarget(ctx.user, t)).map((t) => ({ id: t.id, name: `${t.name} (${t.periodStart})` })),
+    };
+  }),
 
+  /** The rules the caller sees, each with whether the caller may mute, test or delete it. */
   rules: view.query(async ({ ctx }) => {
     const rules = await listAlertRules(ctx.db, seesAllRules(ctx.user) ? {} : { department: ctx.user.department });
-    return rules.map(ruleView);
+    const mayEdit = ctx.rights.has('editOwnKpiTargets');
+    return Promise.all(rules.map(async (rule) => ({ ...ruleView(rule), canManage: mayEdit && (await ruleRefusal(ctx.db, ctx.user, rule)) === null })));
   }),
 
   create: edit.input(alertRuleInput).mutation(async ({ ctx, input }) => {
@@ -172,10 +192,11 @@ export const alertsRouter = createTRPCRouter({
       },
     });
     await deliverDue(ctx.db, { now });
-    const sent = await rows<DeliveryRow>(
+    const sent = await typedRows(
       ctx.db,
       sql`select o.*, r.name as rule_name from alert_outbox o left join alert_rules r on r.id = o.rule_id
       where o.idempotency_key like ${`${prefix}:%`} order by o.id`,
+      deliveryRow,
     );
     return sent.map(deliveryView);
   }),
@@ -183,24 +204,26 @@ export const alertsRouter = createTRPCRouter({
   /** Alerts whose state is alerting now, longest first. */
   open: view.query(async ({ ctx }) => {
     const all = seesAllRules(ctx.user);
-    const found = await rows<{ rule_id: number; name: string; kind: string; department: string; subject: string; state: string; since: string | Date }>(
+    const found = await typedRows(
       ctx.db,
       sql`select s.rule_id, r.name, r.kind, r.department, s.subject, s.state, s.since
       from alert_states s join alert_rules r on r.id = s.rule_id
       where s.alerting = 1 and (${all} or r.department = ${ctx.user.department})
       order by s.since, s.rule_id, s.subject limit 200`,
+      z.object({ rule_id: dbNumber, name: z.string(), kind: z.string(), department: z.string(), subject: z.string(), state: z.string(), since: dbTime }),
     );
-    return found.map((row) => ({ ...row, since: new Date(row.since).toISOString() }));
+    return found.map((row) => ({ ...row, since: row.since.toISOString() }));
   }),
 
   /** The delivery log: the latest messages with status, attempts and last error. */
   deliveries: view.input(z.object({ limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 })).query(async ({ ctx, input }) => {
     const all = seesAllRules(ctx.user);
-    const found = await rows<DeliveryRow>(
+    const found = await typedRows(
       ctx.db,
       sql`select o.*, r.name as rule_name from alert_outbox o left join alert_rules r on r.id = o.rule_id
       where (${all} or o.department = ${ctx.user.department}) and o.message->>'kind' <> 'digest'
       order by o.id desc limit ${input.limit}`,
+      deliveryRow,
     );
     return found.map(deliveryView);
   }),

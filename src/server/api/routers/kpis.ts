@@ -6,7 +6,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { canEditTarget } from '~/server/auth/kpiTargets';
 import type { SessionUser } from '~/server/auth/users';
-import { department } from '~/server/ingest/catalogue';
+import { department, departments } from '~/server/ingest/catalogue';
 import {
   createKpiTarget,
   deleteKpiTarget,
@@ -49,6 +49,12 @@ function assertCanEdit(user: SessionUser, target: { accountable: string }): void
 
 export const kpisRouter = createTRPCRouter({
   metrics: view.query(() => kpiMetrics.map((metric) => ({ metric, ...kpiMetricInfo[metric] }))),
+
+  /** Whether the caller may make targets, and the accountable departments the server accepts from them. */
+  editing: view.query(({ ctx }) => {
+    const canCreate = ctx.rights.has('editOwnKpiTargets');
+    return { canCreate, departments: canCreate ? departments.filter((d) => canEditTarget(ctx.user, { accountable: d })) : [] };
+  }),
 
   list: view
     .input(

@@ -1,18 +1,14 @@
 // Reference implementation of the attribution report, over the stored credits of every deal (see
 // reference/funnel.ts).
 import { sql } from 'drizzle-orm';
-import { rows, type Db } from '~/server/db/client';
-import { attributionModels, type AttributionModel } from '../attributionWeights';
+import { z } from 'zod';
+import { dbNumber, typedRows, type Db } from '~/server/db/client';
+import { attributionModels } from '../attributionWeights';
 import { pivot, type AttributionReport } from '../attribution';
 import { inRange, metricInput, opportunityFilters, type MetricInput } from '../filters';
 
-interface GroupRow {
-  key: string | null;
-  name: string | null;
-  model: AttributionModel;
-  revenue: number;
-  influenced: number;
-}
+const groupRow = z.object({ key: z.string().nullable(), name: z.string().nullable(), model: z.enum(attributionModels), revenue: dbNumber, influenced: dbNumber });
+type GroupRow = z.output<typeof groupRow>;
 
 /** Revenue credit and influenced deals by channel and by campaign, every model side by side. */
 export async function attributionReference(db: Db, input: MetricInput): Promise<AttributionReport> {
@@ -24,29 +20,32 @@ export async function attributionReference(db: Db, input: MetricInput): Promise<
 
   // Three independent queries, side by side on a server's pool.
   const [[totals], byChannel, byCampaign] = await Promise.all([
-    rows<{ deals: number; revenue: number }>(
+    typedRows(
       db,
       sql`select count(*)::int as deals, coalesce(sum(coalesce(o.amount_cents, 0)), 0)::float8 as revenue
       from opportunities o where o.opportunity_id in (${deals})`,
+      z.object({ deals: dbNumber, revenue: dbNumber }),
     ),
-    rows<GroupRow>(
+    typedRows(
       db,
       sql`select c.channel as key, null::text as name, c.model, sum(c.credit_cents)::float8 as revenue,
         (count(distinct c.opportunity_id) filter (where c.credit_cents > 0))::int as influenced
       from (${credits}) c group by c.channel, c.model`,
+      groupRow,
     ),
-    rows<GroupRow>(
+    typedRows(
       db,
       sql`select c.campaign_id as key, max(k.name) as name, c.model, sum(c.credit_cents)::float8 as revenue,
         (count(distinct c.opportunity_id) filter (where c.credit_cents > 0))::int as influenced
       from (${credits}) c left join campaigns k on k.campaign_id = c.campaign_id
       group by c.campaign_id, c.model`,
+      groupRow,
     ),
   ]);
   return {
     models: attributionModels,
-    deals: Number(totals?.deals ?? 0),
-    revenueCents: Number(totals?.revenue ?? 0),
+    deals: totals?.deals ?? 0,
+    revenueCents: totals?.revenue ?? 0,
     byChannel: pivot(byChannel.map(toRollupRow)),
     byCampaign: pivot(byCampaign.map(toRollupRow)),
   };
@@ -54,5 +53,5 @@ export async function attributionReference(db: Db, input: MetricInput): Promise<
 
 
 function toRollupRow(g: GroupRow) {
-  return { key: g.key, name: g.name, models: { [g.model]: { revenueCents: Number(g.revenue), influencedDeals: Number(g.influenced) } } };
+  return { key: g.key, name: g.name, models: { [g.model]: { revenueCents: g.revenue, influencedDeals: g.influenced } } };
 }

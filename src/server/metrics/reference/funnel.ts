@@ -2,7 +2,8 @@
 // reports were before the rollups. Tests and the query benchmark compare the rollups with it;
 // the app never calls it.
 import { sql, type SQL } from 'drizzle-orm';
-import { one, rows, type Db } from '~/server/db/client';
+import { z } from 'zod';
+import { dbNumber, typedOne, typedRows, type Db } from '~/server/db/client';
 import { ratio } from '~/lib/stats';
 import { daysBetween, inRange, journeyFilters, type MetricFilters, type DateRange } from '../filters';
 import { stages, type CohortBy, type CohortMonth, type FunnelReport, type Stage } from '../funnel';
@@ -15,6 +16,12 @@ interface Cohort {
 }
 
 const reachColumn = (s: Stage): SQL => sql.raw(`l.${s}_at`);
+
+const numbers = <K extends string, C extends z.ZodType>(names: readonly K[], column: C) =>
+  Object.fromEntries(names.map((name) => [name, column])) as Record<K, C>;
+/** Stage counts, and per step the median and p75 days (null without a journey) and the journeys. */
+const funnelRow = z.record(z.string(), dbNumber.nullable());
+const trendRow = z.object({ month: z.string(), ...numbers(stages, dbNumber) });
 
 /** The journeys of the cohort, as a where clause over `leads l`. */
 function cohortWhere(cohort: Cohort): SQL {
@@ -33,12 +40,8 @@ export async function funnelReference(db: Db, cohort: Cohort): Promise<FunnelRep
       sql`count(${days})::int as ${sql.raw(`both_${k}`)}`,
     );
   });
-  const row = await one<Record<string, number | string | null>>(
-    db,
-    sql`select ${sql.join(columns, sql`, `)} from leads l where ${cohortWhere(cohort)}`,
-  );
-  const count = (s: Stage) => Number(row[s]);
-  const nullable = (value: number | string | null | undefined) => (value === null || value === undefined ? null : Number(value));
+  const row = await typedOne(db, sql`select ${sql.join(columns, sql`, `)} from leads l where ${cohortWhere(cohort)}`, funnelRow);
+  const count = (s: Stage) => row[s] ?? 0;
   return {
     cohortBy: cohort.cohortBy ?? 'inquiry',
     stages: stages.map((s, k) => {
@@ -50,7 +53,7 @@ export async function funnelReference(db: Db, cohort: Cohort): Promise<FunnelRep
         velocityToNext:
           next === undefined
             ? null
-            : { medianDays: nullable(row[`median_${k}`]), p75Days: nullable(row[`p75_${k}`]), journeys: Number(row[`both_${k}`]) },
+            : { medianDays: row[`median_${k}`] ?? null, p75Days: row[`p75_${k}`] ?? null, journeys: row[`both_${k}`] ?? 0 },
       };
     }),
   };
@@ -61,7 +64,7 @@ export async function funnelReference(db: Db, cohort: Cohort): Promise<FunnelRep
 /** Stage counts of each monthly cohort within the range, oldest first; months without journeys are left out. */
 export async function cohortTrendReference(db: Db, cohort: Cohort): Promise<CohortMonth[]> {
   const by = reachColumn(cohort.cohortBy ?? 'inquiry');
-  const found = await rows<Record<string, number | string>>(
+  const found = await typedRows(
     db,
     sql`select to_char(date_trunc('month', ${by} at time zone 'UTC'), 'YYYY-MM') as month,
       ${sql.join(
@@ -70,10 +73,11 @@ export async function cohortTrendReference(db: Db, cohort: Cohort): Promise<Coho
       )}
     from leads l where ${cohortWhere(cohort)}
     group by 1 order by 1`,
+    trendRow,
   );
   return found.map((row) => ({
-    month: String(row.month),
-    counts: Object.fromEntries(stages.map((s) => [s, Number(row[s])])) as Record<Stage, number>,
+    month: row.month,
+    counts: Object.fromEntries(stages.map((s) => [s, row[s]])) as Record<Stage, number>,
   }));
 }
 

@@ -1,6 +1,7 @@
 // Reference implementation of lead quality, over the journeys' rows (see reference/funnel.ts).
 import { sql, type SQL } from 'drizzle-orm';
-import { rows, type Db } from '~/server/db/client';
+import { z } from 'zod';
+import { dbNumber, typedRows, type Db } from '~/server/db/client';
 import { ratio } from '~/lib/stats';
 import { inRange, journeyFilters, type DateRange, type MetricFilters } from '../filters';
 import type { LeadQuality, LeadQualityReport } from '../leadQuality';
@@ -10,22 +11,17 @@ interface Input {
   filters?: MetricFilters;
 }
 
-interface RawRow {
-  key: string | null;
-  reason: string | null;
-  leads: number | string;
-  qualified: number | string;
-  disqualified: number | string;
-}
+const rawRow = z.object({ key: z.string().nullable(), reason: z.string().nullable(), leads: dbNumber, qualified: dbNumber, disqualified: dbNumber });
 
 async function qualityRows(db: Db, input: Input, key: SQL): Promise<Map<string | null, LeadQuality>> {
-  const found = await rows<RawRow>(
+  const found = await typedRows(
     db,
     sql`select ${key} as key, l.disqualified_reason as reason, count(*)::int as leads,
       count(l.qualification_at)::int as qualified, count(l.disqualified_at)::int as disqualified
     from leads l
     where ${inRange(sql`l.inquiry_at`, input.range)} and ${journeyFilters(input.filters ?? {})}
     group by 1, 2`,
+    rawRow,
   );
   const byKey = new Map<string | null, LeadQuality>();
   for (const row of found) {
@@ -37,10 +33,10 @@ async function qualityRows(db: Db, input: Input, key: SQL): Promise<Map<string |
       disqualificationRate: null,
       reasons: [],
     };
-    entry.leads += Number(row.leads);
-    entry.qualified += Number(row.qualified);
-    entry.disqualified += Number(row.disqualified);
-    if (row.reason !== null && Number(row.disqualified) > 0) entry.reasons.push({ reason: row.reason, leads: Number(row.disqualified) });
+    entry.leads += row.leads;
+    entry.qualified += row.qualified;
+    entry.disqualified += row.disqualified;
+    if (row.reason !== null && row.disqualified > 0) entry.reasons.push({ reason: row.reason, leads: row.disqualified });
     byKey.set(row.key, entry);
   }
   for (const entry of byKey.values()) {

@@ -1,7 +1,8 @@
 // Reference implementation of lead-to-close by source and campaign, over the journeys' rows (see
 // reference/funnel.ts).
 import { sql, type SQL } from 'drizzle-orm';
-import { rows, type Db } from '~/server/db/client';
+import { z } from 'zod';
+import { dbNumber, typedRows, type Db } from '~/server/db/client';
 import { ratio } from '~/lib/stats';
 import { dateInRange, daysBetween, inRange, journeyFilters, spendFilters, type DateRange, type MetricFilters } from '../filters';
 import type { CampaignRow, LeadToClose, SourceRow, SourcesReport } from '../sources';
@@ -13,15 +14,16 @@ interface Input {
 
 type Grouping = 'source' | 'campaign' | 'total';
 
-interface RawRow {
-  key: string | null;
-  leads: number | string | null;
-  qualified: number | string | null;
-  won: number | string | null;
-  won_revenue: number | string | null;
-  median_days: number | string | null;
-  spend: number | string | null;
-}
+const rawRow = z.object({
+  key: z.string().nullable(),
+  leads: dbNumber.nullable(),
+  qualified: dbNumber.nullable(),
+  won: dbNumber.nullable(),
+  won_revenue: dbNumber.nullable(),
+  median_days: dbNumber.nullable(),
+  spend: dbNumber.nullable(),
+});
+type RawRow = z.output<typeof rawRow>;
 
 const leadKey: Record<Grouping, SQL> = {
   source: sql`l.source`,
@@ -38,7 +40,7 @@ async function leadToCloseRows(db: Db, input: Input, by: Grouping): Promise<RawR
   const filters = input.filters ?? {};
   // Spend of a campaign never upserted has no channel: it counts in the campaign rows and the total only.
   const spendJoin = by === 'source' ? sql`join campaigns sc on sc.campaign_id = s.campaign_id` : sql``;
-  return rows<RawRow>(
+  return typedRows(
     db,
     sql`with cohort as (
       select l.contact_id, ${leadKey[by]} as key, l.inquiry_at, l.qualification_at, l.conversion_at
@@ -66,15 +68,16 @@ async function leadToCloseRows(db: Db, input: Input, by: Grouping): Promise<RawR
     left join revenue r on r.key is not distinct from ls.key
     full join spend sp on sp.key = ls.key
     order by coalesce(ls.leads, 0) desc, 1 nulls last`,
+    rawRow,
   );
 }
 
 function figures(row: RawRow | undefined): LeadToClose {
-  const leads = Number(row?.leads ?? 0);
-  const qualified = Number(row?.qualified ?? 0);
-  const won = Number(row?.won ?? 0);
-  const wonRevenueCents = Number(row?.won_revenue ?? 0);
-  const spendCents = Number(row?.spend ?? 0);
+  const leads = row?.leads ?? 0;
+  const qualified = row?.qualified ?? 0;
+  const won = row?.won ?? 0;
+  const wonRevenueCents = row?.won_revenue ?? 0;
+  const spendCents = row?.spend ?? 0;
   const medianDays = row?.median_days;
   return {
     leads,
@@ -83,7 +86,7 @@ function figures(row: RawRow | undefined): LeadToClose {
     qualificationRate: ratio(qualified, leads),
     winRate: ratio(won, leads),
     wonRevenueCents,
-    medianDaysToConversion: medianDays === null || medianDays === undefined ? null : Number(medianDays),
+    medianDaysToConversion: medianDays ?? null,
     spendCents,
     cacCents: ratio(spendCents, won),
     roi: ratio(wonRevenueCents - spendCents, spendCents),
@@ -105,12 +108,13 @@ async function leadToCloseByCampaign(db: Db, input: Input): Promise<CampaignRow[
   const ids = found.map((row) => row.key).filter((key): key is string => key !== null);
   const names = new Map<string, { name: string; channel: string }>();
   if (ids.length > 0) {
-    const campaigns = await rows<{ campaign_id: string; name: string; channel: string }>(
+    const campaigns = await typedRows(
       db,
       sql`select campaign_id, name, channel from campaigns where campaign_id in (${sql.join(
         ids.map((id) => sql`${id}`),
         sql`, `,
       )})`,
+      z.object({ campaign_id: z.string(), name: z.string(), channel: z.string() }),
     );
     for (const c of campaigns) names.set(c.campaign_id, { name: c.name, channel: c.channel });
   }
