@@ -1,8 +1,10 @@
-// A transaction that writes a shared (reference) table and shards of the journey group and then
-// reads them together, as the projector's chunk, a rebuild and an erasure do. On a Citus cluster
-// it runs only over one connection per worker (`oneConnectionPerWorker`); elsewhere the same
-// statements give the same answer.
+// Statement shapes a Citus cluster runs differently, checked on every database. A transaction that
+// writes a shared (reference) table and shards of the journey group and then reads them together,
+// as the projector's chunk, a rebuild and an erasure do: on a cluster it runs only over one
+// connection per worker (`oneConnectionPerWorker`). A shared table outer-joined with journeys and
+// filtered by its account's journeys: on a cluster the filter must see every shard.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountFilters } from '~/server/metrics/filters';
 import { rows, sql, type Db, type DbHandle } from './client';
 import { hasCitus, oneConnectionPerWorker } from './distribution';
 import { createTestDb } from './testing';
@@ -73,5 +75,37 @@ describe('writing shared tables and shards, then reading them together, in one t
       (thrown: unknown) => thrown as { cause?: unknown },
     );
     expect(String(error?.cause)).toMatch(/modified over multiple connections/);
+  });
+});
+
+describe("a shared table outer-joined with journeys, filtered by its account's journeys", () => {
+  it("finds the account's journeys on every shard", async () => {
+    // 40 journeys of accounts a0..a4 (journey n in account n mod 5); only k1..k5 came from paid
+    // search, one per account. 20 tickets, ticket n of account n mod 5, opened by contact n + 10.
+    // Committed, as a report finds them (inside the writing transaction Citus plans otherwise).
+    await handle.db.execute(sql`
+      insert into leads (contact_id, source, stage, journey_account_id, name)
+      select 'k' || g, case when g <= 5 then 'paid_search' else 'organic' end, 1, 'a' || (g % 5), 'Name ' || g
+      from generate_series(1, 40) g`);
+    await handle.db.execute(sql`
+      insert into tickets (ticket_id, account_id, contact_id, opened_at)
+      select 't' || g, 'a' || (g % 5), 'k' || (g + 10), timestamptz '2026-01-01' from generate_series(1, 20) g`);
+    try {
+      // The handoffs report's shape: the items with their contact's name, then counted.
+      const found = await rows<{ tickets: number }>(
+        handle.db,
+        sql`with items as (
+            select t.ticket_id, cl.name as contact_name
+            from tickets t left join leads cl on cl.contact_id = t.contact_id
+            where ${accountFilters({ source: 'paid_search' }, sql.raw('t.account_id'))}
+          )
+          select count(*)::int as tickets from items`,
+      );
+      // Every account has a paid-search journey, so every ticket matches.
+      expect(found).toEqual([{ tickets: 20 }]);
+    } finally {
+      await handle.db.execute(sql`delete from tickets where ticket_id like 't%'`);
+      await handle.db.execute(sql`delete from leads where contact_id like 'k%'`);
+    }
   });
 });

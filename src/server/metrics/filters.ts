@@ -119,7 +119,12 @@ export function accountFilters(filters: MetricFilters, accountId: SQL): SQL {
     const journeyOnly: MetricFilters = { source: filters.source, campaign: filters.campaign, dealType: filters.dealType };
     // Not correlated with the outer row: on a cluster the matching accounts are found once
     // across the journeys' shards (a correlated subquery over journeys would be refused).
-    parts.push(sql`${accountId} in (select al.journey_account_id from leads al where ${journeyFilters(journeyOnly, sql.raw('al'))})`);
+    // `offset 0` keeps it that way where the outer query also outer-joins journeys by contact
+    // (tickets with their contact's name): Citus runs such a query shard by shard and, without
+    // it, would look for the account's journeys on the ticket's contact's shard only.
+    parts.push(
+      sql`${accountId} in (select al.journey_account_id from leads al where ${journeyFilters(journeyOnly, sql.raw('al'))} offset 0)`,
+    );
   }
   return sql`(${sql.join(parts, sql` and `)})`;
 }
