@@ -74,8 +74,8 @@ async function open(role: Role, width = 1366): Promise<{ context: BrowserContext
   await signIn(page, role);
   await page.goto(url(`/customers?${rangeQuery}`));
   await page.getByRole('heading', { level: 1, name: 'Customers' }).waitFor();
-  const quarters = await trpcQuery<Quarter[]>(context, 'customers.retention', { range, filters: {} });
-  const report = await trpcQuery<Report>(context, 'customers.report', { range, filters: {} });
+  const quarters = await trpcQuery(context, 'customers.retention', { range, filters: {} });
+  const report = await trpcQuery(context, 'customers.report', { range, filters: {} });
   return { context, page, quarters, report };
 }
 

@@ -60,6 +60,8 @@ describe('live pages', () => {
     await page.waitForURL(/present=1/);
     await expect.poll(() => page.locator('[data-presentation]').isVisible()).toBe(true);
     expect(await page.locator('[data-top-nav]').isVisible()).toBe(false);
+    // Each tile streams in under its own Suspense: wait for the first table rather than expect it at once.
+    await page.locator('[data-presentation] table').first().waitFor();
     expect(await page.locator('[data-presentation] table').count()).toBeGreaterThan(0);
     await expect.poll(() => page.locator('[data-live]').getAttribute('data-live'), { timeout: 15_000 }).toBe('on');
     await screenshot(page, 'dashboard-presentation-1366');

@@ -25,23 +25,6 @@ interface AttributionReport {
   byChannel: AttributionRow[];
   byCampaign: AttributionRow[];
 }
-interface WonDeal {
-  opportunityId: string;
-  amountCents: Money;
-}
-interface Deal {
-  opportunityId: string;
-  touches: { channel: string; credits: Record<string, number> | Masked }[];
-}
-interface AccountPage {
-  next: string | null;
-  items: { accountId: string; name: string | null; openTickets: number; openDeals: number; lifetimeValueCents: Money }[];
-}
-interface Timeline {
-  total: number;
-  items: { eventId: string; department: string; type: string; contactEmail: string | null | Masked; amountCents: number | null | Masked }[];
-}
-
 let browser: Browser;
 
 beforeAll(async () => {
@@ -60,9 +43,9 @@ async function signedIn(role: Role, width = 1366): Promise<{ context: BrowserCon
 
 /** The first account (by the list's order) whose timeline holds a service ticket. */
 async function accountWithTicket(context: BrowserContext): Promise<string> {
-  const list = await trpcQuery<AccountPage>(context, 'accounts.list', { pageSize: 200 });
+  const list = await trpcQuery(context, 'accounts.list', { pageSize: 200 });
   for (const account of list.items) {
-    const timeline = await trpcQuery<Timeline>(context, 'accounts.timeline', { accountId: account.accountId, limit: 1000 });
+    const timeline = await trpcQuery(context, 'accounts.timeline', { accountId: account.accountId, limit: 1000 });
     if (timeline.items.some((i) => i.type === 'ticket.opened')) return account.accountId;
   }
   throw new Error('no account with a ticket in the demo');
@@ -80,7 +63,7 @@ describe('Attribution', () => {
   it('shows every model by channel and campaign as the procedure gives them to sales, and exports them', async () => {
     const { context, page } = await signedIn('sales');
     await page.goto(url(`/attribution?${yearQuery}`));
-    const report = await trpcQuery<AttributionReport>(context, 'attribution.report', { range: year, filters: {} });
+    const report = await trpcQuery(context, 'attribution.report', { range: year, filters: {} });
     expect(report.deals).toBeGreaterThan(0);
     expect(shownChannelRows(await tableRows(page, 'Attribution by channel'))).toEqual(channelRows(report));
     expect((await tableRows(page, 'Attribution by campaign')).map((r) => [r.key, r['linear.revenue']])).toEqual(
@@ -109,8 +92,8 @@ describe('Attribution', () => {
   it('changes with the filters and keeps them, and the chosen deal, through a reload', async () => {
     const { context, page } = await signedIn('sales');
     await page.goto(url(`/attribution?${yearQuery}`));
-    const all = await trpcQuery<AttributionReport>(context, 'attribution.report', { range: year, filters: {} });
-    const deals = (await trpcQuery<{ items: WonDeal[] }>(context, 'attribution.wonDeals', { range: year, filters: {}, pageSize: 50 })).items;
+    const all = await trpcQuery(context, 'attribution.report', { range: year, filters: {} });
+    const deals = (await trpcQuery(context, 'attribution.wonDeals', { range: year, filters: {}, pageSize: 50 })).items;
     expect((await tableRows(page, 'Won deals in range (latest first, 50 a page)')).map((r) => [r.opportunityId, r.amountCents])).toEqual(
       deals.map((d) => [d.opportunityId, raw(d.amountCents)]),
     );
@@ -118,16 +101,17 @@ describe('Attribution', () => {
     await page.fill('#filter-dealType', 'new_business');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL((current) => new URL(current).searchParams.get('dealType') === 'new_business');
-    const filtered = await trpcQuery<AttributionReport>(context, 'attribution.report', { range: year, filters: { dealType: 'new_business' } });
+    const filtered = await trpcQuery(context, 'attribution.report', { range: year, filters: { dealType: 'new_business' } });
     expect(filtered.deals).toBeLessThanOrEqual(all.deals);
     await expect.poll(async () => shownChannelRows(await tableRows(page, 'Attribution by channel'))).toEqual(channelRows(filtered));
 
-    const filteredDeals = (await trpcQuery<{ items: WonDeal[] }>(context, 'attribution.wonDeals', { range: year, filters: { dealType: 'new_business' }, pageSize: 50 })).items;
+    const filteredDeals = (await trpcQuery(context, 'attribution.wonDeals', { range: year, filters: { dealType: 'new_business' }, pageSize: 50 })).items;
     expect(filteredDeals.length).toBeGreaterThan(0);
     const chosen = filteredDeals[0]!.opportunityId;
     await page.getByRole('button', { name: `Open the path of deal ${chosen}` }).click();
     await page.waitForURL((current) => new URL(current).searchParams.get('deal') === chosen);
-    const deal = await trpcQuery<Deal>(context, 'attribution.deal', { opportunityId: chosen });
+    const deal = await trpcQuery(context, 'attribution.deal', { opportunityId: chosen });
+    if (!deal) throw new Error(`${chosen} is not a won deal`);
     const caption = `Touches of ${chosen} with each model's credit`;
     const pathRows = async () => (await tableRows(page, caption)).map((r) => [r.channel, ...models.map((m) => r[m])]);
     const expected = deal.touches.map((t) => [t.channel, ...models.map((m) => raw((t.credits as Record<string, number>)[m]))]);
@@ -158,7 +142,7 @@ describe('Accounts', () => {
   it('lists, searches and filters accounts as the procedure does for service, and keeps the filter through a reload', async () => {
     const { context, page } = await signedIn('service');
     await page.goto(url('/accounts'));
-    const all = await trpcQuery<AccountPage>(context, 'accounts.list', { pageSize: 50 });
+    const all = await trpcQuery(context, 'accounts.list', { pageSize: 50 });
     expect((await tableRows(page, 'Accounts')).map((r) => [r.accountId, r.openTickets, r.lifetimeValueCents])).toEqual(
       all.items.map((a) => [a.accountId, String(a.openTickets), raw(a.lifetimeValueCents)]),
     );
@@ -169,7 +153,7 @@ describe('Accounts', () => {
     await page.getByLabel('Only open tickets with an open deal or renewal').check();
     await page.getByRole('button', { name: 'Search' }).click();
     await page.waitForURL((current) => new URL(current).searchParams.get('service') === '1');
-    const service = await trpcQuery<AccountPage>(context, 'accounts.list', { openTicketWithOpenDeal: true, pageSize: 50 });
+    const service = await trpcQuery(context, 'accounts.list', { openTicketWithOpenDeal: true, pageSize: 50 });
     const serviceRows = async () => (await tableRows(page, 'Accounts')).map((r) => r.accountId);
     await expect.poll(serviceRows).toEqual(service.items.map((a) => a.accountId));
     expect(service.items.every((a) => a.openTickets > 0 && a.openDeals > 0)).toBe(true);
@@ -179,7 +163,7 @@ describe('Accounts', () => {
 
     const named = all.items.find((a) => a.name)!;
     await page.goto(url(`/accounts?q=${encodeURIComponent(named.name!)}`));
-    const searched = await trpcQuery<AccountPage>(context, 'accounts.list', { search: named.name!, pageSize: 50 });
+    const searched = await trpcQuery(context, 'accounts.list', { search: named.name!, pageSize: 50 });
     expect((await tableRows(page, 'Accounts')).map((r) => r.accountId)).toEqual(searched.items.map((a) => a.accountId));
     expect(searched.items.map((a) => a.accountId)).toContain(named.accountId);
     await context.close();
@@ -191,7 +175,7 @@ describe('Accounts', () => {
     await page.goto(url(`/accounts?q=${encodeURIComponent(account.accountId)}`));
     await page.getByRole('button', { name: `Open the timeline of account ${account.accountId}` }).click();
     await page.waitForURL((current) => new URL(current).pathname === `/accounts/${encodeURIComponent(account.accountId)}`);
-    const timeline = await trpcQuery<Timeline>(context, 'accounts.timeline', { accountId: account.accountId, limit: 1000 });
+    const timeline = await trpcQuery(context, 'accounts.timeline', { accountId: account.accountId, limit: 1000 });
     const caption = `Timeline of ${account.accountId}`;
     const shown = await tableRows(page, caption);
     expect(shown.map((r) => [r.department, r.type, r.amountCents])).toEqual(timeline.items.map((i) => [i.department, i.type, raw(i.amountCents)]));
@@ -209,7 +193,7 @@ describe('Accounts', () => {
     const account = { accountId: await accountWithTicket(context) };
     await page.goto(url(`/accounts/${encodeURIComponent(account.accountId)}`));
     const shown = await tableRows(page, `Timeline of ${account.accountId}`);
-    const timeline = await trpcQuery<Timeline>(context, 'accounts.timeline', { accountId: account.accountId, limit: 1000 });
+    const timeline = await trpcQuery(context, 'accounts.timeline', { accountId: account.accountId, limit: 1000 });
     expect(shown.length).toBe(timeline.items.length);
     expect(shown.every((r) => r.contactEmail === 'masked' && r.amountCents === 'masked')).toBe(true);
     expect(await page.locator('[data-stat="ltv"] [data-masked="true"]').count()).toBe(1);

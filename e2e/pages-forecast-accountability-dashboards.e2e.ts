@@ -7,27 +7,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '~/server/auth/rights';
 import { demoYear, launchBrowser, screenshot, signIn, url } from './browser';
-import { raw, tableRows, type Masked } from './tables';
+import { raw, tableRows } from './tables';
 import { trpcQuery } from './trpcHttp';
 
 // The 12 months up to the e2e demo's anchor (the run's day).
 const { yearQuery, year } = demoYear();
-
-interface Forecast {
-  weeks: { week: string; expectedWins: number; expectedStarts: number; capacity: number | null }[];
-  backtests: { weeksAgo: number; winsMape: number | null; startsMape: number | null }[];
-}
-interface KpiStatus {
-  target: { id: number; name: string; accountable: string; budgetCents: number | null | Masked };
-  status: string;
-  attainment: number | null;
-}
-interface Handoffs {
-  handoffs: { handoff: string; department: string; items: number; withinSlaShare: number | null; blackHole: { itemId: string; owner: string | null }[] }[];
-}
-interface AttributionReport {
-  byChannel: { key: string | null; models: Record<string, { revenueCents: number | Masked; influencedDeals: number }> }[];
-}
 
 let browser: Browser;
 
@@ -52,7 +36,7 @@ describe('Forecast', () => {
     const { context, page } = await signedIn('operations');
     await page.goto(url('/forecast'));
     const shown = await tableRows(page, 'Forecast per ISO week');
-    const forecast = await trpcQuery<Forecast>(context, 'forecast.onboarding', {});
+    const forecast = await trpcQuery(context, 'forecast.onboarding', {});
     expect(shown.length).toBe(12);
     expect(shown.map((r) => [r.week, r.expectedWins, r.expectedStarts, r.capacity])).toEqual(
       forecast.weeks.map((w) => [w.week, round2(w.expectedWins), round2(w.expectedStarts), w.capacity === null ? 'not set' : String(w.capacity)]),
@@ -75,7 +59,7 @@ describe('Accountability', () => {
   it('shows targets and handoffs of the procedures to operations, with the handoff filters kept through a reload', async () => {
     const { context, page } = await signedIn('operations');
     await page.goto(url(`/accountability?${yearQuery}`));
-    const kpis = await trpcQuery<KpiStatus[]>(context, 'kpis.list', {});
+    const kpis = await trpcQuery(context, 'kpis.list', {});
     const targets = await tableRows(page, 'KPI targets: actual against target');
     expect(targets.map((r) => [r.name, r.accountable, r.attainment, r.budget])).toEqual(
       kpis.map((k) => [k.target.name, k.target.accountable, raw(k.attainment), raw(k.target.budgetCents)]),
@@ -85,7 +69,7 @@ describe('Accountability', () => {
     expect(await page.locator('[data-editable-target]').count()).toBe(own.length);
     expect(await page.getByRole('button', { name: 'New target' }).count()).toBe(1);
 
-    const report = await trpcQuery<Handoffs>(context, 'handoffs.report', { range: year, filters: {} });
+    const report = await trpcQuery(context, 'handoffs.report', { range: year, filters: {} });
     for (const h of report.handoffs) {
       const caption = `Black hole: ${(await page.locator(`#handoff-${h.handoff}-title`).innerText()).toLowerCase()}, open past SLA`;
       // The first page of 50, longest waiting first.
@@ -95,7 +79,7 @@ describe('Accountability', () => {
     await page.fill('#filter-source', 'email');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL((current) => new URL(current).searchParams.get('source') === 'email');
-    const filtered = await trpcQuery<Handoffs>(context, 'handoffs.report', { range: year, filters: { source: 'email' } });
+    const filtered = await trpcQuery(context, 'handoffs.report', { range: year, filters: { source: 'email' } });
     const started = () => page.locator('[data-stat="leadFollowUp-items"] > div:nth-child(2)').innerText();
     await expect.poll(started).toBe(filtered.handoffs[0]!.items.toLocaleString('en-US'));
     expect(filtered.handoffs[0]!.items).toBeLessThan(report.handoffs[0]!.items);
@@ -127,7 +111,7 @@ describe('Accountability', () => {
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Delete E2E onboarding starts' }).click();
     await expect.poll(async () => (await tableRows(page, caption)).some((r) => r.name === 'E2E onboarding starts'), slow).toBe(false);
-    const kpis = await trpcQuery<KpiStatus[]>(context, 'kpis.list', {});
+    const kpis = await trpcQuery(context, 'kpis.list', {});
     expect(kpis.some((k) => k.target.name === 'E2E onboarding starts')).toBe(false);
     await context.close();
   });
@@ -159,7 +143,7 @@ describe('Saved dashboards', () => {
     const dashboardPath = new URL(exec.page.url()).pathname;
 
     const caption = 'Revenue credit by channel, Linear model';
-    const report = await trpcQuery<AttributionReport>(exec.context, 'attribution.report', { range: year, filters: {} });
+    const report = await trpcQuery(exec.context, 'attribution.report', { range: year, filters: {} });
     const expected = report.byChannel.map((r) => [r.key ?? '(none)', raw(r.models.linear!.revenueCents), String(r.models.linear!.influencedDeals)]);
     const shown = async (page: Page) => (await tableRows(page, caption)).map((r) => [r.key ?? r.label, r.revenue, r.deals]);
     expect((await tableRows(exec.page, caption)).map((r) => [r.label, r.revenue, r.deals])).toEqual(expected);
@@ -179,7 +163,7 @@ describe('Saved dashboards', () => {
     expect((await tableRows(viewer.page, 'Saved dashboards')).map((r) => r.name)).toContain('E2E revenue');
     await viewer.page.goto(url(dashboardPath));
     await viewer.page.getByRole('heading', { name: 'E2E revenue' }).waitFor();
-    const viewerReport = await trpcQuery<AttributionReport>(viewer.context, 'attribution.report', { range: year, filters: {} });
+    const viewerReport = await trpcQuery(viewer.context, 'attribution.report', { range: year, filters: {} });
     const viewerRows = (await shown(viewer.page)).map(([, revenue, deals]) => [revenue, deals]);
     expect(viewerRows).toEqual(viewerReport.byChannel.map((r) => [raw(r.models.linear!.revenueCents), String(r.models.linear!.influencedDeals)]));
     expect(viewerRows.every(([revenue]) => revenue === 'masked')).toBe(true);

@@ -13,6 +13,12 @@ export async function tableRows(page: Page, caption: string): Promise<Record<str
   );
 }
 
+/** A value the test's role may see: a masked one is a failure, not a number. */
+export function unmasked<T>(value: T): Exclude<T, { masked: true }> {
+  if (value !== null && typeof value === 'object' && 'masked' in value) throw new Error('expected a value this role may see, got masked');
+  return value as Exclude<T, { masked: true }>;
+}
+
 /** A value as a table cell carries it in data-value. */
 export function raw(value: number | string | null | Masked | undefined): string {
   if (value !== null && typeof value === 'object') return 'masked';

@@ -1,7 +1,8 @@
 // Whether this install has ever received events: a fresh one (no demo, nothing sent yet) shows a
 // getting-started page instead of empty dashboards.
 import { sql } from 'drizzle-orm';
-import { one, type Db } from '~/server/db/client';
+import { z } from 'zod';
+import { typedOne, type Db } from '~/server/db/client';
 
 export interface IngestionStatus {
   /** at least one event was ever accepted */
@@ -11,9 +12,10 @@ export interface IngestionStatus {
 }
 
 export async function ingestionStatus(db: Db): Promise<IngestionStatus> {
-  const row = await one<{ accepted: boolean; rejected: boolean }>(
+  const row = await typedOne(
     db,
     sql`select exists (select 1 from events) as accepted, exists (select 1 from rejected_events) as rejected`,
+    z.object({ accepted: z.boolean(), rejected: z.boolean() }),
   );
   return { everIngested: row.accepted, anyRejected: row.rejected };
 }

@@ -3,7 +3,7 @@
 // values are written. (The session-signing secret in the same table is auth's, not a setting.)
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { rows, type Db } from '~/server/db/client';
+import { typedRows, type Db } from '~/server/db/client';
 import { jsonParam } from '~/server/db/params';
 import { normaliseMatrix, defaultMatrix, role, type PermissionMatrix } from '~/server/auth/rights';
 
@@ -86,9 +86,10 @@ export const settingDefinitions: { [K in SettingKey]: { schema: z.ZodType<Settin
 
 /** The stored value and its version (the row's updated_at in microseconds), or null when unset. */
 async function readRow(db: Db, key: SettingKey): Promise<{ value: unknown; version: string } | null> {
-  const [row] = await rows<{ value: unknown; version: string }>(
+  const [row] = await typedRows(
     db,
     sql`select value, (extract(epoch from updated_at) * 1000000)::bigint::text as version from settings where key = ${key}`,
+    z.object({ value: z.unknown(), version: z.string() }),
   );
   return row ?? null;
 }
@@ -101,9 +102,10 @@ function parseStored<K extends SettingKey>(key: K, stored: unknown): SettingValu
 
 /** The version of a setting (changes with every write), null when unset: a cheap check for caches. */
 export async function settingVersion(db: Db, key: SettingKey): Promise<string | null> {
-  const [row] = await rows<{ version: string | null }>(
+  const [row] = await typedRows(
     db,
     sql`select (select (extract(epoch from updated_at) * 1000000)::bigint::text from settings where key = ${key}) as version`,
+    z.object({ version: z.string().nullable() }),
   );
   return row?.version ?? null;
 }

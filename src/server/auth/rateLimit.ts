@@ -12,7 +12,8 @@
 // So an attacker failing on the owner's account slows themselves and other unknown devices by
 // seconds, while the owner's own browser signs in at once. A success clears its own pair's count.
 import { and, eq, lt, sql } from 'drizzle-orm';
-import { one, type Db } from '~/server/db/client';
+import { z } from 'zod';
+import { dbNumber, typedOne, type Db } from '~/server/db/client';
 import { signInFailures } from '~/server/db/schema';
 
 export interface BackOff {
@@ -75,10 +76,11 @@ export async function signInThrottle(db: Db, attempt: Attempt, now = new Date())
   const since = new Date(now.getTime() - signInLimits.windowMinutes * 60_000).toISOString();
   let worst: Throttle | null = null;
   for (const { scope, subject } of subjects(attempt)) {
-    const row = await one<{ failures: number; last: string | null }>(
+    const row = await typedOne(
       db,
       sql`select count(*)::int as failures, max(at)::text as last from sign_in_failures
           where scope = ${scope} and subject = ${subject} and at > ${since}::timestamptz`,
+      z.object({ failures: dbNumber, last: z.string().nullable() }),
     );
     const wait = backOffSeconds(signInLimits[scope], row.failures);
     if (wait === 0 || row.last === null) continue;
