@@ -252,12 +252,6 @@ export async function fillCustomerRollups(tx: Db): Promise<void> {
   await writeValues(tx, null);
 }
 
-interface Stored {
-  account_id: string;
-  items: string | null;
-  slices: string | null;
-}
-
 /** Each account's items and slices as JSON text (compared as text: the same facts give the same text). */
 async function readAccounts(tx: Db, items: SQL, slices: SQL): Promise<Map<string, { items: string; slices: string }>> {
   const [byItems, bySlices] = await Promise.all([
