@@ -432,7 +432,7 @@ export async function customerValues(
   const select = sql`select v.account_id, a.name, ${isoUtc('a.churned_at')} as churned_at,
     v.won_cents::float8 as won, v.renewal_cents::float8 as renewal, v.expansion_cents::float8 as expansion
     from customer_values v join accounts a on a.account_id = v.account_id`;
-  const order = sql`order by v.lifetime_value_cents desc, v.account_id limit ${limit} offset ${offset}`;
+  const order = sql`order by v.lifetime_value_cents desc nulls last, v.account_id limit ${limit} offset ${offset}`;
   if (input.accountIds) {
     const found = await rows<CustomerValueRow>(
       db,
