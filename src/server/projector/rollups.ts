@@ -9,6 +9,7 @@ import { hasCitus } from '~/server/db/distribution';
 import { jsonParam, keyArray } from '~/server/db/params';
 import { attributionModels } from '~/server/metrics/attributionWeights';
 import { accountSegment, journeyDealType, journeySegment } from '~/server/metrics/filters';
+import { customerRollupTables, fillCustomerRollups } from './customerRollups';
 import { fillHandoffRollups, handoffRollupTables } from './handoffRollups';
 
 export const rollupTables = [
@@ -20,6 +21,7 @@ export const rollupTables = [
   'attribution_contributions',
   'attribution_rollup',
   ...handoffRollupTables,
+  ...customerRollupTables,
 ] as const;
 
 export type RollupMode = 'current' | 'deferred' | 'refill';
@@ -436,6 +438,7 @@ export async function refillRollups(tx: Db): Promise<void> {
     from (${spendContributions(sql`true`)}) c ${grains}
     group by 1, 2, 3`);
   await fillAttribution(tx);
+  await fillCustomerRollups(tx);
   // Fresh statistics, so the first reports plan on the filled tables, not on empty ones. Not on a
   // Citus cluster: there ANALYZE of a shared table fans out to every node, which a transaction
   // that already wrote the coordinator's copy may not do; each node's autovacuum analyzes them.
