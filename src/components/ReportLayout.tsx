@@ -5,8 +5,11 @@ import { DataTable, type DataTableProps } from './DataTable';
 import { PageHeader, Panel } from './Panel';
 import { RefreshControl, type FreshnessProps } from './RefreshControl';
 
-/** The page heading with the freshness of its figures (as the procedures answered it) after its controls. */
-export function ReportHeader({ title, subtitle, freshness, children }: { title: string; subtitle?: ReactNode; freshness?: FreshnessProps; children?: ReactNode }) {
+/**
+ * The page heading with the freshness of its figures (as the procedures answered it) after its
+ * controls; a promise of it when the page streams the answer it comes from.
+ */
+export function ReportHeader({ title, subtitle, freshness, children }: { title: string; subtitle?: ReactNode; freshness?: FreshnessProps | Promise<FreshnessProps>; children?: ReactNode }) {
   return (
     <PageHeader title={title} subtitle={subtitle}>
       {children}
