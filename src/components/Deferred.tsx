@@ -27,13 +27,12 @@ async function Resolved<T>({ value, children }: { value: Promise<T>; children: (
 }
 
 /**
- * `children(answer)` once `value` resolves; until then the loading state, labelled `label` (inside
- * `frame` when the panel's own frame comes with its answer, e.g. a client island that draws it).
+ * `children(answer)` once `value` resolves; until then `fallback`, by default the loading state
+ * labelled `label` (a panel whose frame comes with its answer passes the frame around it).
  */
-export function Deferred<T>({ value, label, frame, children }: { value: Promise<T>; label: string; frame?: (loading: ReactNode) => ReactNode; children: (value: T) => ReactNode }) {
-  const loading = <LoadingState label={label} />;
+export function Deferred<T>({ value, label = 'Loading', fallback, children }: { value: Promise<T>; label?: string; fallback?: ReactNode; children: (value: T) => ReactNode }) {
   return (
-    <Suspense fallback={frame ? frame(loading) : loading}>
+    <Suspense fallback={fallback === undefined ? <LoadingState label={label} /> : fallback}>
       <Resolved value={value}>{children}</Resolved>
     </Suspense>
   );

@@ -5,6 +5,7 @@ import { FilterBar } from '~/components/FilterBar';
 import { PageHeader, Panel } from '~/components/Panel';
 import { ParamSelect } from '~/components/ParamSelect';
 import { RefreshControl } from '~/components/RefreshControl';
+import { LoadingState } from '~/components/States';
 import { stageLabel } from '~/components/stages';
 import { TrendChart } from '~/components/charts/TrendChart';
 import { describeRange, parseCohortBy, parseFilters, toMetricInput, type SearchParamsLike } from '~/lib/urlFilters';
@@ -42,7 +43,7 @@ export default async function FunnelPage({ searchParams }: { searchParams: Promi
         <RefreshControl freshness={freshnessOf(report)} />
       </PageHeader>
       <FilterBar />
-      <Deferred value={report} label="Loading the stages" frame={(loading) => <Panel id="stages" title="Stages">{loading}</Panel>}>
+      <Deferred value={report} fallback={<Panel id="stages" title="Stages"><LoadingState label="Loading the stages" /></Panel>}>
         {(r) => <FunnelExplorer stages={stageRows(r)} input={input} cohortBy={cohortBy} canExport={canExport} />}
       </Deferred>
       <Panel id="trend" title="Cohort trend by month" description="Each monthly cohort's journeys by the furthest stage reached so far.">
