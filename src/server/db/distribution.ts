@@ -64,6 +64,9 @@ export const distribution: Record<string, Placement> = {
   handoff_contributions: { kind: 'distributed', column: 'item_id', colocateWith: JOURNEY_GROUP },
   handoff_rollup: reference,
   spend_rollup: reference,
+  journey_reach_rollup: reference,
+  deal_close_rollup: reference,
+  deal_duration_rollup: reference,
   // planning, dashboards, imports, alerts
   kpi_targets: reference,
   dashboards: reference,
