@@ -1,10 +1,12 @@
 // The onboarding forecast as pure math over opportunity facts: win probability per deal type,
 // the empirical time to close, expected wins and onboarding starts per ISO week, and the backtest.
 import { isoWeekOf, isoWeekStart, addWeeks } from '~/lib/isoWeek';
+import { pipelineFactsOf, WIN_RATE_WINDOW_DAYS, type DealCounts, type PipelineFacts } from './pipelineFacts';
+
+export { WIN_RATE_WINDOW_DAYS };
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
-export const WIN_RATE_WINDOW_DAYS = 365;
 
 /** Epoch milliseconds throughout; what is known at `asOf` is what happened strictly before it. */
 export interface OpportunityFact {
@@ -86,14 +88,6 @@ function medianOfSorted(sorted: readonly number[]): number | null {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** An opportunity as known at `asOf`: null when not yet created. */
-function asKnownAt(o: OpportunityFact, asOf: number): { status: 'open' | 'won' | 'lost'; closedAt: number | null } | null {
-  if (o.createdAt >= asOf) return null;
-  if (o.wonAt !== null && o.wonAt < asOf) return { status: 'won', closedAt: o.wonAt };
-  if (o.lostAt !== null && o.lostAt < asOf) return { status: 'lost', closedAt: o.lostAt };
-  return { status: 'open', closedAt: null };
-}
-
 const typeLabel = (dealType: string | null) => (dealType === null ? 'without a deal type' : `of deal type '${dealType}'`);
 
 /** The forecast's model of the deals open at `asOf`: who wins with what chance, and when. */
@@ -125,61 +119,40 @@ export interface OpenOutlook {
  * longer: the type's median from now). Shared by the forecast and the plan's pipeline.
  */
 export function pipelineModel(input: Pick<ForecastInput, 'asOf' | 'opportunities' | 'onboardings'>): PipelineModel {
-  const { asOf } = input;
+  return modelFromFacts(pipelineFactsOf(input));
+}
+
+/** The pipeline model from the facts known at their moment (however they were read). */
+export function modelFromFacts(facts: PipelineFacts): PipelineModel {
+  const { asOf } = facts;
   const warnings: string[] = [];
-  const known = input.opportunities.flatMap((o) => {
-    const state = asKnownAt(o, asOf);
-    return state ? [{ opportunity: o, ...state }] : [];
-  });
-
-  // P(win): closed in the last 365 days, same deal type, else all types, else 0.
-  const recent = known.filter((o) => o.closedAt !== null && o.closedAt >= asOf - WIN_RATE_WINDOW_DAYS * DAY_MS);
-  const rate = (list: typeof recent) => {
-    const won = list.filter((o) => o.status === 'won').length;
-    return list.length === 0 ? null : won / list.length;
-  };
-  const allTypesRate = rate(recent);
-
-  // Time to close: (won - created) days of every won opportunity known, per deal type.
-  const durations = new Map<string | null, number[]>();
-  const allDurations: number[] = [];
-  for (const o of known) {
-    if (o.status !== 'won') continue;
-    const days = (o.closedAt! - o.opportunity.createdAt) / DAY_MS;
-    allDurations.push(days);
-    const list = durations.get(o.opportunity.dealType);
-    if (list) list.push(days);
-    else durations.set(o.opportunity.dealType, [days]);
+  const rate = (counts: DealCounts | undefined) => (!counts || counts.won + counts.lost === 0 ? null : counts.won / (counts.won + counts.lost));
+  const all: DealCounts = { won: 0, lost: 0 };
+  for (const c of facts.closed.values()) {
+    all.won += c.won;
+    all.lost += c.lost;
   }
+  const allTypesRate = rate(all);
 
-  const lags: number[] = [];
-  const wonAt = new Map(known.filter((o) => o.status === 'won').map((o) => [o.opportunity.id, o.closedAt!]));
-  for (const b of input.onboardings) {
-    const won = wonAt.get(b.opportunityId);
-    if (won !== undefined && b.startedAt < asOf) lags.push((b.startedAt - won) / DAY_MS);
-  }
-  const lagDays = median(lags);
+  const lagDays = median(facts.lagDays);
   if (lagDays === null) warnings.push('no onboarding has started after a win yet: starts are shown without a lag');
 
-  const sortedCycles = new Map<string | null, number[]>();
-  const sortedCycle = (dealType: string | null): number[] => {
-    let cycle = sortedCycles.get(dealType);
-    if (!cycle) {
-      cycle = [...(durations.get(dealType) ?? allDurations)].sort((a, b) => a - b);
-      sortedCycles.set(dealType, cycle);
-    }
-    return cycle;
+  let allCycles: number[] | null = null;
+  const sortedCycle = (dealType: string | null): readonly number[] => {
+    const own = facts.cycles.get(dealType);
+    if (own && own.length > 0) return own;
+    allCycles ??= [...facts.cycles.values()].flat().sort((a, b) => a - b);
+    return allCycles;
   };
+  const anyWon = [...facts.cycles.values()].some((c) => c.length > 0);
 
   const none = () => 0;
   const openOutlooks: OpenOutlook[] = [];
   const probabilities = new Map<string | null, WinProbability>();
-  for (const o of known) {
-    if (o.status !== 'open') continue;
-    const { opportunity } = o;
+  for (const opportunity of facts.open) {
     let p = probabilities.get(opportunity.dealType);
     if (!p) {
-      const own = rate(recent.filter((r) => r.opportunity.dealType === opportunity.dealType));
+      const own = rate(facts.closed.get(opportunity.dealType));
       p =
         own !== null
           ? { dealType: opportunity.dealType, probability: own, basis: 'deal_type', openOpportunities: 0 }
@@ -221,33 +194,32 @@ export function pipelineModel(input: Pick<ForecastInput, 'asOf' | 'opportunities
       },
     });
   }
-  for (const p of probabilities.values()) {
+  const winProbabilities = [...probabilities.values()].sort((a, b) => (a.dealType ?? '').localeCompare(b.dealType ?? ''));
+  for (const p of winProbabilities) {
     if (p.basis === 'none')
       warnings.push(`no opportunity closed in the last ${WIN_RATE_WINDOW_DAYS} days: P(win) is 0 for ${p.openOpportunities} open opportunities ${typeLabel(p.dealType)}`);
   }
-  if (openOutlooks.length > 0 && allDurations.length === 0) warnings.push('no opportunity has been won yet: no time to close is known');
+  if (openOutlooks.length > 0 && !anyWon) warnings.push('no opportunity has been won yet: no time to close is known');
 
-  return {
-    asOf,
-    winProbabilities: [...probabilities.values()].sort((a, b) => (a.dealType ?? '').localeCompare(b.dealType ?? '')),
-    onboardingLagDays: lagDays,
-    open: openOutlooks,
-    warnings,
-  };
+  return { asOf, winProbabilities, onboardingLagDays: lagDays, open: openOutlooks, warnings };
 }
 
 /** The forecast as it would be made at `input.asOf`, from the facts known then. */
 export function forecastOnboarding(input: ForecastInput): Forecast {
-  const model = pipelineModel(input);
-  const firstWeek = isoWeekOf(new Date(input.asOf));
-  const weeks = Array.from({ length: input.weeks }, (_, i) => addWeeks(firstWeek, i));
+  return forecastFromModel(pipelineModel(input), input.weeks, input.capacity);
+}
+
+/** Expected wins and starts over `weeks` ISO weeks from the model's moment, against capacity. */
+export function forecastFromModel(model: PipelineModel, weekCount: number, capacity: Readonly<Record<string, number>>): Forecast {
+  const firstWeek = isoWeekOf(new Date(model.asOf));
+  const weeks = Array.from({ length: weekCount }, (_, i) => addWeeks(firstWeek, i));
   const horizonStart = isoWeekStart(firstWeek).getTime();
   const lagMs = (model.onboardingLagDays ?? 0) * DAY_MS;
-  const wins = new Array<number>(input.weeks).fill(0);
-  const starts = new Array<number>(input.weeks).fill(0);
+  const wins = new Array<number>(weekCount).fill(0);
+  const starts = new Array<number>(weekCount).fill(0);
   for (const o of model.open) {
     if (o.probability === 0) continue;
-    for (let i = 0; i < input.weeks; i++) {
+    for (let i = 0; i < weekCount; i++) {
       const from = horizonStart + i * WEEK_MS;
       wins[i]! += o.expectedIn(from, from + WEEK_MS);
       starts[i]! += o.expectedIn(from, from + WEEK_MS, lagMs);
@@ -255,9 +227,9 @@ export function forecastOnboarding(input: ForecastInput): Forecast {
   }
 
   return {
-    asOf: new Date(input.asOf).toISOString(),
+    asOf: new Date(model.asOf).toISOString(),
     weeks: weeks.map((week, i) => {
-      const slots = Object.hasOwn(input.capacity, week) ? input.capacity[week]! : null;
+      const slots = Object.hasOwn(capacity, week) ? capacity[week]! : null;
       return {
         week,
         weekStart: isoWeekStart(week).toISOString().slice(0, 10),
@@ -308,16 +280,26 @@ export interface Backtest {
 export function backtest(input: ForecastInput, weeksAgo: number): Backtest {
   const madeAt = input.asOf - weeksAgo * WEEK_MS;
   const made = forecastOnboarding({ ...input, asOf: madeAt, weeks: weeksAgo });
-  const weeks = made.weeks.map((w, i) => {
+  const wins = input.opportunities.flatMap((o) => (o.wonAt === null ? [] : [o.wonAt]));
+  return scoreForecast(made, input.asOf, weeksAgo, wins, input.onboardings.map((b) => b.startedAt));
+}
+
+/**
+ * A forecast made `weeksAgo` weeks before `asOf` against the wins and onboarding starts that
+ * happened (their times; any outside its weeks are left out).
+ */
+export function scoreForecast(made: Forecast, asOf: number, weeksAgo: number, winTimes: readonly number[], startTimes: readonly number[]): Backtest {
+  const madeAt = new Date(made.asOf).getTime();
+  const weeks = made.weeks.map((w) => {
     const start = Math.max(madeAt, isoWeekStart(w.week).getTime());
     const end = isoWeekStart(w.week).getTime() + WEEK_MS;
-    const inWeek = (at: number | null) => at !== null && at >= start && at < end && at < input.asOf;
+    const inWeek = (at: number) => at >= start && at < end && at < asOf;
     return {
       week: w.week,
-      forecastWins: made.weeks[i]!.expectedWins,
-      actualWins: input.opportunities.filter((o) => inWeek(o.wonAt)).length,
-      forecastStarts: made.weeks[i]!.expectedStarts,
-      actualStarts: input.onboardings.filter((b) => inWeek(b.startedAt)).length,
+      forecastWins: w.expectedWins,
+      actualWins: winTimes.filter(inWeek).length,
+      forecastStarts: w.expectedStarts,
+      actualStarts: startTimes.filter(inWeek).length,
     };
   });
   return {
