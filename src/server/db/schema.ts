@@ -406,6 +406,8 @@ export const opportunities = pgTable(
     index('opportunities_irregular_idx')
       .on(t.opportunityId)
       .where(sql`${t.createdAt} > ${t.wonAt} or ${t.createdAt} > ${t.lostAt} or ${t.lostAt} < ${t.wonAt}`),
+    // The deals open now by creation time: those of a moment's own hour, and the plan's filtered pipeline.
+    index('opportunities_open_created_idx').on(t.createdAt).where(sql`${t.wonAt} is null and ${t.lostAt} is null`),
     // The first opportunity of an account (segment) and of a contact (journey deal type), read index-only.
     index('opportunities_account_first_idx').on(t.accountId, t.createdAt, t.opportunityId, t.dealType),
     index('opportunities_contact_first_idx').on(t.contactId, t.createdAt, t.opportunityId, t.dealType),
@@ -994,19 +996,34 @@ export const dealCloseRollup = pgTable(
 );
 
 /**
- * Exact duration histograms of won deals, in milliseconds: measure 0 creation to win (the cycle,
- * per deal type), 1 win to onboarding start (the lag, deal type '').
+ * Duration histograms of won deals in whole hours (floor of the exact duration): measure 0
+ * creation to win (the cycle, per deal type), 1 win to onboarding start (the lag, deal type '').
  */
 export const dealDurationRollup = pgTable(
   'deal_duration_rollup',
   {
     measure: smallint('measure').notNull(),
     dealType: text('deal_type').notNull(),
-    ms: doublePrecision('ms').notNull(),
+    hours: integer('hours').notNull(),
     deals: integer('deals').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.measure, t.dealType, t.ms] }),
+    primaryKey({ columns: [t.measure, t.dealType, t.hours] }),
     index('deal_duration_rollup_empty_idx').on(t.measure).where(sql`deals = 0`),
   ],
+);
+
+/**
+ * The regular deals open now (never won nor lost) by deal type and creation hour (epoch hours,
+ * floor of the creation time), with their amounts: the forecast's and the plan's pipeline.
+ */
+export const dealOpenRollup = pgTable(
+  'deal_open_rollup',
+  {
+    dealType: text('deal_type').notNull(),
+    hour: integer('hour').notNull(),
+    deals: integer('deals').notNull(),
+    amountCents: bigint('amount_cents', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.dealType, t.hour] }), index('deal_open_rollup_empty_idx').on(t.hour).where(sql`deals = 0`)],
 );

@@ -4,8 +4,8 @@
 // turns them into the facts at each moment).
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
-import { DEAL_CYCLE, epochMsSql, irregularDeal, regularDeal } from '~/server/projector/planRollups';
-import { WIN_RATE_WINDOW_DAYS, type DealFact, type DealRollupParts } from './pipelineFacts';
+import { DEAL_CYCLE, epochHourSql, epochMsSql, irregularDeal, openDeal, regularDeal } from '~/server/projector/planRollups';
+import { HOUR_MS, WIN_RATE_WINDOW_DAYS, type DealFact, type DealRollupParts, type OpenCell } from './pipelineFacts';
 
 const DAY_MS = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -16,6 +16,8 @@ export interface ScopedDeal extends DealFact {
   amountCents: number | null;
   inScope: boolean;
 }
+
+const dealType = (t: string) => (t === '' ? null : t);
 
 interface DealRow {
   id: string;
@@ -42,10 +44,11 @@ const toDeal = (r: DealRow): ScopedDeal => ({
 
 /**
  * The rollup parts for the moments `moments` (epoch ms): close cells of every whole day any of
- * their win-rate windows covers, the histograms, and the deals read one by one; `inScope` (over
- * `opportunities o`) marks those the caller counts.
+ * their win-rate windows covers, the histograms, the open-deal cells, and the deals read one by
+ * one; `inScope` (over `opportunities o`; none: every deal) marks those the caller counts, and
+ * gives the open cells' scoped deals and amounts.
  */
-export async function readDealRollupParts(db: Db, moments: readonly number[], inScope: SQL = sql`true`): Promise<DealRollupParts & { regular: ScopedDeal[]; irregular: ScopedDeal[] }> {
+export async function readDealRollupParts(db: Db, moments: readonly number[], inScope?: SQL): Promise<DealRollupParts & { regular: ScopedDeal[]; irregular: ScopedDeal[] }> {
   const first = Math.min(...moments);
   const last = Math.max(...moments);
   const windowDays = WIN_RATE_WINDOW_DAYS * DAY_MS;
@@ -58,29 +61,44 @@ export async function readDealRollupParts(db: Db, moments: readonly number[], in
     sql`select opportunity_id from opportunities where won_at >= ${iso(a)}::timestamptz and won_at < ${iso(b)}::timestamptz`,
     sql`select opportunity_id from opportunities where lost_at >= ${iso(a)}::timestamptz and lost_at < ${iso(b)}::timestamptz`,
   ]);
+  // Deals open now created in a moment's own hour, before it: the open cells hold that hour whole.
+  const partialHours = moments
+    .map((m) => [Math.floor(m / HOUR_MS) * HOUR_MS, m] as const)
+    .filter(([a, b]) => a < b)
+    .map(([a, b]) => sql`select opportunity_id from opportunities o where ${sql.raw(openDeal('o'))} and o.created_at >= ${iso(a)}::timestamptz and o.created_at < ${iso(b)}::timestamptz`);
+  const scope = inScope ?? sql`true`;
   const columns = sql`o.opportunity_id as id, o.deal_type, ${sql.raw(epochMsSql('o.created_at'))} as created,
     ${sql.raw(epochMsSql('o.won_at'))} as won, ${sql.raw(epochMsSql('o.lost_at'))} as lost, ${sql.raw(epochMsSql('b.started_at'))} as started,
-    o.amount_cents::float8 as amount, ${inScope} as in_scope`;
-  const [closeDays, durations, regular, irregular] = await Promise.all([
+    o.amount_cents::float8 as amount, ${scope} as in_scope`;
+  type CellRow = { deal_type: string; hour: number; deals: number; cents: number };
+  const [closeDays, durations, openNow, scopedNow, regular, irregular] = await Promise.all([
     rows<{ day: string; deal_type: string; outcome: 'won' | 'lost'; deals: number }>(
       db,
       sql`select to_char(day, 'YYYY-MM-DD') as day, deal_type, outcome, deals from deal_close_rollup
         where day >= ${isoDay(dayFrom)}::date and day < ${isoDay(dayTo)}::date`,
     ),
-    rows<{ measure: number; deal_type: string; ms: number; deals: number }>(
+    rows<{ measure: number; deal_type: string; hours: number; deals: number }>(
       db,
-      sql`select measure, deal_type, ms, deals from deal_duration_rollup order by measure, deal_type, ms`,
+      sql`select measure, deal_type, hours, deals from deal_duration_rollup order by measure, deal_type, hours`,
     ),
+    rows<CellRow>(db, sql`select deal_type, hour, deals, amount_cents::float8 as cents from deal_open_rollup`),
+    inScope === undefined
+      ? Promise.resolve(null)
+      : rows<CellRow>(
+          db,
+          sql`select coalesce(o.deal_type, '') as deal_type, ${sql.raw(epochHourSql('o.created_at'))} as hour, count(*)::int as deals,
+            coalesce(sum(o.amount_cents), 0)::float8 as cents
+          from opportunities o where ${sql.raw(openDeal('o'))} and ${inScope} group by 1, 2`,
+        ),
     rows<DealRow>(
       db,
       sql`select ${columns}
       from opportunities o left join onboardings b on b.opportunity_id = o.opportunity_id
       where ${sql.raw(regularDeal('o'))} and o.opportunity_id in (
-        select opportunity_id from opportunities where status = 'open'
-        union select opportunity_id from opportunities where won_at >= ${iso(since)}::timestamptz
+        select opportunity_id from opportunities where won_at >= ${iso(since)}::timestamptz
         union select opportunity_id from opportunities where lost_at >= ${iso(since)}::timestamptz
         union select opportunity_id from onboardings where started_at >= ${iso(first)}::timestamptz
-        ${edgeArms.length > 0 ? sql`union ${sql.join(edgeArms, sql` union `)}` : sql``}
+        ${edgeArms.length + partialHours.length > 0 ? sql`union ${sql.join([...edgeArms, ...partialHours], sql` union `)}` : sql``}
       )`,
     ),
     rows<DealRow>(
@@ -90,11 +108,18 @@ export async function readDealRollupParts(db: Db, moments: readonly number[], in
       where ${sql.raw(irregularDeal('o'))} and o.created_at is not null`,
     ),
   ]);
-  const dealType = (t: string) => (t === '' ? null : t);
+  const scoped = new Map<string, CellRow>();
+  for (const c of scopedNow ?? []) scoped.set(`${c.deal_type}\u0000${Number(c.hour)}`, c);
+  const openCells: OpenCell[] = openNow.map((c) => {
+    const hour = Number(c.hour);
+    const s = scopedNow === null ? c : scoped.get(`${c.deal_type}\u0000${hour}`);
+    return { dealType: dealType(c.deal_type), hour, deals: Number(c.deals), scopedDeals: s ? Number(s.deals) : 0, scopedCents: s ? Number(s.cents) : 0 };
+  });
   return {
     closeDays: closeDays.map((c) => ({ day: Date.parse(`${c.day}T00:00:00Z`), dealType: dealType(c.deal_type), outcome: c.outcome, deals: Number(c.deals) })),
-    cycles: durations.filter((d) => Number(d.measure) === DEAL_CYCLE).map((d) => ({ dealType: dealType(d.deal_type), ms: Number(d.ms), deals: Number(d.deals) })),
-    lags: durations.filter((d) => Number(d.measure) !== DEAL_CYCLE).map((d) => ({ ms: Number(d.ms), deals: Number(d.deals) })),
+    cycles: durations.filter((d) => Number(d.measure) === DEAL_CYCLE).map((d) => ({ dealType: dealType(d.deal_type), hours: Number(d.hours), deals: Number(d.deals) })),
+    lags: durations.filter((d) => Number(d.measure) !== DEAL_CYCLE).map((d) => ({ hours: Number(d.hours), deals: Number(d.deals) })),
+    openNow: openCells,
     regular: regular.map(toDeal),
     irregular: irregular.map(toDeal),
   };

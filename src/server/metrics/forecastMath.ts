@@ -1,7 +1,7 @@
 // The onboarding forecast as pure math over opportunity facts: win probability per deal type,
 // the empirical time to close, expected wins and onboarding starts per ISO week, and the backtest.
 import { isoWeekOf, isoWeekStart, addWeeks } from '~/lib/isoWeek';
-import { pipelineFactsOf, WIN_RATE_WINDOW_DAYS, type DealCounts, type PipelineFacts } from './pipelineFacts';
+import { HOUR_MS, pipelineFactsOf, WIN_RATE_WINDOW_DAYS, type DealCounts, type OpenCell, type PipelineFacts } from './pipelineFacts';
 
 export { WIN_RATE_WINDOW_DAYS };
 
@@ -15,6 +15,9 @@ export interface OpportunityFact {
   createdAt: number;
   wonAt: number | null;
   lostAt: number | null;
+  /** the plan's: the deal's amount, and whether its filters keep it (default kept, amount 0) */
+  amountCents?: number | null;
+  inScope?: boolean;
 }
 
 export interface OnboardingFact {
@@ -97,17 +100,20 @@ export interface PipelineModel {
   winProbabilities: WinProbability[];
   /** median days from won to onboarding started; null when no onboarding has started */
   onboardingLagDays: number | null;
-  /** every opportunity open at asOf, with its chance and the close times it may have */
+  /** the opportunities open at asOf by deal type and creation hour, with the chance and close times of each */
   open: OpenOutlook[];
+  /** how many opportunities are open at asOf */
+  openOpportunities: number;
   warnings: string[];
 }
 
 export interface OpenOutlook {
-  opportunity: OpportunityFact;
+  cell: OpenCell;
   probability: number;
   /**
-   * P(win) x P(close in [from, to)) for an interval in epoch ms; `shiftMs` moves every close
-   * time first (the onboarding lag). The intervals of a partition sum to P(win) at most.
+   * For each deal of the cell: P(win) x P(close in [from, to)) for an interval in epoch ms;
+   * `shiftMs` moves every close time first (the onboarding lag). The intervals of a partition sum
+   * to P(win) at most.
    */
   expectedIn: (from: number, to: number, shiftMs?: number) => number;
 }
@@ -116,7 +122,9 @@ export interface OpenOutlook {
  * P(win) = won / (won + lost) of the opportunities of the same deal type closed in the last 365
  * days (else all types, else 0 with a warning); the close time of an open opportunity of age a is
  * its creation plus one of the known won cycles of its type longer than a, equally likely (none
- * longer: the type's median from now). Shared by the forecast and the plan's pipeline.
+ * longer: the type's median from now). At one-hour resolution: cycles in whole hours, an
+ * opportunity taken as created at the start of its creation hour (its age measured from there).
+ * Shared by the forecast and the plan's pipeline.
  */
 export function pipelineModel(input: Pick<ForecastInput, 'asOf' | 'opportunities' | 'onboardings'>): PipelineModel {
   return modelFromFacts(pipelineFactsOf(input));
@@ -134,7 +142,8 @@ export function modelFromFacts(facts: PipelineFacts): PipelineModel {
   }
   const allTypesRate = rate(all);
 
-  const lagDays = median(facts.lagDays);
+  const lagHours = median(facts.lagHours);
+  const lagDays = lagHours === null ? null : lagHours / 24;
   if (lagDays === null) warnings.push('no onboarding has started after a win yet: starts are shown without a lag');
 
   let allCycles: number[] | null = null;
@@ -149,33 +158,36 @@ export function modelFromFacts(facts: PipelineFacts): PipelineModel {
   const none = () => 0;
   const openOutlooks: OpenOutlook[] = [];
   const probabilities = new Map<string | null, WinProbability>();
-  for (const opportunity of facts.open) {
-    let p = probabilities.get(opportunity.dealType);
+  let openOpportunities = 0;
+  for (const cell of facts.open) {
+    openOpportunities += cell.deals;
+    let p = probabilities.get(cell.dealType);
     if (!p) {
-      const own = rate(facts.closed.get(opportunity.dealType));
+      const own = rate(facts.closed.get(cell.dealType));
       p =
         own !== null
-          ? { dealType: opportunity.dealType, probability: own, basis: 'deal_type', openOpportunities: 0 }
+          ? { dealType: cell.dealType, probability: own, basis: 'deal_type', openOpportunities: 0 }
           : allTypesRate !== null
-            ? { dealType: opportunity.dealType, probability: allTypesRate, basis: 'all_types', openOpportunities: 0 }
-            : { dealType: opportunity.dealType, probability: 0, basis: 'none', openOpportunities: 0 };
-      probabilities.set(opportunity.dealType, p);
+            ? { dealType: cell.dealType, probability: allTypesRate, basis: 'all_types', openOpportunities: 0 }
+            : { dealType: cell.dealType, probability: 0, basis: 'none', openOpportunities: 0 };
+      probabilities.set(cell.dealType, p);
     }
-    p.openOpportunities++;
+    p.openOpportunities += cell.deals;
     const probability = p.probability;
-    const cycle = sortedCycle(opportunity.dealType);
+    const cycle = sortedCycle(cell.dealType);
     if (probability === 0 || cycle.length === 0) {
-      openOutlooks.push({ opportunity, probability, expectedIn: none });
+      openOutlooks.push({ cell, probability, expectedIn: none });
       continue;
     }
-    const age = (asOf - opportunity.createdAt) / DAY_MS;
+    const created = cell.hour * HOUR_MS;
+    const ageHours = (asOf - created) / HOUR_MS;
     // The close times it may have: created + each known cycle longer than its age, equally likely.
-    const first = firstIndex(cycle, 0, age, true);
+    const first = firstIndex(cycle, 0, ageHours, true);
     if (first === cycle.length) {
       // Older than every known cycle: expect it to take the type's median from now.
-      const at = asOf + medianOfSorted(cycle)! * DAY_MS;
+      const at = asOf + medianOfSorted(cycle)! * HOUR_MS;
       openOutlooks.push({
-        opportunity,
+        cell,
         probability,
         expectedIn: (from, to, shiftMs = 0) => (at + shiftMs >= from && at + shiftMs < to ? probability : 0),
       });
@@ -183,13 +195,13 @@ export function modelFromFacts(facts: PipelineFacts): PipelineModel {
     }
     const share = probability / (cycle.length - first);
     openOutlooks.push({
-      opportunity,
+      cell,
       probability,
-      // A cycle of d days closes at created + d days: in [from, to) when d is in [from - created, to - created).
+      // A cycle of h hours closes at created + h hours: in [from, to) when h is in [from - created, to - created).
       expectedIn: (from, to, shiftMs = 0) => {
-        const base = opportunity.createdAt + shiftMs;
-        const lo = firstIndex(cycle, first, (from - base) / DAY_MS);
-        const hi = firstIndex(cycle, lo, (to - base) / DAY_MS);
+        const base = created + shiftMs;
+        const lo = firstIndex(cycle, first, (from - base) / HOUR_MS);
+        const hi = firstIndex(cycle, lo, (to - base) / HOUR_MS);
         return share * (hi - lo);
       },
     });
@@ -201,7 +213,7 @@ export function modelFromFacts(facts: PipelineFacts): PipelineModel {
   }
   if (openOutlooks.length > 0 && !anyWon) warnings.push('no opportunity has been won yet: no time to close is known');
 
-  return { asOf, winProbabilities, onboardingLagDays: lagDays, open: openOutlooks, warnings };
+  return { asOf, winProbabilities, onboardingLagDays: lagDays, open: openOutlooks, openOpportunities, warnings };
 }
 
 /** The forecast as it would be made at `input.asOf`, from the facts known then. */
@@ -219,10 +231,11 @@ export function forecastFromModel(model: PipelineModel, weekCount: number, capac
   const starts = new Array<number>(weekCount).fill(0);
   for (const o of model.open) {
     if (o.probability === 0) continue;
+    const deals = o.cell.deals;
     for (let i = 0; i < weekCount; i++) {
       const from = horizonStart + i * WEEK_MS;
-      wins[i]! += o.expectedIn(from, from + WEEK_MS);
-      starts[i]! += o.expectedIn(from, from + WEEK_MS, lagMs);
+      wins[i]! += deals * o.expectedIn(from, from + WEEK_MS);
+      starts[i]! += deals * o.expectedIn(from, from + WEEK_MS, lagMs);
     }
   }
 
@@ -241,7 +254,7 @@ export function forecastFromModel(model: PipelineModel, weekCount: number, capac
     }),
     winProbabilities: model.winProbabilities,
     onboardingLagDays: model.onboardingLagDays,
-    openOpportunities: model.open.length,
+    openOpportunities: model.openOpportunities,
     warnings: model.warnings,
   };
 }

@@ -1,15 +1,36 @@
 // What the forecast's pipeline model is made from, as known at one moment: the deals closed in the
-// win-rate window per deal type, the won cycles and onboarding lags known, and the open deals.
-// Two ways to get there, pure: from every deal one by one (`pipelineFactsOf`, the reference), or
-// from the deal rollups plus the few deals read one by one (`pipelineFactsFromRollups`).
+// win-rate window per deal type, the won cycles and onboarding lags known (whole hours), and the
+// open deals by deal type and creation hour. Two ways to get there, pure: from every deal one by
+// one (`pipelineFactsOf`, the reference), or from the deal rollups plus the few deals read one by
+// one (`pipelineFactsFromRollups`). Durations and ages are taken at one-hour resolution
+// (docs/metrics.md, "Onboarding forecast").
 import type { OnboardingFact, OpportunityFact } from './forecastMath';
 
 const DAY_MS = 86_400_000;
+export const HOUR_MS = 3_600_000;
 export const WIN_RATE_WINDOW_DAYS = 365;
+
+/** Whole hours from `from` to `to` (floor of the exact duration; the rollups compute the same float8). */
+export const wholeHours = (from: number, to: number) => Math.floor((to - from) / HOUR_MS);
+/** The epoch hour a time falls in. */
+export const epochHour = (ms: number) => Math.floor(ms / HOUR_MS);
 
 export interface DealCounts {
   won: number;
   lost: number;
+}
+
+/**
+ * Open deals of one deal type created in one hour: the same outlook for each. `scoped*` are those
+ * the caller's filters keep (the plan's), with the sum of their amounts.
+ */
+export interface OpenCell {
+  dealType: string | null;
+  /** epoch hour of creation: created in [hour, hour + 1) x 1 h */
+  hour: number;
+  deals: number;
+  scopedDeals: number;
+  scopedCents: number;
 }
 
 /** Times in epoch milliseconds; what is known at `asOf` is what happened strictly before it. */
@@ -17,12 +38,12 @@ export interface PipelineFacts {
   asOf: number;
   /** deals closed in [asOf - 365 days, asOf), by deal type, as known at asOf */
   closed: ReadonlyMap<string | null, DealCounts>;
-  /** days from creation to win of every deal won before asOf, by deal type, ascending */
+  /** whole hours from creation to win of every deal won before asOf, by deal type, ascending */
   cycles: ReadonlyMap<string | null, readonly number[]>;
-  /** days from win to onboarding start of the deals won and started before asOf */
-  lagDays: readonly number[];
-  /** the deals open at asOf, by creation time then id */
-  open: readonly OpportunityFact[];
+  /** whole hours from win to onboarding start of the deals won and started before asOf */
+  lagHours: readonly number[];
+  /** the deals open at asOf, by creation hour then deal type */
+  open: readonly OpenCell[];
 }
 
 /** An opportunity as known at `asOf`: null when not yet created. */
@@ -33,14 +54,15 @@ export function asKnownAt(o: OpportunityFact, asOf: number): { status: 'open' | 
   return { status: 'open', closedAt: null };
 }
 
-const byCreation = (a: OpportunityFact, b: OpportunityFact) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const typeOrder = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
+const byHour = (a: OpenCell, b: OpenCell) => a.hour - b.hour || typeOrder(a.dealType, b.dealType);
 
 /** Adds, into the maps, what the deals `deals` (with their onboarding start) say at `asOf`. */
 class FactsAccumulator {
   readonly closed = new Map<string | null, DealCounts>();
   readonly cycles = new Map<string | null, number[]>();
-  readonly lagDays: number[] = [];
-  readonly open: OpportunityFact[] = [];
+  readonly lagHours: number[] = [];
+  readonly open = new Map<string, OpenCell>();
   constructor(readonly asOf: number) {}
 
   count(dealType: string | null, outcome: 'won' | 'lost', deals: number) {
@@ -52,13 +74,29 @@ class FactsAccumulator {
     counts[outcome] += deals;
   }
 
-  cycle(dealType: string | null, days: number, times = 1) {
+  cycle(dealType: string | null, hours: number, times = 1) {
     let list = this.cycles.get(dealType);
     if (!list) {
       list = [];
       this.cycles.set(dealType, list);
     }
-    for (let i = 0; i < times; i++) list.push(days);
+    for (let i = 0; i < times; i++) list.push(hours);
+  }
+
+  openDeals(dealType: string | null, hour: number, deals: number, scopedDeals: number, scopedCents: number) {
+    const key = `${dealType === null ? '' : `t${dealType}`}\u0000${hour}`;
+    const cell = this.open.get(key);
+    if (cell) {
+      cell.deals += deals;
+      cell.scopedDeals += scopedDeals;
+      cell.scopedCents += scopedCents;
+    } else this.open.set(key, { dealType, hour, deals, scopedDeals, scopedCents });
+  }
+
+  /** One open deal at asOf. */
+  openDeal(o: OpportunityFact) {
+    const scoped = o.inScope !== false;
+    this.openDeals(o.dealType, epochHour(o.createdAt), 1, scoped ? 1 : 0, scoped ? (o.amountCents ?? 0) : 0);
   }
 
   /** One deal taken whole, as the reference takes every deal. */
@@ -66,18 +104,18 @@ class FactsAccumulator {
     const state = asKnownAt(o, this.asOf);
     if (!state) return;
     if (state.status === 'open') {
-      this.open.push(o);
+      this.openDeal(o);
       return;
     }
     if (state.closedAt! >= this.asOf - WIN_RATE_WINDOW_DAYS * DAY_MS) this.count(o.dealType, state.status, 1);
     if (state.status !== 'won') return;
-    this.cycle(o.dealType, (state.closedAt! - o.createdAt) / DAY_MS);
-    if (startedAt !== null && startedAt < this.asOf) this.lagDays.push((startedAt - state.closedAt!) / DAY_MS);
+    this.cycle(o.dealType, wholeHours(o.createdAt, state.closedAt!));
+    if (startedAt !== null && startedAt < this.asOf) this.lagHours.push(wholeHours(state.closedAt!, startedAt));
   }
 
   facts(): PipelineFacts {
     for (const list of this.cycles.values()) list.sort((a, b) => a - b);
-    return { asOf: this.asOf, closed: this.closed, cycles: this.cycles, lagDays: this.lagDays, open: [...this.open].sort(byCreation) };
+    return { asOf: this.asOf, closed: this.closed, cycles: this.cycles, lagHours: this.lagHours, open: [...this.open.values()].sort(byHour) };
   }
 }
 
@@ -99,12 +137,15 @@ export interface DealFact extends OpportunityFact {
 export interface DealRollupParts {
   /** deal_close_rollup cells of whole days; `day` is the epoch ms of the day's UTC midnight */
   closeDays: readonly { day: number; dealType: string | null; outcome: 'won' | 'lost'; deals: number }[];
-  /** deal_duration_rollup: every regular won deal's cycle, and its onboarding lag */
-  cycles: readonly { dealType: string | null; ms: number; deals: number }[];
-  lags: readonly { ms: number; deals: number }[];
+  /** deal_duration_rollup: every regular won deal's cycle, and its onboarding lag, in whole hours */
+  cycles: readonly { dealType: string | null; hours: number; deals: number }[];
+  lags: readonly { hours: number; deals: number }[];
+  /** deal_open_rollup: the deals open now (never won nor lost) by deal type and creation hour */
+  openNow: readonly OpenCell[];
   /**
-   * Regular deals read one by one: for every moment m asked, those open at m, closed in the
-   * partial days at either end of m's win-rate window, won at or after m, or started at or after m.
+   * Regular deals read one by one: for every moment m asked, those closed or started at or after
+   * m, closed in the partial days at either end of m's win-rate window, and those open now created
+   * in m's partial hour.
    */
   regular: readonly DealFact[];
   /** every irregular deal (created after its close, or lost before it was won) */
@@ -125,7 +166,9 @@ function regularClose(o: OpportunityFact): { at: number; outcome: 'won' | 'lost'
  * The facts at `asOf` from the rollups: whole days of the window from the close cells, its partial
  * days from the deals read one by one; the histograms less what was won or started from asOf on
  * (a regular deal is known won from its win on, its lag from the later of win and start); the
- * irregular deals taken whole, like the reference takes every deal.
+ * deals open at asOf: the open-now cells of the hours before asOf's, those of asOf's own hour
+ * created before asOf, and the deals closed since that were created before asOf; the irregular
+ * deals taken whole, like the reference takes every deal.
  */
 export function pipelineFactsFromRollups(parts: DealRollupParts, asOf: number): PipelineFacts {
   const facts = new FactsAccumulator(asOf);
@@ -135,31 +178,40 @@ export function pipelineFactsFromRollups(parts: DealRollupParts, asOf: number): 
   for (const cell of parts.closeDays) {
     if (cell.day >= dayFrom && cell.day < dayTo) facts.count(cell.dealType, cell.outcome, cell.deals);
   }
+  const asOfHour = epochHour(asOf);
+  for (const cell of parts.openNow) {
+    if (cell.hour < asOfHour) facts.openDeals(cell.dealType, cell.hour, cell.deals, cell.scopedDeals, cell.scopedCents);
+  }
 
   const laterCycles = new Map<string, number>();
   const laterLags = new Map<number, number>();
-  const cycleKey = (dealType: string | null, ms: number) => `${dealType ?? ''}\u0000${ms}`;
+  const cycleKey = (dealType: string | null, hours: number) => `${dealType ?? ''}\u0000${hours}`;
   for (const o of parts.regular) {
     const close = regularClose(o);
-    if (close && close.at >= windowStart && close.at < asOf && (close.at < dayFrom || close.at >= dayTo)) facts.count(o.dealType, close.outcome, 1);
-    if (asKnownAt(o, asOf)?.status === 'open') facts.open.push(o);
+    if (close === null) {
+      // Open now: the cells hold it unless it was created in asOf's own hour.
+      if (o.createdAt < asOf && epochHour(o.createdAt) === asOfHour) facts.openDeal(o);
+      continue;
+    }
+    if (close.at >= windowStart && close.at < asOf && (close.at < dayFrom || close.at >= dayTo)) facts.count(o.dealType, close.outcome, 1);
+    if (asKnownAt(o, asOf)?.status === 'open') facts.openDeal(o);
     if (o.wonAt === null) continue;
     if (o.wonAt >= asOf) {
-      const key = cycleKey(o.dealType, o.wonAt - o.createdAt);
+      const key = cycleKey(o.dealType, wholeHours(o.createdAt, o.wonAt));
       laterCycles.set(key, (laterCycles.get(key) ?? 0) + 1);
     }
     if (o.startedAt !== null && Math.max(o.wonAt, o.startedAt) >= asOf) {
-      const ms = o.startedAt - o.wonAt;
-      laterLags.set(ms, (laterLags.get(ms) ?? 0) + 1);
+      const hours = wholeHours(o.wonAt, o.startedAt);
+      laterLags.set(hours, (laterLags.get(hours) ?? 0) + 1);
     }
   }
   for (const cell of parts.cycles) {
-    const times = cell.deals - (laterCycles.get(cycleKey(cell.dealType, cell.ms)) ?? 0);
-    if (times > 0) facts.cycle(cell.dealType, cell.ms / DAY_MS, times);
+    const times = cell.deals - (laterCycles.get(cycleKey(cell.dealType, cell.hours)) ?? 0);
+    if (times > 0) facts.cycle(cell.dealType, cell.hours, times);
   }
   for (const cell of parts.lags) {
-    const times = cell.deals - (laterLags.get(cell.ms) ?? 0);
-    for (let i = 0; i < times; i++) facts.lagDays.push(cell.ms / DAY_MS);
+    const times = cell.deals - (laterLags.get(cell.hours) ?? 0);
+    for (let i = 0; i < times; i++) facts.lagHours.push(cell.hours);
   }
   for (const o of parts.irregular) facts.deal(o, o.startedAt);
   return facts.facts();

@@ -141,18 +141,18 @@ async function resolveTarget(db: Db, input: ParsedPlanRequest, now: number): Pro
 
 /** The open pipeline's expectation per plan week, by the forecast's own model, for the opportunities in scope. */
 function pipelineWeeks(pipeline: PipelineAt, now: number, end: number): { weeks: PipelineWeek[]; lagDays: number | null; winProbabilities: WinProbability[]; warnings: string[] } {
-  const { model, deal } = pipeline(now);
+  const model = pipeline(now);
   const lagMs = (model.onboardingLagDays ?? 0) * DAY_MS;
   const weeks = planWeeks(now, end).map((w): PipelineWeek => ({ week: w.week, wins: 0, cents: 0, starts: 0 }));
   const bounds = planWeeks(now, end);
   for (const open of model.open) {
-    const fact = deal(open.opportunity.id);
-    if (!fact?.inScope || open.probability === 0) continue;
+    const { scopedDeals, scopedCents } = open.cell;
+    if (scopedDeals === 0 || open.probability === 0) continue;
     bounds.forEach((w, i) => {
       const expected = open.expectedIn(w.from, w.to);
-      weeks[i]!.wins += expected;
-      weeks[i]!.cents += expected * (fact.amountCents ?? 0);
-      weeks[i]!.starts += open.expectedIn(Math.max(now, w.monday), Math.min(end, w.monday + WEEK_MS), lagMs);
+      weeks[i]!.wins += scopedDeals * expected;
+      weeks[i]!.cents += expected * scopedCents;
+      weeks[i]!.starts += scopedDeals * open.expectedIn(Math.max(now, w.monday), Math.min(end, w.monday + WEEK_MS), lagMs);
     });
   }
   return { weeks, lagDays: model.onboardingLagDays, winProbabilities: model.winProbabilities, warnings: model.warnings };

@@ -21,14 +21,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const isoDay = (ms: number) => iso(ms).slice(0, 10);
 const ceilDay = (ms: number) => Math.ceil(ms / DAY_MS) * DAY_MS;
 
-/** What an open deal brings to the plan: its amount, and whether it passes the plan's filters. */
-export interface DealScope {
-  amountCents: number | null;
-  inScope: boolean;
-}
-
-/** The pipeline model at one of the moments asked, with the open deals' amounts and scope. */
-export type PipelineAt = (now: number) => { model: PipelineModel; deal: (id: string) => DealScope | undefined };
+/** The pipeline model at one of the moments asked; its open cells carry the deals in the plan's scope and their amounts. */
+export type PipelineAt = (now: number) => PipelineModel;
 
 /** How a plan reads its facts; the rollups here, every journey and deal in reference/plan.ts. */
 export interface PlanReader {
@@ -69,9 +63,7 @@ const dayOf = (column: string) => sql.raw(`to_char((${column} at time zone 'UTC'
 export const rollupPlanReader: PlanReader = {
   async pipeline(db, filters, moments) {
     const parts = await readDealRollupParts(db, moments, opportunityFilters(filters));
-    const scope = new Map<string, DealScope>();
-    for (const d of [...parts.regular, ...parts.irregular]) scope.set(d.id, { amountCents: d.amountCents, inScope: d.inScope });
-    return (now) => ({ model: modelFromFacts(pipelineFactsFromRollups(parts, now)), deal: (id) => scope.get(id) });
+    return (now) => modelFromFacts(pipelineFactsFromRollups(parts, now));
   },
 
   async sourceFacts(db, now, windowDays, filters) {

@@ -3,9 +3,10 @@
 // - journey_reach_rollup: the inquiry cohort by day (and month) and dimensions, with how many were
 //   qualified and won and the converting opportunities' amounts; it moves with the journeys, on
 //   the same signed journey rows as the journey rollups (`addJourneyReach`, called by addJourneys);
-// - deal_close_rollup and deal_duration_rollup: closes per day, deal type and outcome, and the
-//   exact cycle and onboarding-lag histograms of won deals; a deal's contribution depends on its
-//   own row and its onboarding only, so a chunk takes the old one out before it recomputes the
+// - deal_close_rollup, deal_duration_rollup and deal_open_rollup: closes per day, deal type and
+//   outcome; the cycle and onboarding-lag histograms of won deals in whole hours; and the deals
+//   open now by deal type and creation hour, with their amounts. A deal's contribution depends on
+//   its own row and its onboarding only, so a chunk takes the old one out before it recomputes the
 //   opportunities (`takeOutDeals`) and puts the new one in after the onboardings (`putInDeals`).
 // Deals whose times are out of order (created after their close, or lost before they were won)
 // count nowhere here: the readers take those few one by one (`irregularDeal`).
@@ -14,7 +15,7 @@ import type { Db } from '~/server/db/client';
 import { keyArray } from '~/server/db/params';
 import type { JourneyRows } from './rollups';
 
-export const planRollupTables = ['journey_reach_rollup', 'deal_close_rollup', 'deal_duration_rollup'] as const;
+export const planRollupTables = ['journey_reach_rollup', 'deal_close_rollup', 'deal_duration_rollup', 'deal_open_rollup'] as const;
 
 /** Duration measures of deal_duration_rollup. */
 export const DEAL_CYCLE = 0;
@@ -22,6 +23,13 @@ export const DEAL_ONBOARDING_LAG = 1;
 
 /** Milliseconds since the epoch as float8, the same double the readers compute in JS. */
 export const epochMsSql = (column: string) => `(extract(epoch from ${column}) * 1000)::float8`;
+
+/** The forecast's and the plan's resolution of durations and of open deals' ages (docs/metrics.md). */
+export const HOUR_MS = 3_600_000;
+/** Whole hours from `from` to `to` (floor), in the same float8 arithmetic as `wholeHours` in JS. */
+export const hoursBetweenSql = (from: string, to: string) => `floor((${epochMsSql(to)} - ${epochMsSql(from)}) / ${HOUR_MS})::int`;
+/** The epoch hour a time falls in. */
+export const epochHourSql = (column: string) => `floor(${epochMsSql(column)} / ${HOUR_MS})::int`;
 
 /**
  * A deal whose times are out of order: created after its win or loss, or lost before it was won.
@@ -83,16 +91,25 @@ export function closeContributions(where: SQL): SQL {
     from opportunities o where o.lost_at is not null and o.won_at is null and ${sql.raw(regularDeal('o'))} and ${where}`;
 }
 
-/** Duration rows (measure, deal_type, ms) of the regular won deals `where` selects over `opportunities o`. */
+/** Duration rows (measure, deal_type, hours) of the regular won deals `where` selects over `opportunities o`. */
 export function durationContributions(where: SQL): SQL {
   return sql`
-    select ${DEAL_CYCLE}::smallint as measure, coalesce(o.deal_type, '') as deal_type,
-      ${sql.raw(epochMsSql('o.won_at'))} - ${sql.raw(epochMsSql('o.created_at'))} as ms
+    select ${DEAL_CYCLE}::smallint as measure, coalesce(o.deal_type, '') as deal_type, ${sql.raw(hoursBetweenSql('o.created_at', 'o.won_at'))} as hours
     from opportunities o where o.won_at is not null and ${sql.raw(regularDeal('o'))} and ${where}
     union all
-    select ${DEAL_ONBOARDING_LAG}::smallint, '', ${sql.raw(epochMsSql('b.started_at'))} - ${sql.raw(epochMsSql('o.won_at'))}
+    select ${DEAL_ONBOARDING_LAG}::smallint, '', ${sql.raw(hoursBetweenSql('o.won_at', 'b.started_at'))}
     from opportunities o join onboardings b on b.opportunity_id = o.opportunity_id
     where o.won_at is not null and b.started_at is not null and ${sql.raw(regularDeal('o'))} and ${where}`;
+}
+
+/** A regular deal open now: never won nor lost. */
+export const openDeal = (o: string) => `(${o}.created_at is not null and ${o}.won_at is null and ${o}.lost_at is null)`;
+
+/** Open-deal rows (deal_type, creation hour, amount) of the deals `where` selects over `opportunities o`. */
+export function openContributions(where: SQL): SQL {
+  return sql`
+    select coalesce(o.deal_type, '') as deal_type, ${sql.raw(epochHourSql('o.created_at'))} as hour, coalesce(o.amount_cents, 0) as amount_cents
+    from opportunities o where ${sql.raw(openDeal('o'))} and ${where}`;
 }
 
 async function addDeals(tx: Db, where: SQL, sign: 1 | -1, mode: WriteMode): Promise<void> {
@@ -102,10 +119,16 @@ async function addDeals(tx: Db, where: SQL, sign: 1 | -1, mode: WriteMode): Prom
     ${grouped(mode, 3, ['count(*)'])}
     on conflict (day, deal_type, outcome) do update set deals = deal_close_rollup.deals + excluded.deals`);
   await tx.execute(sql`
-    insert into deal_duration_rollup (measure, deal_type, ms, deals)
-    select c.measure, c.deal_type, c.ms, ${sign} * count(*) from (${durationContributions(where)}) c
+    insert into deal_duration_rollup (measure, deal_type, hours, deals)
+    select c.measure, c.deal_type, c.hours, ${sign} * count(*) from (${durationContributions(where)}) c
     ${grouped(mode, 3, ['count(*)'])}
-    on conflict (measure, deal_type, ms) do update set deals = deal_duration_rollup.deals + excluded.deals`);
+    on conflict (measure, deal_type, hours) do update set deals = deal_duration_rollup.deals + excluded.deals`);
+  await tx.execute(sql`
+    insert into deal_open_rollup (deal_type, hour, deals, amount_cents)
+    select c.deal_type, c.hour, ${sign} * count(*), ${sign} * sum(c.amount_cents) from (${openContributions(where)}) c
+    ${grouped(mode, 2, ['count(*)'])}
+    on conflict (deal_type, hour) do update set deals = deal_open_rollup.deals + excluded.deals,
+      amount_cents = deal_open_rollup.amount_cents + excluded.amount_cents`);
 }
 
 /** Takes the contribution of these deals (opportunity ids) out, before their rows are recomputed. */
@@ -120,6 +143,7 @@ export async function putInDeals(tx: Db, opportunityIds: ReadonlySet<string>): P
   await addDeals(tx, sql`o.opportunity_id = any(${keyArray(opportunityIds)})`, 1, 'delta');
   await tx.execute(sql`delete from deal_close_rollup where deals = 0`);
   await tx.execute(sql`delete from deal_duration_rollup where deals = 0`);
+  await tx.execute(sql`delete from deal_open_rollup where deals = 0`);
 }
 
 /** Fills the deal rollups whole (the journey reach rollup is filled with the journey rollups). */

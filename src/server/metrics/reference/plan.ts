@@ -7,14 +7,12 @@ import { dateInRange, inRange, journeyFilters, opportunityFilters, spendFilters,
 import { pipelineModel, WIN_RATE_WINDOW_DAYS, type OpportunityFact } from '../forecastMath';
 import { kpiActual } from '../kpis';
 import { revenuePlan, type PlanRequest, type RevenuePlan } from '../plan';
-import type { DealScope, PlanReader } from '../planFacts';
+import type { PlanReader } from '../planFacts';
 import { planWeeks, type PlanWeekActual, type SourceFacts } from '../planMath';
 
 const DAY_MS = 86_400_000;
 const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
 const iso = (ms: number) => new Date(ms).toISOString();
-
-interface OpportunityRow extends OpportunityFact, DealScope {}
 
 /** Opportunities for the forecast's model (every type, like the forecast) and which pass the filters. */
 async function opportunityFacts(db: Db, filters: MetricFilters, earliestAsOf: number) {
@@ -33,7 +31,7 @@ async function opportunityFacts(db: Db, filters: MetricFilters, earliestAsOf: nu
   );
   return {
     opportunities: found.map(
-      (o): OpportunityRow => ({
+      (o): OpportunityFact => ({
         id: o.id,
         dealType: o.deal_type,
         createdAt: Number(o.created),
@@ -144,8 +142,7 @@ async function weeklyActuals(db: Db, from: number, to: number, now: number, filt
 export const referencePlanReader: PlanReader = {
   async pipeline(db, filters, moments) {
     const opps = await opportunityFacts(db, filters, Math.min(...moments));
-    const byId = new Map(opps.opportunities.map((o) => [o.id, o]));
-    return (now) => ({ model: pipelineModel({ asOf: now, opportunities: opps.opportunities, onboardings: opps.onboardings }), deal: (id) => byId.get(id) });
+    return (now) => pipelineModel({ asOf: now, opportunities: opps.opportunities, onboardings: opps.onboardings });
   },
   sourceFacts,
   weeklyActuals,
