@@ -107,15 +107,50 @@ export interface PipelineModel {
   warnings: string[];
 }
 
+/**
+ * The open deals of one cell and when each may close: at its creation hour plus one of
+ * `cycles[first..]` (whole hours), each with chance `share`; or, older than every known cycle, at
+ * `at` with chance `probability`. No chance to win or no cycle known: `share` 0 and `at` null.
+ */
 export interface OpenOutlook {
   cell: OpenCell;
   probability: number;
-  /**
-   * For each deal of the cell: P(win) x P(close in [from, to)) for an interval in epoch ms;
-   * `shiftMs` moves every close time first (the onboarding lag). The intervals of a partition sum
-   * to P(win) at most.
-   */
-  expectedIn: (from: number, to: number, shiftMs?: number) => number;
+  cycles: readonly number[];
+  first: number;
+  share: number;
+  at: number | null;
+}
+
+/**
+ * For each deal of the cell: P(win) x P(close in [from, to)) for an interval in epoch ms;
+ * `shiftMs` moves every close time first (the onboarding lag). The intervals of a partition sum
+ * to P(win) at most.
+ */
+export function expectedIn(o: OpenOutlook, from: number, to: number, shiftMs = 0): number {
+  const out = [0];
+  addExpected(o, [from, to], shiftMs, 1, out);
+  return out[0]!;
+}
+
+/**
+ * Adds `weight` x expectedIn(o, bounds[i], bounds[i + 1], shiftMs) to out[i] for each i: one
+ * search per boundary (the boundaries ascending, as a partition's are).
+ */
+export function addExpected(o: OpenOutlook, bounds: readonly number[], shiftMs: number, weight: number, out: number[]): void {
+  if (o.at !== null) {
+    const at = o.at + shiftMs;
+    for (let i = 0; i + 1 < bounds.length; i++) if (at >= bounds[i]! && at < bounds[i + 1]!) out[i]! += weight * o.probability;
+    return;
+  }
+  if (o.share === 0) return;
+  // A cycle of h hours closes at created + h hours: in [from, to) when h is in [from - created, to - created).
+  const base = o.cell.hour * HOUR_MS + shiftMs;
+  let lo = firstIndex(o.cycles, o.first, (bounds[0]! - base) / HOUR_MS);
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const hi = firstIndex(o.cycles, lo, (bounds[i + 1]! - base) / HOUR_MS);
+    if (hi > lo) out[i]! += weight * (o.share * (hi - lo));
+    lo = hi;
+  }
 }
 
 /**
@@ -155,7 +190,6 @@ export function modelFromFacts(facts: PipelineFacts): PipelineModel {
   };
   const anyWon = [...facts.cycles.values()].some((c) => c.length > 0);
 
-  const none = () => 0;
   const openOutlooks: OpenOutlook[] = [];
   const probabilities = new Map<string | null, WinProbability>();
   let openOpportunities = 0;
@@ -174,37 +208,19 @@ export function modelFromFacts(facts: PipelineFacts): PipelineModel {
     }
     p.openOpportunities += cell.deals;
     const probability = p.probability;
-    const cycle = sortedCycle(cell.dealType);
-    if (probability === 0 || cycle.length === 0) {
-      openOutlooks.push({ cell, probability, expectedIn: none });
+    const cycles = sortedCycle(cell.dealType);
+    if (probability === 0 || cycles.length === 0) {
+      openOutlooks.push({ cell, probability, cycles, first: 0, share: 0, at: null });
       continue;
     }
-    const created = cell.hour * HOUR_MS;
-    const ageHours = (asOf - created) / HOUR_MS;
     // The close times it may have: created + each known cycle longer than its age, equally likely.
-    const first = firstIndex(cycle, 0, ageHours, true);
-    if (first === cycle.length) {
-      // Older than every known cycle: expect it to take the type's median from now.
-      const at = asOf + medianOfSorted(cycle)! * HOUR_MS;
-      openOutlooks.push({
-        cell,
-        probability,
-        expectedIn: (from, to, shiftMs = 0) => (at + shiftMs >= from && at + shiftMs < to ? probability : 0),
-      });
-      continue;
-    }
-    const share = probability / (cycle.length - first);
-    openOutlooks.push({
-      cell,
-      probability,
-      // A cycle of h hours closes at created + h hours: in [from, to) when h is in [from - created, to - created).
-      expectedIn: (from, to, shiftMs = 0) => {
-        const base = created + shiftMs;
-        const lo = firstIndex(cycle, first, (from - base) / HOUR_MS);
-        const hi = firstIndex(cycle, lo, (to - base) / HOUR_MS);
-        return share * (hi - lo);
-      },
-    });
+    const first = firstIndex(cycles, 0, (asOf - cell.hour * HOUR_MS) / HOUR_MS, true);
+    openOutlooks.push(
+      first === cycles.length
+        ? // Older than every known cycle: expect it to take the type's median from now.
+          { cell, probability, cycles, first, share: 0, at: asOf + medianOfSorted(cycles)! * HOUR_MS }
+        : { cell, probability, cycles, first, share: probability / (cycles.length - first), at: null },
+    );
   }
   const winProbabilities = [...probabilities.values()].sort((a, b) => (a.dealType ?? '').localeCompare(b.dealType ?? ''));
   for (const p of winProbabilities) {
@@ -229,14 +245,11 @@ export function forecastFromModel(model: PipelineModel, weekCount: number, capac
   const lagMs = (model.onboardingLagDays ?? 0) * DAY_MS;
   const wins = new Array<number>(weekCount).fill(0);
   const starts = new Array<number>(weekCount).fill(0);
+  const bounds = Array.from({ length: weekCount + 1 }, (_, i) => horizonStart + i * WEEK_MS);
   for (const o of model.open) {
     if (o.probability === 0) continue;
-    const deals = o.cell.deals;
-    for (let i = 0; i < weekCount; i++) {
-      const from = horizonStart + i * WEEK_MS;
-      wins[i]! += deals * o.expectedIn(from, from + WEEK_MS);
-      starts[i]! += deals * o.expectedIn(from, from + WEEK_MS, lagMs);
-    }
+    addExpected(o, bounds, 0, o.cell.deals, wins);
+    addExpected(o, bounds, lagMs, o.cell.deals, starts);
   }
 
   return {

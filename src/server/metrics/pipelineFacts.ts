@@ -62,7 +62,8 @@ class FactsAccumulator {
   readonly closed = new Map<string | null, DealCounts>();
   readonly cycles = new Map<string | null, number[]>();
   readonly lagHours: number[] = [];
-  readonly open = new Map<string, OpenCell>();
+  readonly open = new Map<number, OpenCell>();
+  private readonly typeIds = new Map<string | null, number>();
   constructor(readonly asOf: number) {}
 
   count(dealType: string | null, outcome: 'won' | 'lost', deals: number) {
@@ -84,7 +85,12 @@ class FactsAccumulator {
   }
 
   openDeals(dealType: string | null, hour: number, deals: number, scopedDeals: number, scopedCents: number) {
-    const key = `${dealType === null ? '' : `t${dealType}`}\u0000${hour}`;
+    let typeId = this.typeIds.get(dealType);
+    if (typeId === undefined) {
+      typeId = this.typeIds.size;
+      this.typeIds.set(dealType, typeId);
+    }
+    const key = hour * 4096 + typeId;
     const cell = this.open.get(key);
     if (cell) {
       cell.deals += deals;

@@ -11,7 +11,7 @@ import type { Role } from '~/server/auth/rights';
 import { rows, type Db } from '~/server/db/client';
 import type { Department } from '~/server/ingest/catalogue';
 import { metricFilters, type MetricFilters } from './filters';
-import type { WinProbability } from './forecastMath';
+import { addExpected, type WinProbability } from './forecastMath';
 import { rollupPlanReader, type PipelineAt, type PlanReader } from './planFacts';
 import {
   createKpiTarget,
@@ -143,18 +143,19 @@ async function resolveTarget(db: Db, input: ParsedPlanRequest, now: number): Pro
 function pipelineWeeks(pipeline: PipelineAt, now: number, end: number): { weeks: PipelineWeek[]; lagDays: number | null; winProbabilities: WinProbability[]; warnings: string[] } {
   const model = pipeline(now);
   const lagMs = (model.onboardingLagDays ?? 0) * DAY_MS;
-  const weeks = planWeeks(now, end).map((w): PipelineWeek => ({ week: w.week, wins: 0, cents: 0, starts: 0 }));
   const bounds = planWeeks(now, end);
+  const edges = [...bounds.map((w) => w.from), bounds[bounds.length - 1]!.to];
+  const wins = new Array<number>(bounds.length).fill(0);
+  const cents = new Array<number>(bounds.length).fill(0);
+  const starts = new Array<number>(bounds.length).fill(0);
   for (const open of model.open) {
     const { scopedDeals, scopedCents } = open.cell;
     if (scopedDeals === 0 || open.probability === 0) continue;
-    bounds.forEach((w, i) => {
-      const expected = open.expectedIn(w.from, w.to);
-      weeks[i]!.wins += scopedDeals * expected;
-      weeks[i]!.cents += expected * scopedCents;
-      weeks[i]!.starts += scopedDeals * open.expectedIn(Math.max(now, w.monday), Math.min(end, w.monday + WEEK_MS), lagMs);
-    });
+    addExpected(open, edges, 0, scopedDeals, wins);
+    addExpected(open, edges, 0, scopedCents, cents);
+    addExpected(open, edges, lagMs, scopedDeals, starts);
   }
+  const weeks = bounds.map((w, i): PipelineWeek => ({ week: w.week, wins: wins[i]!, cents: cents[i]!, starts: starts[i]! }));
   return { weeks, lagDays: model.onboardingLagDays, winProbabilities: model.winProbabilities, warnings: model.warnings };
 }
 
