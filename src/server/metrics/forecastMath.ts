@@ -1,7 +1,7 @@
 // The onboarding forecast as pure math over opportunity facts: win probability per deal type,
 // the empirical time to close, expected wins and onboarding starts per ISO week, and the backtest.
 import { isoWeekOf, isoWeekStart, addWeeks } from '~/lib/isoWeek';
-import { HOUR_MS, pipelineFactsOf, WIN_RATE_WINDOW_DAYS, type DealCounts, type OpenCell, type PipelineFacts } from './pipelineFacts';
+import { HOUR_MS, pipelineFactsOf, rankedMedian, rankedOf, rankOf, WIN_RATE_WINDOW_DAYS, type DealCounts, type OpenCell, type PipelineFacts, type Ranked } from './pipelineFacts';
 
 export { WIN_RATE_WINDOW_DAYS };
 
@@ -71,26 +71,6 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** In an ascending list, the first index from `from` on whose value is >= `value` (> when `strict`). */
-function firstIndex(sorted: readonly number[], from: number, value: number, strict = false): number {
-  let lo = from;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = sorted[mid]!;
-    if (strict ? v > value : v >= value) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
-/** The median of an ascending list, without sorting it again. */
-function medianOfSorted(sorted: readonly number[]): number | null {
-  if (sorted.length === 0) return null;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 const typeLabel = (dealType: string | null) => (dealType === null ? 'without a deal type' : `of deal type '${dealType}'`);
 
 /** The forecast's model of the deals open at `asOf`: who wins with what chance, and when. */
@@ -108,14 +88,14 @@ export interface PipelineModel {
 }
 
 /**
- * The open deals of one cell and when each may close: at its creation hour plus one of
- * `cycles[first..]` (whole hours), each with chance `share`; or, older than every known cycle, at
- * `at` with chance `probability`. No chance to win or no cycle known: `share` 0 and `at` null.
+ * The open deals of one cell and when each may close: at its creation hour plus one of the known
+ * cycles of rank `first` on (whole hours), each with chance `share`; or, older than every known
+ * cycle, at `at` with chance `probability`. No chance to win or no cycle known: `share` 0, `at` null.
  */
 export interface OpenOutlook {
   cell: OpenCell;
   probability: number;
-  cycles: readonly number[];
+  cycles: Ranked;
   first: number;
   share: number;
   at: number | null;
@@ -145,9 +125,9 @@ export function addExpected(o: OpenOutlook, bounds: readonly number[], shiftMs: 
   if (o.share === 0) return;
   // A cycle of h hours closes at created + h hours: in [from, to) when h is in [from - created, to - created).
   const base = o.cell.hour * HOUR_MS + shiftMs;
-  let lo = firstIndex(o.cycles, o.first, (bounds[0]! - base) / HOUR_MS);
+  let lo = Math.max(o.first, rankOf(o.cycles, (bounds[0]! - base) / HOUR_MS));
   for (let i = 0; i + 1 < bounds.length; i++) {
-    const hi = firstIndex(o.cycles, lo, (bounds[i + 1]! - base) / HOUR_MS);
+    const hi = Math.max(lo, rankOf(o.cycles, (bounds[i + 1]! - base) / HOUR_MS));
     if (hi > lo) out[i]! += weight * (o.share * (hi - lo));
     lo = hi;
   }
@@ -177,18 +157,23 @@ export function modelFromFacts(facts: PipelineFacts): PipelineModel {
   }
   const allTypesRate = rate(all);
 
-  const lagHours = median(facts.lagHours);
+  const lagHours = rankedMedian(facts.lagHours);
   const lagDays = lagHours === null ? null : lagHours / 24;
   if (lagDays === null) warnings.push('no onboarding has started after a win yet: starts are shown without a lag');
 
-  let allCycles: number[] | null = null;
-  const sortedCycle = (dealType: string | null): readonly number[] => {
+  let allCycles: Ranked | null = null;
+  const cyclesOf = (dealType: string | null): Ranked => {
     const own = facts.cycles.get(dealType);
-    if (own && own.length > 0) return own;
-    allCycles ??= [...facts.cycles.values()].flat().sort((a, b) => a - b);
+    if (own && own.total > 0) return own;
+    if (allCycles === null) {
+      const counts = new Map<number, number>();
+      for (const r of facts.cycles.values())
+        r.values.forEach((v, i) => counts.set(v, (counts.get(v) ?? 0) + (i + 1 < r.values.length ? r.below[i + 1]! : r.total) - r.below[i]!));
+      allCycles = rankedOf(counts);
+    }
     return allCycles;
   };
-  const anyWon = [...facts.cycles.values()].some((c) => c.length > 0);
+  const anyWon = [...facts.cycles.values()].some((c) => c.total > 0);
 
   const openOutlooks: OpenOutlook[] = [];
   const probabilities = new Map<string | null, WinProbability>();
@@ -208,18 +193,18 @@ export function modelFromFacts(facts: PipelineFacts): PipelineModel {
     }
     p.openOpportunities += cell.deals;
     const probability = p.probability;
-    const cycles = sortedCycle(cell.dealType);
-    if (probability === 0 || cycles.length === 0) {
+    const cycles = cyclesOf(cell.dealType);
+    if (probability === 0 || cycles.total === 0) {
       openOutlooks.push({ cell, probability, cycles, first: 0, share: 0, at: null });
       continue;
     }
     // The close times it may have: created + each known cycle longer than its age, equally likely.
-    const first = firstIndex(cycles, 0, (asOf - cell.hour * HOUR_MS) / HOUR_MS, true);
+    const first = rankOf(cycles, (asOf - cell.hour * HOUR_MS) / HOUR_MS, true);
     openOutlooks.push(
-      first === cycles.length
+      first === cycles.total
         ? // Older than every known cycle: expect it to take the type's median from now.
-          { cell, probability, cycles, first, share: 0, at: asOf + medianOfSorted(cycles)! * HOUR_MS }
-        : { cell, probability, cycles, first, share: probability / (cycles.length - first), at: null },
+          { cell, probability, cycles, first, share: 0, at: asOf + rankedMedian(cycles)! * HOUR_MS }
+        : { cell, probability, cycles, first, share: probability / (cycles.total - first), at: null },
     );
   }
   const winProbabilities = [...probabilities.values()].sort((a, b) => (a.dealType ?? '').localeCompare(b.dealType ?? ''));

@@ -21,6 +21,61 @@ export interface DealCounts {
 }
 
 /**
+ * A multiset of whole hours as distinct values ascending, each with how many entries are below
+ * it: ranks and counts by binary search, sized by the distinct hours rather than the deals.
+ */
+export interface Ranked {
+  values: readonly number[];
+  /** below[i]: entries with a value < values[i] */
+  below: readonly number[];
+  total: number;
+}
+
+/** The ranked multiset of these counts (value -> how many). */
+export function rankedOf(counts: ReadonlyMap<number, number>): Ranked {
+  const values = [...counts.keys()].filter((v) => counts.get(v)! > 0).sort((a, b) => a - b);
+  const below: number[] = [];
+  let total = 0;
+  for (const v of values) {
+    below.push(total);
+    total += counts.get(v)!;
+  }
+  return { values, below, total };
+}
+
+/** How many entries are < x (<= x when `inclusive`). */
+export function rankOf(r: Ranked, x: number, inclusive = false): number {
+  let lo = 0;
+  let hi = r.values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = r.values[mid]!;
+    if (inclusive ? v > x : v >= x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo === r.values.length ? r.total : r.below[lo]!;
+}
+
+/** The entry of rank k (0-based) in ascending order. */
+export function entryAt(r: Ranked, k: number): number {
+  let lo = 0;
+  let hi = r.values.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (r.below[mid]! <= k) lo = mid;
+    else hi = mid - 1;
+  }
+  return r.values[lo]!;
+}
+
+/** The median of a ranked multiset; null when empty. */
+export function rankedMedian(r: Ranked): number | null {
+  if (r.total === 0) return null;
+  const mid = Math.floor(r.total / 2);
+  return r.total % 2 === 1 ? entryAt(r, mid) : (entryAt(r, mid - 1) + entryAt(r, mid)) / 2;
+}
+
+/**
  * Open deals of one deal type created in one hour: the same outlook for each. `scoped*` are those
  * the caller's filters keep (the plan's), with the sum of their amounts.
  */
@@ -38,10 +93,10 @@ export interface PipelineFacts {
   asOf: number;
   /** deals closed in [asOf - 365 days, asOf), by deal type, as known at asOf */
   closed: ReadonlyMap<string | null, DealCounts>;
-  /** whole hours from creation to win of every deal won before asOf, by deal type, ascending */
-  cycles: ReadonlyMap<string | null, readonly number[]>;
+  /** whole hours from creation to win of every deal won before asOf, by deal type */
+  cycles: ReadonlyMap<string | null, Ranked>;
   /** whole hours from win to onboarding start of the deals won and started before asOf */
-  lagHours: readonly number[];
+  lagHours: Ranked;
   /** the deals open at asOf, by creation hour then deal type */
   open: readonly OpenCell[];
 }
@@ -60,8 +115,8 @@ const byHour = (a: OpenCell, b: OpenCell) => a.hour - b.hour || typeOrder(a.deal
 /** Adds, into the maps, what the deals `deals` (with their onboarding start) say at `asOf`. */
 class FactsAccumulator {
   readonly closed = new Map<string | null, DealCounts>();
-  readonly cycles = new Map<string | null, number[]>();
-  readonly lagHours: number[] = [];
+  readonly cycles = new Map<string | null, Map<number, number>>();
+  readonly lags = new Map<number, number>();
   readonly open = new Map<number, OpenCell>();
   private readonly typeIds = new Map<string | null, number>();
   constructor(readonly asOf: number) {}
@@ -76,12 +131,16 @@ class FactsAccumulator {
   }
 
   cycle(dealType: string | null, hours: number, times = 1) {
-    let list = this.cycles.get(dealType);
-    if (!list) {
-      list = [];
-      this.cycles.set(dealType, list);
+    let counts = this.cycles.get(dealType);
+    if (!counts) {
+      counts = new Map();
+      this.cycles.set(dealType, counts);
     }
-    for (let i = 0; i < times; i++) list.push(hours);
+    counts.set(hours, (counts.get(hours) ?? 0) + times);
+  }
+
+  lag(hours: number, times = 1) {
+    this.lags.set(hours, (this.lags.get(hours) ?? 0) + times);
   }
 
   openDeals(dealType: string | null, hour: number, deals: number, scopedDeals: number, scopedCents: number) {
@@ -90,7 +149,7 @@ class FactsAccumulator {
       typeId = this.typeIds.size;
       this.typeIds.set(dealType, typeId);
     }
-    const key = hour * 4096 + typeId;
+    const key = hour * 1_048_576 + typeId;
     const cell = this.open.get(key);
     if (cell) {
       cell.deals += deals;
@@ -116,12 +175,16 @@ class FactsAccumulator {
     if (state.closedAt! >= this.asOf - WIN_RATE_WINDOW_DAYS * DAY_MS) this.count(o.dealType, state.status, 1);
     if (state.status !== 'won') return;
     this.cycle(o.dealType, wholeHours(o.createdAt, state.closedAt!));
-    if (startedAt !== null && startedAt < this.asOf) this.lagHours.push(wholeHours(state.closedAt!, startedAt));
+    if (startedAt !== null && startedAt < this.asOf) this.lag(wholeHours(state.closedAt!, startedAt));
   }
 
   facts(): PipelineFacts {
-    for (const list of this.cycles.values()) list.sort((a, b) => a - b);
-    return { asOf: this.asOf, closed: this.closed, cycles: this.cycles, lagHours: this.lagHours, open: [...this.open.values()].sort(byHour) };
+    const cycles = new Map<string | null, Ranked>();
+    for (const [dealType, counts] of this.cycles) {
+      const ranked = rankedOf(counts);
+      if (ranked.total > 0) cycles.set(dealType, ranked);
+    }
+    return { asOf: this.asOf, closed: this.closed, cycles, lagHours: rankedOf(this.lags), open: [...this.open.values()].sort(byHour) };
   }
 }
 
@@ -217,7 +280,7 @@ export function pipelineFactsFromRollups(parts: DealRollupParts, asOf: number): 
   }
   for (const cell of parts.lags) {
     const times = cell.deals - (laterLags.get(cell.hours) ?? 0);
-    for (let i = 0; i < times; i++) facts.lagHours.push(cell.hours);
+    if (times > 0) facts.lag(cell.hours, times);
   }
   for (const o of parts.irregular) facts.deal(o, o.startedAt);
   return facts.facts();
