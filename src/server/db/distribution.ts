@@ -67,6 +67,7 @@ export const distribution: Record<string, Placement> = {
   journey_reach_rollup: reference,
   deal_close_rollup: reference,
   deal_duration_rollup: reference,
+  deal_open_rollup: reference,
   // planning, dashboards, imports, alerts
   kpi_targets: reference,
   dashboards: reference,
