@@ -49,6 +49,8 @@ import { leadQualityReference } from '~/server/metrics/reference/leadQuality';
 import { sourcesReference } from '~/server/metrics/reference/sources';
 import { customerReportReference, customerValuesReference, netRevenueRetentionReference } from '~/server/metrics/reference/customers';
 import { kpiTargetStatusesReference } from '~/server/metrics/reference/kpis';
+import { forecastReference } from '~/server/metrics/reference/forecast';
+import { planReference } from '~/server/metrics/reference/plan';
 import { measureProjector, type ProjectorFigures } from './projectorThroughput';
 import { cpuMsSoFar } from './cpu';
 
@@ -134,6 +136,16 @@ const filterSets: Record<string, string>[] = [
 /** Rep k: range k mod 4, filters k mod 5: every pair once in 20 reps. */
 const metricInputAt = (k: number) => ({ range: ranges[k % ranges.length]!, filters: filterSets[k % filterSets.length]! });
 
+/** The forecast made at the data's end and one to three weeks before. */
+const forecastInputAt = (k: number) => ({ asOf: new Date(end.getTime() - (k % 4) * 7 * 86_400_000).toISOString() });
+/** A typed-in quarterly number with each filter set, made on the last four days of the data. */
+const planInputAt = (k: number) => ({
+  targetCents: 50_000_000,
+  periodKind: 'quarter' as const,
+  filters: filterSets[k % filterSets.length]!,
+  asOf: new Date(end.getTime() - 1 - (k % 4) * 86_400_000).toISOString(),
+});
+
 interface Samples {
   accountIds: string[];
   wonOpportunityIds: string[];
@@ -176,18 +188,11 @@ const procedures: Procedure[] = [
   { name: 'attribution.deal', call: (c, k, s) => c.attribution.deal({ opportunityId: pick(s.wonOpportunityIds, k) }) },
   {
     name: 'forecast.onboarding',
-    call: (c, k) => c.forecast.onboarding({ asOf: new Date(end.getTime() - (k % 4) * 7 * 86_400_000).toISOString() }),
+    call: (c, k) => c.forecast.onboarding(forecastInputAt(k)),
   },
   {
-    // A typed-in quarterly number with each filter set, made on the last four days of the data.
     name: 'plan.get',
-    call: (c, k) =>
-      c.plan.get({
-        targetCents: 50_000_000,
-        periodKind: 'quarter',
-        filters: filterSets[k % filterSets.length]!,
-        asOf: new Date(end.getTime() - 1 - (k % 4) * 86_400_000).toISOString(),
-      }),
+    call: (c, k) => c.plan.get(planInputAt(k)),
   },
   {
     name: 'customers.values',
@@ -226,6 +231,8 @@ const references: Record<string, (db: Db, k: number) => Promise<unknown>> = {
   'customers.retention': (db, k) => netRevenueRetentionReference(db, metricInputAt(k)),
   'customers.report': (db, k) => customerReportReference(db, { ...metricInputAt(k), now: new Date() }),
   'kpis.list': (db, k) => kpiTargetStatusesReference(db, { asOf: new Date(end.getTime() - (k % 3) * 86_400_000) }),
+  'forecast.onboarding': (db, k) => forecastReference(db, forecastInputAt(k)),
+  'plan.get': (db, k) => planReference(db, planInputAt(k)),
 };
 /** Reps whose range is the whole two years (k mod 4 = 3), one per filter set. */
 const twoYearReps = [3, 7, 11, 15, 19];

@@ -70,6 +70,10 @@ export const distribution: Record<string, Placement> = {
   customer_retention_rollup: reference,
   customer_cohort_rollup: reference,
   customer_values: reference,
+  journey_reach_rollup: reference,
+  deal_close_rollup: reference,
+  deal_duration_rollup: reference,
+  deal_open_rollup: reference,
   // planning, dashboards, imports, alerts
   kpi_targets: reference,
   dashboards: reference,

@@ -333,6 +333,8 @@ export const leads = pgTable(
     dealType: text('deal_type'),
     /** sum of the amounts of the won opportunities naming the lead */
     wonRevenueCents: cents('won_revenue_cents').notNull().default(0),
+    /** the amount of the converting opportunity (0 when none or without an amount), kept for the rollups */
+    convertedAmountCents: cents('converted_amount_cents').notNull().default(0),
   },
   (t) => [
     // Cohorts by date, and the keyset order of a stage's journeys (cohort date, then contact).
@@ -343,6 +345,9 @@ export const leads = pgTable(
       .on(t.inquiryAt, t.contactId)
       .where(sql`${t.firstFollowUpAt} is null and ${t.disqualifiedAt} is null`),
     index('leads_source_idx').on(t.source, t.inquiryAt),
+    // Journeys qualified or won after a past moment (a plan made then did not know them yet).
+    index('leads_qualification_idx').on(t.qualificationAt),
+    index('leads_conversion_idx').on(t.conversionAt),
     index('leads_campaign_idx').on(t.campaignId),
     index('leads_journey_account_idx').on(t.journeyAccountId),
     index('leads_account_idx').on(t.accountId),
@@ -396,6 +401,13 @@ export const opportunities = pgTable(
     // Won in a range, and the keyset order of the won deals (won time, then id).
     index('opportunities_won_idx').on(t.wonAt, t.opportunityId),
     index('opportunities_status_idx').on(t.status, t.dealType),
+    // Lost after a past moment (open then), and the few deals the plan rollups leave to be read one by one.
+    index('opportunities_lost_idx').on(t.lostAt),
+    index('opportunities_irregular_idx')
+      .on(t.opportunityId)
+      .where(sql`${t.createdAt} > ${t.wonAt} or ${t.createdAt} > ${t.lostAt} or ${t.lostAt} < ${t.wonAt}`),
+    // The deals open now by creation time: those of a moment's own hour, and the plan's filtered pipeline.
+    index('opportunities_open_created_idx').on(t.createdAt).where(sql`${t.wonAt} is null and ${t.lostAt} is null`),
     // The first opportunity of an account (segment) and of a contact (journey deal type), read index-only.
     index('opportunities_account_first_idx').on(t.accountId, t.createdAt, t.opportunityId, t.dealType),
     index('opportunities_contact_first_idx').on(t.contactId, t.createdAt, t.opportunityId, t.dealType),
@@ -1065,4 +1077,76 @@ export const customerValues = pgTable(
     index('customer_values_order_idx').on(t.dimension, t.value, t.lifetimeValueCents.desc(), t.accountId),
     index('customer_values_account_idx').on(t.accountId),
   ],
+);
+
+// ---------------------------------------------------------------- plan and forecast rollups
+// Kept by src/server/projector/planRollups.ts (docs/rollups.md, "Plan and forecast").
+
+/** Journeys per inquiry day (and month) and dimensions: how many were qualified and won, and the won amount. */
+export const journeyReachRollup = pgTable(
+  'journey_reach_rollup',
+  {
+    grain: text('grain').notNull(),
+    bucket: date('bucket', { mode: 'string' }).notNull(),
+    source: text('source').notNull(),
+    campaignId: text('campaign_id').notNull(),
+    segment: text('segment').notNull(),
+    dealType: text('deal_type').notNull(),
+    inquiries: integer('inquiries').notNull(),
+    qualified: integer('qualified').notNull(),
+    converted: integer('converted').notNull(),
+    convertedCents: cents('converted_cents').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.grain, t.bucket, t.source, t.campaignId, t.segment, t.dealType] }),
+    index('journey_reach_rollup_empty_idx').on(t.bucket).where(sql`inquiries = 0`),
+  ],
+);
+
+/** Opportunities closed per day, deal type and outcome ('won' or 'lost'), for the win probabilities. */
+export const dealCloseRollup = pgTable(
+  'deal_close_rollup',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    dealType: text('deal_type').notNull(),
+    outcome: text('outcome').notNull(),
+    deals: integer('deals').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.dealType, t.outcome] }),
+    index('deal_close_rollup_empty_idx').on(t.day).where(sql`deals = 0`),
+  ],
+);
+
+/**
+ * Duration histograms of won deals in whole hours (floor of the exact duration): measure 0
+ * creation to win (the cycle, per deal type), 1 win to onboarding start (the lag, deal type '').
+ */
+export const dealDurationRollup = pgTable(
+  'deal_duration_rollup',
+  {
+    measure: smallint('measure').notNull(),
+    dealType: text('deal_type').notNull(),
+    hours: integer('hours').notNull(),
+    deals: integer('deals').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.measure, t.dealType, t.hours] }),
+    index('deal_duration_rollup_empty_idx').on(t.measure).where(sql`deals = 0`),
+  ],
+);
+
+/**
+ * The regular deals open now (never won nor lost) by deal type and creation hour (epoch hours,
+ * floor of the creation time), with their amounts: the forecast's and the plan's pipeline.
+ */
+export const dealOpenRollup = pgTable(
+  'deal_open_rollup',
+  {
+    dealType: text('deal_type').notNull(),
+    hour: integer('hour').notNull(),
+    deals: integer('deals').notNull(),
+    amountCents: bigint('amount_cents', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.dealType, t.hour] }), index('deal_open_rollup_empty_idx').on(t.hour).where(sql`deals = 0`)],
 );

@@ -144,3 +144,37 @@ describe('backtest', () => {
     expect(round(result.winsMape!)).toBe(0.275);
   });
 });
+
+describe('one-hour resolution', () => {
+  const HOUR = 3_600_000;
+  const MINUTE = 60_000;
+  const deal = (id: string, created: number, won: number | null, lost: number | null = null): OpportunityFact => ({ id, dealType: 'x', createdAt: created, wonAt: won, lostAt: lost });
+  // 'x' won after 168 h 40 min (168 whole hours) and after 45 min (0 whole hours), lost once: P = 2/3.
+  // h1's onboarding starts 2 h 59 min after its win: lag 2 whole hours.
+  // O is created on day 27 at 23:30, half an hour before the forecast (day 28, Monday of W06).
+  const facts: ForecastInput = {
+    asOf: d(28),
+    weeks: 2,
+    opportunities: [
+      deal('h1', d(0), d(7) + 40 * MINUTE),
+      deal('h2', d(10), d(10) + 45 * MINUTE),
+      deal('h3', d(0), null, d(5)),
+      deal('O', d(27) + 23 * HOUR + 30 * MINUTE, null),
+    ],
+    onboardings: [{ opportunityId: 'h1', startedAt: d(7) + 40 * MINUTE + 2 * HOUR + 59 * MINUTE }],
+    capacity: {},
+  };
+
+  it('takes cycles and lags in whole hours and an open deal as created at the start of its hour', () => {
+    const forecast = forecastOnboarding(facts);
+    // O counts as created at 23:00, aged 1 h: the 0 h cycle is not longer than its age, the 168 h one
+    // is, so it closes at day 27 23:00 + 168 h = day 34 (Sunday) 23:00, in W06, with P 2/3 (taken
+    // to the millisecond it would be aged 30 min, both cycles longer, 1/3 in W06 and 1/3 at day 35
+    // 00:10 in W07). Its start is 2 h later, day 35 01:00, in W07.
+    expect(forecast.onboardingLagDays).toBe(2 / 24);
+    expect(forecast.weeks.map((w) => [w.week, round(w.expectedWins), round(w.expectedStarts)])).toEqual([
+      ['2026-W06', round(2 / 3), 0],
+      ['2026-W07', 0, round(2 / 3)],
+    ]);
+  });
+});

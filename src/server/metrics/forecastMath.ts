@@ -1,10 +1,12 @@
 // The onboarding forecast as pure math over opportunity facts: win probability per deal type,
 // the empirical time to close, expected wins and onboarding starts per ISO week, and the backtest.
 import { isoWeekOf, isoWeekStart, addWeeks } from '~/lib/isoWeek';
+import { HOUR_MS, pipelineFactsOf, rankedMedian, rankedOf, rankOf, WIN_RATE_WINDOW_DAYS, type DealCounts, type OpenCell, type PipelineFacts, type Ranked } from './pipelineFacts';
+
+export { WIN_RATE_WINDOW_DAYS };
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
-export const WIN_RATE_WINDOW_DAYS = 365;
 
 /** Epoch milliseconds throughout; what is known at `asOf` is what happened strictly before it. */
 export interface OpportunityFact {
@@ -13,6 +15,9 @@ export interface OpportunityFact {
   createdAt: number;
   wonAt: number | null;
   lostAt: number | null;
+  /** the plan's: the deal's amount, and whether its filters keep it (default kept, amount 0) */
+  amountCents?: number | null;
+  inScope?: boolean;
 }
 
 export interface OnboardingFact {
@@ -66,34 +71,6 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** In an ascending list, the first index from `from` on whose value is >= `value` (> when `strict`). */
-function firstIndex(sorted: readonly number[], from: number, value: number, strict = false): number {
-  let lo = from;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = sorted[mid]!;
-    if (strict ? v > value : v >= value) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
-/** The median of an ascending list, without sorting it again. */
-function medianOfSorted(sorted: readonly number[]): number | null {
-  if (sorted.length === 0) return null;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/** An opportunity as known at `asOf`: null when not yet created. */
-function asKnownAt(o: OpportunityFact, asOf: number): { status: 'open' | 'won' | 'lost'; closedAt: number | null } | null {
-  if (o.createdAt >= asOf) return null;
-  if (o.wonAt !== null && o.wonAt < asOf) return { status: 'won', closedAt: o.wonAt };
-  if (o.lostAt !== null && o.lostAt < asOf) return { status: 'lost', closedAt: o.lostAt };
-  return { status: 'open', closedAt: null };
-}
-
 const typeLabel = (dealType: string | null) => (dealType === null ? 'without a deal type' : `of deal type '${dealType}'`);
 
 /** The forecast's model of the deals open at `asOf`: who wins with what chance, and when. */
@@ -103,161 +80,167 @@ export interface PipelineModel {
   winProbabilities: WinProbability[];
   /** median days from won to onboarding started; null when no onboarding has started */
   onboardingLagDays: number | null;
-  /** every opportunity open at asOf, with its chance and the close times it may have */
+  /** the opportunities open at asOf by deal type and creation hour, with the chance and close times of each */
   open: OpenOutlook[];
+  /** how many opportunities are open at asOf */
+  openOpportunities: number;
   warnings: string[];
 }
 
+/**
+ * The open deals of one cell and when each may close: at its creation hour plus one of the known
+ * cycles of rank `first` on (whole hours), each with chance `share`; or, older than every known
+ * cycle, at `at` with chance `probability`. No chance to win or no cycle known: `share` 0, `at` null.
+ */
 export interface OpenOutlook {
-  opportunity: OpportunityFact;
+  cell: OpenCell;
   probability: number;
-  /**
-   * P(win) x P(close in [from, to)) for an interval in epoch ms; `shiftMs` moves every close
-   * time first (the onboarding lag). The intervals of a partition sum to P(win) at most.
-   */
-  expectedIn: (from: number, to: number, shiftMs?: number) => number;
+  cycles: Ranked;
+  first: number;
+  share: number;
+  at: number | null;
+}
+
+/**
+ * For each deal of the cell: P(win) x P(close in [from, to)) for an interval in epoch ms;
+ * `shiftMs` moves every close time first (the onboarding lag). The intervals of a partition sum
+ * to P(win) at most.
+ */
+export function expectedIn(o: OpenOutlook, from: number, to: number, shiftMs = 0): number {
+  const out = [0];
+  addExpected(o, [from, to], shiftMs, 1, out);
+  return out[0]!;
+}
+
+/**
+ * Adds `weight` x expectedIn(o, bounds[i], bounds[i + 1], shiftMs) to out[i] for each i: one
+ * search per boundary (the boundaries ascending, as a partition's are).
+ */
+export function addExpected(o: OpenOutlook, bounds: readonly number[], shiftMs: number, weight: number, out: number[]): void {
+  if (o.at !== null) {
+    const at = o.at + shiftMs;
+    for (let i = 0; i + 1 < bounds.length; i++) if (at >= bounds[i]! && at < bounds[i + 1]!) out[i]! += weight * o.probability;
+    return;
+  }
+  if (o.share === 0) return;
+  // A cycle of h hours closes at created + h hours: in [from, to) when h is in [from - created, to - created).
+  const base = o.cell.hour * HOUR_MS + shiftMs;
+  let lo = Math.max(o.first, rankOf(o.cycles, (bounds[0]! - base) / HOUR_MS));
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const hi = Math.max(lo, rankOf(o.cycles, (bounds[i + 1]! - base) / HOUR_MS));
+    if (hi > lo) out[i]! += weight * (o.share * (hi - lo));
+    lo = hi;
+  }
 }
 
 /**
  * P(win) = won / (won + lost) of the opportunities of the same deal type closed in the last 365
  * days (else all types, else 0 with a warning); the close time of an open opportunity of age a is
  * its creation plus one of the known won cycles of its type longer than a, equally likely (none
- * longer: the type's median from now). Shared by the forecast and the plan's pipeline.
+ * longer: the type's median from now). At one-hour resolution: cycles in whole hours, an
+ * opportunity taken as created at the start of its creation hour (its age measured from there).
+ * Shared by the forecast and the plan's pipeline.
  */
 export function pipelineModel(input: Pick<ForecastInput, 'asOf' | 'opportunities' | 'onboardings'>): PipelineModel {
-  const { asOf } = input;
+  return modelFromFacts(pipelineFactsOf(input));
+}
+
+/** The pipeline model from the facts known at their moment (however they were read). */
+export function modelFromFacts(facts: PipelineFacts): PipelineModel {
+  const { asOf } = facts;
   const warnings: string[] = [];
-  const known = input.opportunities.flatMap((o) => {
-    const state = asKnownAt(o, asOf);
-    return state ? [{ opportunity: o, ...state }] : [];
-  });
-
-  // P(win): closed in the last 365 days, same deal type, else all types, else 0.
-  const recent = known.filter((o) => o.closedAt !== null && o.closedAt >= asOf - WIN_RATE_WINDOW_DAYS * DAY_MS);
-  const rate = (list: typeof recent) => {
-    const won = list.filter((o) => o.status === 'won').length;
-    return list.length === 0 ? null : won / list.length;
-  };
-  const allTypesRate = rate(recent);
-
-  // Time to close: (won - created) days of every won opportunity known, per deal type.
-  const durations = new Map<string | null, number[]>();
-  const allDurations: number[] = [];
-  for (const o of known) {
-    if (o.status !== 'won') continue;
-    const days = (o.closedAt! - o.opportunity.createdAt) / DAY_MS;
-    allDurations.push(days);
-    const list = durations.get(o.opportunity.dealType);
-    if (list) list.push(days);
-    else durations.set(o.opportunity.dealType, [days]);
+  const rate = (counts: DealCounts | undefined) => (!counts || counts.won + counts.lost === 0 ? null : counts.won / (counts.won + counts.lost));
+  const all: DealCounts = { won: 0, lost: 0 };
+  for (const c of facts.closed.values()) {
+    all.won += c.won;
+    all.lost += c.lost;
   }
+  const allTypesRate = rate(all);
 
-  const lags: number[] = [];
-  const wonAt = new Map(known.filter((o) => o.status === 'won').map((o) => [o.opportunity.id, o.closedAt!]));
-  for (const b of input.onboardings) {
-    const won = wonAt.get(b.opportunityId);
-    if (won !== undefined && b.startedAt < asOf) lags.push((b.startedAt - won) / DAY_MS);
-  }
-  const lagDays = median(lags);
+  const lagHours = rankedMedian(facts.lagHours);
+  const lagDays = lagHours === null ? null : lagHours / 24;
   if (lagDays === null) warnings.push('no onboarding has started after a win yet: starts are shown without a lag');
 
-  const sortedCycles = new Map<string | null, number[]>();
-  const sortedCycle = (dealType: string | null): number[] => {
-    let cycle = sortedCycles.get(dealType);
-    if (!cycle) {
-      cycle = [...(durations.get(dealType) ?? allDurations)].sort((a, b) => a - b);
-      sortedCycles.set(dealType, cycle);
+  let allCycles: Ranked | null = null;
+  const cyclesOf = (dealType: string | null): Ranked => {
+    const own = facts.cycles.get(dealType);
+    if (own && own.total > 0) return own;
+    if (allCycles === null) {
+      const counts = new Map<number, number>();
+      for (const r of facts.cycles.values())
+        r.values.forEach((v, i) => counts.set(v, (counts.get(v) ?? 0) + (i + 1 < r.values.length ? r.below[i + 1]! : r.total) - r.below[i]!));
+      allCycles = rankedOf(counts);
     }
-    return cycle;
+    return allCycles;
   };
+  const anyWon = [...facts.cycles.values()].some((c) => c.total > 0);
 
-  const none = () => 0;
   const openOutlooks: OpenOutlook[] = [];
   const probabilities = new Map<string | null, WinProbability>();
-  for (const o of known) {
-    if (o.status !== 'open') continue;
-    const { opportunity } = o;
-    let p = probabilities.get(opportunity.dealType);
+  let openOpportunities = 0;
+  for (const cell of facts.open) {
+    openOpportunities += cell.deals;
+    let p = probabilities.get(cell.dealType);
     if (!p) {
-      const own = rate(recent.filter((r) => r.opportunity.dealType === opportunity.dealType));
+      const own = rate(facts.closed.get(cell.dealType));
       p =
         own !== null
-          ? { dealType: opportunity.dealType, probability: own, basis: 'deal_type', openOpportunities: 0 }
+          ? { dealType: cell.dealType, probability: own, basis: 'deal_type', openOpportunities: 0 }
           : allTypesRate !== null
-            ? { dealType: opportunity.dealType, probability: allTypesRate, basis: 'all_types', openOpportunities: 0 }
-            : { dealType: opportunity.dealType, probability: 0, basis: 'none', openOpportunities: 0 };
-      probabilities.set(opportunity.dealType, p);
+            ? { dealType: cell.dealType, probability: allTypesRate, basis: 'all_types', openOpportunities: 0 }
+            : { dealType: cell.dealType, probability: 0, basis: 'none', openOpportunities: 0 };
+      probabilities.set(cell.dealType, p);
     }
-    p.openOpportunities++;
+    p.openOpportunities += cell.deals;
     const probability = p.probability;
-    const cycle = sortedCycle(opportunity.dealType);
-    if (probability === 0 || cycle.length === 0) {
-      openOutlooks.push({ opportunity, probability, expectedIn: none });
+    const cycles = cyclesOf(cell.dealType);
+    if (probability === 0 || cycles.total === 0) {
+      openOutlooks.push({ cell, probability, cycles, first: 0, share: 0, at: null });
       continue;
     }
-    const age = (asOf - opportunity.createdAt) / DAY_MS;
     // The close times it may have: created + each known cycle longer than its age, equally likely.
-    const first = firstIndex(cycle, 0, age, true);
-    if (first === cycle.length) {
-      // Older than every known cycle: expect it to take the type's median from now.
-      const at = asOf + medianOfSorted(cycle)! * DAY_MS;
-      openOutlooks.push({
-        opportunity,
-        probability,
-        expectedIn: (from, to, shiftMs = 0) => (at + shiftMs >= from && at + shiftMs < to ? probability : 0),
-      });
-      continue;
-    }
-    const share = probability / (cycle.length - first);
-    openOutlooks.push({
-      opportunity,
-      probability,
-      // A cycle of d days closes at created + d days: in [from, to) when d is in [from - created, to - created).
-      expectedIn: (from, to, shiftMs = 0) => {
-        const base = opportunity.createdAt + shiftMs;
-        const lo = firstIndex(cycle, first, (from - base) / DAY_MS);
-        const hi = firstIndex(cycle, lo, (to - base) / DAY_MS);
-        return share * (hi - lo);
-      },
-    });
+    const first = rankOf(cycles, (asOf - cell.hour * HOUR_MS) / HOUR_MS, true);
+    openOutlooks.push(
+      first === cycles.total
+        ? // Older than every known cycle: expect it to take the type's median from now.
+          { cell, probability, cycles, first, share: 0, at: asOf + rankedMedian(cycles)! * HOUR_MS }
+        : { cell, probability, cycles, first, share: probability / (cycles.total - first), at: null },
+    );
   }
-  for (const p of probabilities.values()) {
+  const winProbabilities = [...probabilities.values()].sort((a, b) => (a.dealType ?? '').localeCompare(b.dealType ?? ''));
+  for (const p of winProbabilities) {
     if (p.basis === 'none')
       warnings.push(`no opportunity closed in the last ${WIN_RATE_WINDOW_DAYS} days: P(win) is 0 for ${p.openOpportunities} open opportunities ${typeLabel(p.dealType)}`);
   }
-  if (openOutlooks.length > 0 && allDurations.length === 0) warnings.push('no opportunity has been won yet: no time to close is known');
+  if (openOutlooks.length > 0 && !anyWon) warnings.push('no opportunity has been won yet: no time to close is known');
 
-  return {
-    asOf,
-    winProbabilities: [...probabilities.values()].sort((a, b) => (a.dealType ?? '').localeCompare(b.dealType ?? '')),
-    onboardingLagDays: lagDays,
-    open: openOutlooks,
-    warnings,
-  };
+  return { asOf, winProbabilities, onboardingLagDays: lagDays, open: openOutlooks, openOpportunities, warnings };
 }
 
 /** The forecast as it would be made at `input.asOf`, from the facts known then. */
 export function forecastOnboarding(input: ForecastInput): Forecast {
-  const model = pipelineModel(input);
-  const firstWeek = isoWeekOf(new Date(input.asOf));
-  const weeks = Array.from({ length: input.weeks }, (_, i) => addWeeks(firstWeek, i));
+  return forecastFromModel(pipelineModel(input), input.weeks, input.capacity);
+}
+
+/** Expected wins and starts over `weeks` ISO weeks from the model's moment, against capacity. */
+export function forecastFromModel(model: PipelineModel, weekCount: number, capacity: Readonly<Record<string, number>>): Forecast {
+  const firstWeek = isoWeekOf(new Date(model.asOf));
+  const weeks = Array.from({ length: weekCount }, (_, i) => addWeeks(firstWeek, i));
   const horizonStart = isoWeekStart(firstWeek).getTime();
   const lagMs = (model.onboardingLagDays ?? 0) * DAY_MS;
-  const wins = new Array<number>(input.weeks).fill(0);
-  const starts = new Array<number>(input.weeks).fill(0);
+  const wins = new Array<number>(weekCount).fill(0);
+  const starts = new Array<number>(weekCount).fill(0);
+  const bounds = Array.from({ length: weekCount + 1 }, (_, i) => horizonStart + i * WEEK_MS);
   for (const o of model.open) {
     if (o.probability === 0) continue;
-    for (let i = 0; i < input.weeks; i++) {
-      const from = horizonStart + i * WEEK_MS;
-      wins[i]! += o.expectedIn(from, from + WEEK_MS);
-      starts[i]! += o.expectedIn(from, from + WEEK_MS, lagMs);
-    }
+    addExpected(o, bounds, 0, o.cell.deals, wins);
+    addExpected(o, bounds, lagMs, o.cell.deals, starts);
   }
 
   return {
-    asOf: new Date(input.asOf).toISOString(),
+    asOf: new Date(model.asOf).toISOString(),
     weeks: weeks.map((week, i) => {
-      const slots = Object.hasOwn(input.capacity, week) ? input.capacity[week]! : null;
+      const slots = Object.hasOwn(capacity, week) ? capacity[week]! : null;
       return {
         week,
         weekStart: isoWeekStart(week).toISOString().slice(0, 10),
@@ -269,7 +252,7 @@ export function forecastOnboarding(input: ForecastInput): Forecast {
     }),
     winProbabilities: model.winProbabilities,
     onboardingLagDays: model.onboardingLagDays,
-    openOpportunities: model.open.length,
+    openOpportunities: model.openOpportunities,
     warnings: model.warnings,
   };
 }
@@ -308,16 +291,26 @@ export interface Backtest {
 export function backtest(input: ForecastInput, weeksAgo: number): Backtest {
   const madeAt = input.asOf - weeksAgo * WEEK_MS;
   const made = forecastOnboarding({ ...input, asOf: madeAt, weeks: weeksAgo });
-  const weeks = made.weeks.map((w, i) => {
+  const wins = input.opportunities.flatMap((o) => (o.wonAt === null ? [] : [o.wonAt]));
+  return scoreForecast(made, input.asOf, weeksAgo, wins, input.onboardings.map((b) => b.startedAt));
+}
+
+/**
+ * A forecast made `weeksAgo` weeks before `asOf` against the wins and onboarding starts that
+ * happened (their times; any outside its weeks are left out).
+ */
+export function scoreForecast(made: Forecast, asOf: number, weeksAgo: number, winTimes: readonly number[], startTimes: readonly number[]): Backtest {
+  const madeAt = new Date(made.asOf).getTime();
+  const weeks = made.weeks.map((w) => {
     const start = Math.max(madeAt, isoWeekStart(w.week).getTime());
     const end = isoWeekStart(w.week).getTime() + WEEK_MS;
-    const inWeek = (at: number | null) => at !== null && at >= start && at < end && at < input.asOf;
+    const inWeek = (at: number) => at >= start && at < end && at < asOf;
     return {
       week: w.week,
-      forecastWins: made.weeks[i]!.expectedWins,
-      actualWins: input.opportunities.filter((o) => inWeek(o.wonAt)).length,
-      forecastStarts: made.weeks[i]!.expectedStarts,
-      actualStarts: input.onboardings.filter((b) => inWeek(b.startedAt)).length,
+      forecastWins: w.expectedWins,
+      actualWins: winTimes.filter(inWeek).length,
+      forecastStarts: w.expectedStarts,
+      actualStarts: startTimes.filter(inWeek).length,
     };
   });
   return {

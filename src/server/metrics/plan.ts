@@ -1,7 +1,8 @@
 // Plan backwards from a revenue target: reads the facts the planning math needs (trailing rates
 // and velocities by source, won revenue so far, the open pipeline through the forecast's model)
-// as they were known at any moment, so the same code makes the plan, its baseline at the period
-// start and its backtest; and turns a plan into KPI targets for the departments that owe it.
+// as they were known at any moment, from the rollups (planFacts.ts; reference/plan.ts reads every
+// journey and deal instead), so the same code makes the plan, its baseline at the period start and
+// its backtest; and turns a plan into KPI targets for the departments that owe it.
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { isoWeekOf } from '~/lib/isoWeek';
@@ -9,12 +10,12 @@ import { canEditTarget } from '~/server/auth/kpiTargets';
 import type { Role } from '~/server/auth/rights';
 import { rows, type Db } from '~/server/db/client';
 import type { Department } from '~/server/ingest/catalogue';
-import { dateInRange, inRange, journeyFilters, metricFilters, opportunityFilters, spendFilters, type MetricFilters } from './filters';
-import { pipelineModel, WIN_RATE_WINDOW_DAYS, type OpportunityFact, type WinProbability } from './forecastMath';
+import { metricFilters, type MetricFilters } from './filters';
+import { addExpected, type WinProbability } from './forecastMath';
+import { rollupPlanReader, type PipelineAt, type PlanReader } from './planFacts';
 import {
   createKpiTarget,
   getKpiTarget,
-  kpiActual,
   kpiMetricInfo,
   listKpiTargets,
   updateKpiTarget,
@@ -34,7 +35,6 @@ import {
   type PlanTrackingWeek,
   type PlanWeekActual,
   type PipelineWeek,
-  type SourceFacts,
   type WhatIf,
 } from './planMath';
 import { periodContaining, periodKinds, periodOf, type Period, type PeriodKind } from './runRate';
@@ -75,7 +75,6 @@ type ParsedPlanRequest = z.output<typeof planInput>;
 
 export class PlanInputError extends Error {}
 
-const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The target the plan is for, resolved from a KPI target or a typed number. */
@@ -140,123 +139,36 @@ async function resolveTarget(db: Db, input: ParsedPlanRequest, now: number): Pro
   };
 }
 
-interface OpportunityRow extends OpportunityFact {
-  amountCents: number | null;
-  inScope: boolean;
-}
-
-/** Opportunities for the forecast's model (every type, like the forecast) and which pass the filters. */
-async function opportunityFacts(db: Db, filters: MetricFilters, earliestAsOf: number) {
-  // A deal lost before the win-rate window of the earliest plan counts nowhere: not read.
-  const lostBefore = earliestAsOf - (WIN_RATE_WINDOW_DAYS + 1) * DAY_MS;
-  const found = await rows<{ id: string; deal_type: string | null; created: number; won: number | null; lost: number | null; amount: number | null; in_scope: boolean }>(
-    db,
-    sql`select o.opportunity_id as id, o.deal_type, ${epochMs('o.created_at')} as created, ${epochMs('o.won_at')} as won,
-      ${epochMs('o.lost_at')} as lost, o.amount_cents::float8 as amount, ${opportunityFilters(filters)} as in_scope
-    from opportunities o
-    where o.created_at is not null and (o.won_at is not null or o.lost_at is null or o.lost_at >= ${iso(lostBefore)}::timestamptz)`,
-  );
-  const onboardings = await rows<{ id: string; started: number }>(
-    db,
-    sql`select opportunity_id as id, ${epochMs('started_at')} as started from onboardings where started_at is not null`,
-  );
-  return {
-    opportunities: found.map(
-      (o): OpportunityRow => ({
-        id: o.id,
-        dealType: o.deal_type,
-        createdAt: Number(o.created),
-        wonAt: o.won === null ? null : Number(o.won),
-        lostAt: o.lost === null ? null : Number(o.lost),
-        amountCents: o.amount === null ? null : Number(o.amount),
-        inScope: o.in_scope,
-      }),
-    ),
-    onboardings: onboardings.map((b) => ({ opportunityId: b.id, startedAt: Number(b.started) })),
-  };
-}
-
-type OpportunityFacts = Awaited<ReturnType<typeof opportunityFacts>>;
-
-/** What the window [now - L, now) says about each source, as known at now. */
-async function sourceFacts(db: Db, now: number, windowDays: number, filters: MetricFilters): Promise<SourceFacts[]> {
-  const window = { from: iso(now - windowDays * DAY_MS), to: iso(now) };
-  const at = sql`${iso(now)}::timestamptz`;
-  const [counts, durations, spend] = await Promise.all([
-    rows<{ source: string; inquiries: number; qualified: number; wins: number; won_cents: number }>(
-      db,
-      sql`select l.source, count(*)::int as inquiries,
-        count(*) filter (where l.qualification_at < ${at})::int as qualified,
-        count(*) filter (where l.conversion_at < ${at})::int as wins,
-        coalesce(sum(o.amount_cents) filter (where l.conversion_at < ${at}), 0)::float8 as won_cents
-      from leads l left join opportunities o on o.opportunity_id = l.converted_opportunity_id
-      where ${inRange(sql`l.inquiry_at`, window)} and ${journeyFilters(filters, sql.raw('l'))}
-      group by l.source order by l.source`,
-    ),
-    rows<{ source: string; days: number }>(
-      db,
-      sql`select l.source, (extract(epoch from (l.conversion_at - l.inquiry_at)) / 86400)::float8 as days
-      from leads l
-      where ${inRange(sql`l.inquiry_at`, window)} and l.conversion_at < ${at} and ${journeyFilters(filters, sql.raw('l'))}
-      order by l.source, days`,
-    ),
-    rows<{ source: string; spend: number }>(
-      db,
-      sql`select c.channel as source, coalesce(sum(s.amount_cents), 0)::float8 as spend
-      from campaign_spend s join campaigns c on c.campaign_id = s.campaign_id
-      where ${dateInRange(sql`s.spend_date`, window)} and ${spendFilters(filters)}
-      group by c.channel`,
-    ),
-  ]);
-  const daysBySource = new Map<string, number[]>();
-  for (const d of durations) {
-    const list = daysBySource.get(d.source);
-    // A win is never before its inquiry; clock skew between senders is read as the same instant.
-    if (list) list.push(Math.max(0, Number(d.days)));
-    else daysBySource.set(d.source, [Math.max(0, Number(d.days))]);
-  }
-  const spendBySource = new Map(spend.map((s) => [s.source, Number(s.spend)]));
-  // Filters on the journey (segment, deal type) say nothing of spend: spend is read for the source alone.
-  return counts.map((c) => ({
-    source: c.source,
-    inquiries: Number(c.inquiries),
-    qualified: Number(c.qualified),
-    wins: Number(c.wins),
-    wonCents: Number(c.won_cents),
-    winDays: daysBySource.get(c.source) ?? [],
-    spendCents: spendBySource.get(c.source) ?? 0,
-  }));
-}
-
 /** The open pipeline's expectation per plan week, by the forecast's own model, for the opportunities in scope. */
-function pipelineWeeks(opps: OpportunityFacts, now: number, end: number): { weeks: PipelineWeek[]; lagDays: number | null; winProbabilities: WinProbability[]; warnings: string[] } {
-  const model = pipelineModel({ asOf: now, opportunities: opps.opportunities, onboardings: opps.onboardings });
-  const byId = new Map(opps.opportunities.map((o) => [o.id, o]));
+function pipelineWeeks(pipeline: PipelineAt, now: number, end: number): { weeks: PipelineWeek[]; lagDays: number | null; winProbabilities: WinProbability[]; warnings: string[] } {
+  const model = pipeline(now);
   const lagMs = (model.onboardingLagDays ?? 0) * DAY_MS;
-  const weeks = planWeeks(now, end).map((w): PipelineWeek => ({ week: w.week, wins: 0, cents: 0, starts: 0 }));
   const bounds = planWeeks(now, end);
+  const edges = [...bounds.map((w) => w.from), bounds[bounds.length - 1]!.to];
+  const wins = new Array<number>(bounds.length).fill(0);
+  const cents = new Array<number>(bounds.length).fill(0);
+  const starts = new Array<number>(bounds.length).fill(0);
   for (const open of model.open) {
-    const fact = byId.get(open.opportunity.id);
-    if (!fact?.inScope || open.probability === 0) continue;
-    bounds.forEach((w, i) => {
-      const expected = open.expectedIn(w.from, w.to);
-      weeks[i]!.wins += expected;
-      weeks[i]!.cents += expected * (fact.amountCents ?? 0);
-      weeks[i]!.starts += open.expectedIn(Math.max(now, w.monday), Math.min(end, w.monday + WEEK_MS), lagMs);
-    });
+    const { scopedDeals, scopedCents } = open.cell;
+    if (scopedDeals === 0 || open.probability === 0) continue;
+    addExpected(open, edges, 0, scopedDeals, wins);
+    addExpected(open, edges, 0, scopedCents, cents);
+    addExpected(open, edges, lagMs, scopedDeals, starts);
   }
+  const weeks = bounds.map((w, i): PipelineWeek => ({ week: w.week, wins: wins[i]!, cents: cents[i]!, starts: starts[i]! }));
   return { weeks, lagDays: model.onboardingLagDays, winProbabilities: model.winProbabilities, warnings: model.warnings };
 }
 
 /** The plan's facts for target T over [start, end), as known at `now`. */
 async function planFactsAt(
   db: Db,
-  opps: OpportunityFacts,
+  reader: PlanReader,
+  opps: PipelineAt,
   args: { targetCents: number; start: number; end: number; now: number; windowDays: number; filters: MetricFilters; wonSoFarCents?: number },
 ) {
   const [sources, wonSoFar] = await Promise.all([
-    sourceFacts(db, args.now, args.windowDays, args.filters),
-    args.wonSoFarCents ?? (args.now > args.start ? kpiActual(db, 'won_revenue', { from: iso(args.start), to: iso(args.now) }, args.filters) : 0),
+    reader.sourceFacts(db, args.now, args.windowDays, args.filters),
+    args.wonSoFarCents ?? (args.now > args.start ? reader.actual(db, 'won_revenue', { from: iso(args.start), to: iso(args.now) }, args.filters) : 0),
   ]);
   const pipeline = pipelineWeeks(opps, args.now, args.end);
   const facts: PlanFacts = {
@@ -270,48 +182,6 @@ async function planFactsAt(
     onboardingLagDays: pipeline.lagDays,
   };
   return { facts, winProbabilities: pipeline.winProbabilities, warnings: pipeline.warnings };
-}
-
-/** Per ISO week of [from, to): inquiries (and of them qualified by `now`), wins, won revenue, onboarding starts. */
-async function weeklyActuals(db: Db, from: number, to: number, now: number, filters: MetricFilters): Promise<PlanWeekActual[]> {
-  if (to <= from) return [];
-  const range = { from: iso(from), to: iso(to) };
-  const monday = (column: string) => sql.raw(`to_char(date_trunc('week', ${column} at time zone 'UTC'), 'YYYY-MM-DD')`);
-  const [inquiries, wins, starts] = await Promise.all([
-    rows<{ monday: string; inquiries: number; qualified: number }>(
-      db,
-      sql`select ${monday('l.inquiry_at')} as monday, count(*)::int as inquiries,
-        count(*) filter (where l.qualification_at < ${iso(now)}::timestamptz)::int as qualified
-      from leads l where ${inRange(sql`l.inquiry_at`, range)} and ${journeyFilters(filters, sql.raw('l'))} group by 1`,
-    ),
-    rows<{ monday: string; wins: number; revenue: number }>(
-      db,
-      sql`select ${monday('o.won_at')} as monday, count(*)::int as wins, coalesce(sum(o.amount_cents), 0)::float8 as revenue
-      from opportunities o where o.status = 'won' and ${inRange(sql`o.won_at`, range)} and ${opportunityFilters(filters)} group by 1`,
-    ),
-    rows<{ monday: string; starts: number }>(
-      db,
-      sql`select ${monday('b.started_at')} as monday, count(*)::int as starts
-      from onboardings b left join opportunities o on o.opportunity_id = b.opportunity_id
-      where ${inRange(sql`b.started_at`, range)} and ${opportunityFilters(filters)} group by 1`,
-    ),
-  ]);
-  const weeks = new Map<string, PlanWeekActual>();
-  const row = (mondayDate: string) => {
-    const week = isoWeekOf(new Date(`${mondayDate}T00:00:00Z`));
-    let found = weeks.get(week);
-    if (!found) {
-      found = { week, inquiries: 0, qualified: 0, wins: 0, revenueCents: 0, onboardingStarts: 0 };
-      weeks.set(week, found);
-    }
-    return found;
-  };
-  for (const r of inquiries) Object.assign(row(r.monday), { inquiries: Number(r.inquiries), qualified: Number(r.qualified) });
-  for (const r of wins) Object.assign(row(r.monday), { wins: Number(r.wins), revenueCents: Number(r.revenue) });
-  for (const r of starts) row(r.monday).onboardingStarts = Number(r.starts);
-  // Every week of the range, also the quiet ones.
-  for (const w of planWeeks(from, to)) row(new Date(w.monday).toISOString().slice(0, 10));
-  return [...weeks.values()].sort((a, b) => a.week.localeCompare(b.week));
 }
 
 export type LineStatus = 'on_track' | 'behind' | 'not_started' | 'no_plan';
@@ -373,7 +243,7 @@ function ownerTargetOf(targets: readonly KpiTarget[], line: DepartmentLine['line
 }
 
 /** Makes the plan for a revenue target as it stands at `asOf` (default now), with its baseline, tracking and backtest. */
-export async function revenuePlan(db: Db, request: PlanRequest): Promise<RevenuePlan> {
+export async function revenuePlan(db: Db, request: PlanRequest, reader: PlanReader = rollupPlanReader): Promise<RevenuePlan> {
   const input = planInput.parse(request);
   const now = input.asOf ? new Date(input.asOf).getTime() : Date.now();
   const { target, period } = await resolveTarget(db, input, now);
@@ -389,14 +259,14 @@ export async function revenuePlan(db: Db, request: PlanRequest): Promise<Revenue
   const backtestPeriod = periodContaining(target.periodKind, new Date(madeAt));
   const backtestEnd = Math.min(backtestPeriod.end.getTime(), now);
   // What happened from the period start to now, per ISO week: the actuals so far and the tracking.
-  const [opps, actualWeeks] = await Promise.all([opportunityFacts(db, filters, Math.min(madeAt, start)), weeklyActuals(db, start, now, now, filters)]);
+  const [opps, actualWeeks] = await Promise.all([reader.pipeline(db, filters, [now, start, madeAt]), reader.weeklyActuals(db, start, now, now, filters)]);
   const sum = (pick: (w: PlanWeekActual) => number) => actualWeeks.reduce((total, w) => total + pick(w), 0);
   const [current, atStart, targets, capacityRows, backtest] = await Promise.all([
-    planFactsAt(db, opps, { targetCents: target.targetCents, start, end, now, windowDays, filters, wonSoFarCents: sum((w) => w.revenueCents) }),
-    planFactsAt(db, opps, { targetCents: target.targetCents, start, end, now: start, windowDays, filters, wonSoFarCents: 0 }),
+    planFactsAt(db, reader, opps, { targetCents: target.targetCents, start, end, now, windowDays, filters, wonSoFarCents: sum((w) => w.revenueCents) }),
+    planFactsAt(db, reader, opps, { targetCents: target.targetCents, start, end, now: start, windowDays, filters, wonSoFarCents: 0 }),
     listKpiTargets(db, { periodStart: target.periodStart }),
     rows<{ week: string; slots: number }>(db, sql`select week, slots from capacity`),
-    backtestAt(db, opps, { madeAt, start: backtestPeriod.start.getTime(), end: backtestEnd, windowDays, filters }),
+    backtestAt(db, reader, opps, { madeAt, start: backtestPeriod.start.getTime(), end: backtestEnd, windowDays, filters }),
   ]);
 
   const baseline = makePlan(current.facts);
@@ -468,18 +338,19 @@ export async function revenuePlan(db: Db, request: PlanRequest): Promise<Revenue
 /** The plan made at `madeAt` for the revenue actually won in its period, against the wins that came. */
 async function backtestAt(
   db: Db,
-  opps: OpportunityFacts,
+  reader: PlanReader,
+  opps: PipelineAt,
   args: { madeAt: number; start: number; end: number; windowDays: number; filters: MetricFilters },
 ): Promise<PlanBacktest | null> {
   if (args.end <= args.madeAt) return null;
   const range = { from: iso(args.start), to: iso(args.end) };
   const after = { from: iso(args.madeAt), to: iso(args.end) };
   const [reached, wins, inquiries] = await Promise.all([
-    kpiActual(db, 'won_revenue', range, args.filters),
-    kpiActual(db, 'won_deals', after, args.filters),
-    kpiActual(db, 'leads', after, args.filters),
+    reader.actual(db, 'won_revenue', range, args.filters),
+    reader.actual(db, 'won_deals', after, args.filters),
+    reader.actual(db, 'leads', after, args.filters),
   ]);
-  const { facts } = await planFactsAt(db, opps, { targetCents: reached ?? 0, start: args.start, end: args.end, now: args.madeAt, windowDays: args.windowDays, filters: args.filters });
+  const { facts } = await planFactsAt(db, reader, opps, { targetCents: reached ?? 0, start: args.start, end: args.end, now: args.madeAt, windowDays: args.windowDays, filters: args.filters });
   return scoreBacktest(makePlan(facts), facts, { wins: wins ?? 0, inquiries: inquiries ?? 0 });
 }
 

@@ -9,6 +9,7 @@ import { isoWeekStart } from '~/lib/isoWeek';
 import { recomputeAttributionForChunk } from '~/server/metrics/attribution';
 import { putInCustomers } from './customerRollups';
 import { putInHandoffs } from './handoffRollups';
+import { putInDeals, takeOutDeals } from './planRollups';
 import { addSpend, journeysBefore, type JourneyChanges, type JourneySnapshot, journeysOfAccounts, putInJourneys, recomputeAttributionRollup, rollupMode, wonDealsOf } from './rollups';
 
 /** A place in the log, in the projector's (transaction id, event id) order. */
@@ -144,6 +145,8 @@ export async function project(tx: Db, slice: LogSlice): Promise<void> {
   if (keys.weeks.length > 0) await recomputeCapacity(tx, new Set(keys.weeks));
 
   const opportunityIds = new Set(keys.opportunities);
+  const dealKeys = new Set([...keys.opportunities, ...keys.onboardings]);
+  if (keepRollups) await takeOutDeals(tx, dealKeys);
   // Accounts whose first opportunity (their journeys' segment) may have changed.
   const segmentAccounts = new Set<string>();
   if (opportunityIds.size > 0) {
@@ -158,6 +161,7 @@ export async function project(tx: Db, slice: LogSlice): Promise<void> {
   if (keys.onboardings.length > 0 || opportunityIds.size > 0) {
     await recomputeOnboardings(tx, new Set([...keys.onboardings, ...opportunityIds]));
   }
+  if (keepRollups) await putInDeals(tx, dealKeys);
   if (keys.tickets.length > 0) await recomputeTickets(tx, new Set(keys.tickets));
   if (keys.accounts.length > 0) await recomputeAccounts(tx, new Set(keys.accounts));
 

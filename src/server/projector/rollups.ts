@@ -11,6 +11,7 @@ import { attributionModels } from '~/server/metrics/attributionWeights';
 import { accountSegment, journeyDealType, journeySegment } from '~/server/metrics/filters';
 import { customerRollupTables, fillCustomerRollups } from './customerRollups';
 import { fillHandoffRollups, handoffRollupTables } from './handoffRollups';
+import { addJourneyReach, fillDealRollups, planRollupTables } from './planRollups';
 
 export const rollupTables = [
   'journey_cohort_rollup',
@@ -22,6 +23,7 @@ export const rollupTables = [
   'attribution_rollup',
   ...handoffRollupTables,
   ...customerRollupTables,
+  ...planRollupTables,
 ] as const;
 
 export type RollupMode = 'current' | 'deferred' | 'refill';
@@ -176,6 +178,7 @@ async function addJourneys(tx: Db, where: SQL, rows: JourneyRows, mode: WriteMod
       ['journeys'],
       sql`select ${list(hourKeys)}, sum(x.sign) from (${sql.join(arms, sql` union all `)}) x ${grouped(hourKeys.length, ['sum(x.sign)'])}`,
     )}`);
+  await addJourneyReach(tx, where, rows, mode);
 }
 
 async function dropEmptyCells(tx: Db): Promise<void> {
@@ -192,7 +195,8 @@ async function dropEmptyCells(tx: Db): Promise<void> {
  */
 const allJourneyDimensions = sql`
   select l.contact_id, coalesce(fa.deal_type, coalesce(co.deal_type, fc.deal_type)) as segment,
-    coalesce(co.deal_type, fc.deal_type) as deal_type, coalesce(w.amount, 0) as won_revenue
+    coalesce(co.deal_type, fc.deal_type) as deal_type, coalesce(w.amount, 0) as won_revenue,
+    coalesce(co.amount_cents, 0) as converted_amount
   from leads l
   left join (select distinct on (account_id) account_id, deal_type from opportunities where account_id is not null
     order by account_id, created_at nulls last, opportunity_id) fa on fa.account_id = l.journey_account_id
@@ -202,19 +206,20 @@ const allJourneyDimensions = sql`
   left join (select contact_id, sum(amount_cents) as amount from opportunities where status = 'won' and contact_id is not null
     group by contact_id) w on w.contact_id = l.contact_id`;
 
-/** The rollup-only columns of these journeys (all when null): segment, deal type, won revenue. */
+/** The rollup-only columns of these journeys (all when null): segment, deal type, won revenue, converted amount. */
 async function recomputeJourneyDimensions(tx: Db, contactIds: Set<string> | null): Promise<void> {
   const dimensions =
     contactIds === null
       ? allJourneyDimensions
       : sql`select l.contact_id, ${journeySegment(sql.raw('l'))} as segment, ${journeyDealType(sql.raw('l'))} as deal_type,
-          coalesce((select sum(o.amount_cents) from opportunities o where o.contact_id = l.contact_id and o.status = 'won'), 0) as won_revenue
+          coalesce((select sum(o.amount_cents) from opportunities o where o.contact_id = l.contact_id and o.status = 'won'), 0) as won_revenue,
+          coalesce((select o.amount_cents from opportunities o where o.opportunity_id = l.converted_opportunity_id), 0) as converted_amount
         from leads l where l.contact_id = any(${keyArray(contactIds)})`;
   await tx.execute(sql`
-    update leads t set segment = x.segment, deal_type = x.deal_type, won_revenue_cents = x.won_revenue
+    update leads t set segment = x.segment, deal_type = x.deal_type, won_revenue_cents = x.won_revenue, converted_amount_cents = x.converted_amount
     from (${dimensions}) x
     where t.contact_id = x.contact_id
-      and (t.segment, t.deal_type, t.won_revenue_cents) is distinct from (x.segment, x.deal_type, x.won_revenue)`);
+      and (t.segment, t.deal_type, t.won_revenue_cents, t.converted_amount_cents) is distinct from (x.segment, x.deal_type, x.won_revenue, x.converted_amount)`);
 }
 
 /**
@@ -249,6 +254,7 @@ const journeyColumns = [
   ['disqualified_at', 'timestamptz'],
   ['first_follow_up_at', 'timestamptz'],
   ['won_revenue_cents', 'bigint'],
+  ['converted_amount_cents', 'bigint'],
 ] as const;
 
 /** Journeys as their rollup rows saw them: contact id -> those columns as JSON text. */
@@ -432,6 +438,7 @@ export async function refillRollups(tx: Db): Promise<void> {
   await recomputeJourneyDimensions(tx, null);
   await addJourneys(tx, sql`true`, leadsRows, 'fill');
   await fillHandoffRollups(tx);
+  await fillDealRollups(tx);
   await tx.execute(sql`
     insert into spend_rollup (grain, bucket, campaign_id, amount_cents)
     select g.grain, g.bucket, c.campaign_id, sum(c.amount_cents)
