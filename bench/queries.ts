@@ -47,6 +47,8 @@ import { attributionReference } from '~/server/metrics/reference/attribution';
 import { cohortTrendReference, funnelReference } from '~/server/metrics/reference/funnel';
 import { leadQualityReference } from '~/server/metrics/reference/leadQuality';
 import { sourcesReference } from '~/server/metrics/reference/sources';
+import { customerReportReference, customerValuesReference, netRevenueRetentionReference } from '~/server/metrics/reference/customers';
+import { kpiTargetStatusesReference } from '~/server/metrics/reference/kpis';
 import { measureProjector, type ProjectorFigures } from './projectorThroughput';
 import { cpuMsSoFar } from './cpu';
 
@@ -192,6 +194,7 @@ const procedures: Procedure[] = [
     call: (c, k) => c.customers.values({ filters: filterSets[k % filterSets.length]!, page: 1 + (k % 3), pageSize: 50 }),
   },
   { name: 'customers.retention', call: (c, k) => c.customers.retention(metricInputAt(k)) },
+  { name: 'customers.report', call: (c, k) => c.customers.report(metricInputAt(k)) },
   {
     name: 'accounts.list',
     call: (c, k) =>
@@ -219,6 +222,10 @@ const references: Record<string, (db: Db, k: number) => Promise<unknown>> = {
   'sources.report': (db, k) => sourcesReference(db, metricInputAt(k)),
   'leadQuality.report': (db, k) => leadQualityReference(db, metricInputAt(k)),
   'attribution.report': (db, k) => attributionReference(db, metricInputAt(k)),
+  'customers.values': (db, k) => customerValuesReference(db, { filters: filterSets[k % filterSets.length]!, limit: 50, offset: 50 * (k % 3) }),
+  'customers.retention': (db, k) => netRevenueRetentionReference(db, metricInputAt(k)),
+  'customers.report': (db, k) => customerReportReference(db, { ...metricInputAt(k), now: new Date() }),
+  'kpis.list': (db, k) => kpiTargetStatusesReference(db, { asOf: new Date(end.getTime() - (k % 3) * 86_400_000) }),
 };
 /** Reps whose range is the whole two years (k mod 4 = 3), one per filter set. */
 const twoYearReps = [3, 7, 11, 15, 19];

@@ -24,16 +24,12 @@ export type FilterKey = (typeof filterKeys)[number];
 /** Every search param the filter bar owns; pages may add their own (e.g. cohortBy). */
 export const filterParamNames = ['range', 'from', 'to', ...filterKeys] as const;
 
-export interface FilterState {
+export interface FilterState extends Partial<Record<FilterKey, string>> {
   preset: RangePreset;
   /** custom range only: first day included, YYYY-MM-DD */
   from?: string;
   /** custom range only: last day included, YYYY-MM-DD */
   to?: string;
-  source?: string;
-  campaign?: string;
-  segment?: string;
-  dealType?: string;
 }
 
 /** What Next hands a page as `searchParams`, or the browser's URLSearchParams. */
@@ -144,7 +140,7 @@ export function resolveRange(state: FilterState, now: Date): { from: string; to:
 
 export interface MetricInputFromUrl {
   range: { from: string; to: string };
-  filters: { source?: string; campaign?: string; segment?: string; dealType?: string };
+  filters: Partial<Record<FilterKey, string>>;
 }
 
 /** The `metricInput` of every metric procedure, for this state at `now`. */

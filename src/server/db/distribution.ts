@@ -64,6 +64,12 @@ export const distribution: Record<string, Placement> = {
   handoff_contributions: { kind: 'distributed', column: 'item_id', colocateWith: JOURNEY_GROUP },
   handoff_rollup: reference,
   spend_rollup: reference,
+  customer_items: reference,
+  customer_slices: reference,
+  customer_event_rollup: reference,
+  customer_retention_rollup: reference,
+  customer_cohort_rollup: reference,
+  customer_values: reference,
   // planning, dashboards, imports, alerts
   kpi_targets: reference,
   dashboards: reference,

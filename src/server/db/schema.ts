@@ -943,3 +943,126 @@ export const attributionRollup = pgTable(
     index('attribution_rollup_empty_idx').on(t.bucket).where(sql`deals = 0`),
   ],
 );
+
+// ---------------------------------------------------------------- customer rollups (docs/rollups.md)
+
+/**
+ * What each account adds to the customer rollups, one row per item: its churn, each expansion,
+ * advocacy, renewal and expansion event, its lifetime value and first win (LTV by origin, yearly
+ * cohorts), and the entries of net revenue retention. Kept so a chunk can take an account's old
+ * contribution out whatever changed since; the partial days of a range are read from it.
+ */
+export const customerItems = pgTable(
+  'customer_items',
+  {
+    accountId: text('account_id').notNull(),
+    /** churn, expansion, advocacy, renewed, expanded, value_source, value_campaign, value_segment, retention, cohort, ltv */
+    family: text('family').notNull(),
+    itemId: text('item_id').notNull(),
+    /** the group the item counts under ('' for none) */
+    reason: text('reason').notNull(),
+    /** the instant it counts at */
+    at: ts('at'),
+    /** the day of its cell (retention: the entry's day; cohort: the first win's day) */
+    day: date('day', { mode: 'string' }).notNull(),
+    /** the account's previous and next item of the same family and reason (distinct accounts over a range) */
+    prevAt: ts('prev_at'),
+    nextAt: ts('next_at'),
+    n: integer('n').notNull(),
+    flagged: integer('flagged').notNull(),
+    /** cohort: the first anniversary the account is no longer a customer at; null while it is */
+    lost: integer('lost'),
+    cents: cents('cents').notNull(),
+    centsB: cents('cents_b').notNull(),
+    centsC: cents('cents_c').notNull(),
+    centsD: cents('cents_d').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.family, t.itemId] }),
+    index('customer_items_day_idx').on(t.family, t.day),
+    index('customer_items_at_idx').on(t.family, t.at),
+  ],
+);
+
+/** The single filter values each account matches (docs/rollups.md): all, its segment, its journeys' sources, campaigns, deal types. */
+export const customerSlices = pgTable(
+  'customer_slices',
+  {
+    accountId: text('account_id').notNull(),
+    dimension: text('dimension').notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.dimension, t.value] }), index('customer_slices_value_idx').on(t.dimension, t.value, t.accountId)],
+);
+
+/** Churn, expansion, advocacy, renewal and expansion revenue, and customers by origin, by day and month and single dimension. */
+export const customerEventRollup = pgTable(
+  'customer_event_rollup',
+  {
+    kind: text('kind').notNull(),
+    dimension: text('dimension').notNull(),
+    value: text('value').notNull(),
+    reason: text('reason').notNull(),
+    grain: text('grain').notNull(),
+    bucket: date('bucket', { mode: 'string' }).notNull(),
+    /** the day of the account's previous item of the kind and reason ('-infinity' when none) */
+    since: date('since', { mode: 'string' }).notNull(),
+    items: integer('items').notNull(),
+    flagged: integer('flagged').notNull(),
+    cents: cents('cents').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.kind, t.dimension, t.value, t.grain, t.bucket, t.reason, t.since] }),
+    index('customer_event_rollup_empty_idx').on(t.bucket).where(sql`items = 0 and flagged = 0 and cents = 0`),
+  ],
+);
+
+/** Net revenue retention's entries by month and single dimension: running balances and in-quarter movements. */
+export const customerRetentionRollup = pgTable(
+  'customer_retention_rollup',
+  {
+    dimension: text('dimension').notNull(),
+    value: text('value').notNull(),
+    bucket: date('bucket', { mode: 'string' }).notNull(),
+    accounts: integer('accounts').notNull(),
+    startingCents: cents('starting_cents').notNull(),
+    expansionCents: cents('expansion_cents').notNull(),
+    churnedCents: cents('churned_cents').notNull(),
+    churnedStartingCents: cents('churned_starting_cents').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.dimension, t.value, t.bucket] })],
+);
+
+/** Customers by first-win year, the anniversary they were lost at (-1: never), and anniversary day and month (in 2000). */
+export const customerCohortRollup = pgTable(
+  'customer_cohort_rollup',
+  {
+    dimension: text('dimension').notNull(),
+    value: text('value').notNull(),
+    cohort: smallint('cohort').notNull(),
+    lost: smallint('lost').notNull(),
+    grain: text('grain').notNull(),
+    bucket: date('bucket', { mode: 'string' }).notNull(),
+    customers: integer('customers').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.dimension, t.value, t.grain, t.bucket, t.cohort, t.lost] })],
+);
+
+/** Each account's lifetime value under every single filter it matches: customers.values pages on it. */
+export const customerValues = pgTable(
+  'customer_values',
+  {
+    dimension: text('dimension').notNull(),
+    value: text('value').notNull(),
+    accountId: text('account_id').notNull(),
+    wonCents: cents('won_cents').notNull(),
+    renewalCents: cents('renewal_cents').notNull(),
+    expansionCents: cents('expansion_cents').notNull(),
+    lifetimeValueCents: cents('lifetime_value_cents').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.dimension, t.value, t.accountId] }),
+    index('customer_values_order_idx').on(t.dimension, t.value, t.lifetimeValueCents.desc(), t.accountId),
+    index('customer_values_account_idx').on(t.accountId),
+  ],
+);

@@ -1,10 +1,15 @@
 // Customer value: each account's lifetime value (won + renewal + expansion revenue, churned or
-// not), and net revenue retention by quarter over the accounts' recurring revenue.
+// not), and net revenue retention by quarter over the accounts' recurring revenue. The figures
+// come from the customer rollups (docs/rollups.md, src/server/projector/customerRollups.ts): the
+// cells of a single filter (or none), each account's stored items for partial days and for
+// several filters at once.
 import { isoText } from '~/server/db/time';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
 import { jsonParam } from '~/server/db/params';
-import { accountFilters, accountSegment, inRange, toDate, type DateRange, type MetricFilters } from './filters';
+import { singleSlice, type Slice } from './durations';
+import { toDate, type DateRange, type MetricFilters } from './filters';
+import { cellsWhere, edgesWhere, splitRange, withoutParallelWorkers } from './rollupRange';
 
 export interface CustomerValue {
   accountId: string;
@@ -18,7 +23,7 @@ export interface CustomerValue {
   churnedAt: string | null;
 }
 
-interface CustomerValueRow {
+export interface CustomerValueRow {
   account_id: string;
   name: string | null;
   won: number | string;
@@ -34,50 +39,6 @@ export const lifetimeValueColumns = sql`
   coalesce((select sum(o.amount_cents) from opportunities o where o.account_id = a.account_id and o.status = 'won'), 0)::float8 as won,
   coalesce((select sum(e.amount_cents) from account_events e where e.account_id = a.account_id and e.kind = 'renewed'), 0)::float8 as renewal,
   coalesce((select sum(e.amount_cents) from account_events e where e.account_id = a.account_id and e.kind = 'expanded'), 0)::float8 as expansion`;
-
-/**
- * Lifetime value of accounts, highest first: the named accounts, or all accounts matching the
- * filters (segment applies to the account; source, campaign, deal type to any of its journeys).
- */
-export async function customerValues(
-  db: Db,
-  input: { accountIds?: string[]; filters?: MetricFilters; limit?: number; offset?: number },
-): Promise<CustomerValue[]> {
-  const page = sql`order by (won + renewal + expansion) desc, account_id limit ${input.limit ?? 100} offset ${input.offset ?? 0}`;
-  if (input.accountIds) {
-    const found = await rows<CustomerValueRow>(
-      db,
-      sql`select * from (
-        select a.account_id, a.name, ${isoUtc('a.churned_at')} as churned_at, ${lifetimeValueColumns}
-        from accounts a where a.account_id in (select jsonb_array_elements_text(${jsonParam(input.accountIds)}))
-      ) v ${page}`,
-    );
-    return found.map(toCustomerValue);
-  }
-  // Every account: aggregate each fact table once instead of probing it per account.
-  const found = await rows<CustomerValueRow>(
-    db,
-    sql`with won as (
-      select account_id, sum(amount_cents) as cents from opportunities
-      where status = 'won' and account_id is not null group by account_id
-    ),
-    later as (
-      select account_id,
-        sum(amount_cents) filter (where kind = 'renewed') as renewal,
-        sum(amount_cents) filter (where kind = 'expanded') as expansion
-      from account_events where kind in ('renewed', 'expanded') group by account_id
-    )
-    select * from (
-      select a.account_id, a.name, ${isoUtc('a.churned_at')} as churned_at,
-        coalesce(w.cents, 0)::float8 as won, coalesce(x.renewal, 0)::float8 as renewal, coalesce(x.expansion, 0)::float8 as expansion
-      from accounts a
-      left join won w on w.account_id = a.account_id
-      left join later x on x.account_id = a.account_id
-      where ${accountFilters(input.filters ?? {}, sql.raw('a.account_id'))}
-    ) v ${page}`,
-  );
-  return found.map(toCustomerValue);
-}
 
 export function toCustomerValue(row: CustomerValueRow): CustomerValue {
   const won = Number(row.won);
@@ -142,99 +103,7 @@ export function quartersOverlapping(range: DateRange): Quarter[] {
   return quarters;
 }
 
-/**
- * Net revenue retention per quarter (definition in docs/metrics.md). An account's recurring
- * revenue at an instant is the sum of its won deals and expansions before it, or 0 once it has
- * churned; renewals continue that revenue and so add to LTV but not to it. The cohort of a
- * quarter is the accounts with recurring revenue at its start.
- */
-export async function netRevenueRetention(
-  db: Db,
-  input: { range: DateRange; filters?: MetricFilters },
-): Promise<QuarterRetention[]> {
-  const quarters = quartersOverlapping(input.range);
-  if (quarters.length === 0) return [];
-  const found = await rows<{
-    quarter: string;
-    accounts: number;
-    starting: number | string;
-    expansion: number | string;
-    churned: number | string;
-    churned_starting: number | string;
-  }>(
-    db,
-    sql`
-    with q as (
-      select * from jsonb_to_recordset(${jsonParam(
-        quarters.map((x) => ({ quarter: x.quarter, qs: x.start.toISOString(), qe: x.end.toISOString() })),
-      )}) as q(quarter text, qs timestamptz, qe timestamptz)
-    ),
-    rev as (
-      select o.account_id, o.won_at as at, o.amount_cents as cents
-      from opportunities o where o.status = 'won' and o.account_id is not null and o.amount_cents is not null
-      union all
-      select e.account_id, e.occurred_at, e.amount_cents
-      from account_events e where e.kind = 'expanded' and e.amount_cents is not null
-    ),
-    per as (
-      select q.quarter, q.qs, q.qe, r.account_id,
-        coalesce(sum(r.cents) filter (where r.at < q.qs), 0) as start_cents,
-        coalesce(sum(r.cents) filter (where r.at >= q.qs), 0) as expansion_cents
-      from q join rev r on r.at < q.qe
-      group by q.quarter, q.qs, q.qe, r.account_id
-    ),
-    cohort as (
-      select p.*, (a.churned_at is not null and a.churned_at < p.qe) as churned
-      from per p join accounts a on a.account_id = p.account_id
-      where p.start_cents > 0 and (a.churned_at is null or a.churned_at >= p.qs)
-        and ${accountFilters(input.filters ?? {}, sql.raw('p.account_id'))}
-    )
-    select q.quarter,
-      count(c.account_id)::int as accounts,
-      coalesce(sum(c.start_cents), 0)::float8 as starting,
-      coalesce(sum(c.expansion_cents), 0)::float8 as expansion,
-      coalesce(sum(c.start_cents + c.expansion_cents) filter (where c.churned), 0)::float8 as churned,
-      coalesce(sum(c.start_cents) filter (where c.churned), 0)::float8 as churned_starting
-    from q left join cohort c on c.quarter = q.quarter
-    group by q.quarter`,
-  );
-  const byQuarter = new Map(found.map((r) => [r.quarter, r]));
-  return quarters.map((x) => {
-    const r = byQuarter.get(x.quarter);
-    const startingCents = Number(r?.starting ?? 0);
-    const expansionCents = Number(r?.expansion ?? 0);
-    const churnedCents = Number(r?.churned ?? 0);
-    const endingCents = startingCents + expansionCents - churnedCents;
-    const churnedStartingCents = Number(r?.churned_starting ?? 0);
-    return {
-      quarter: x.quarter,
-      start: x.start.toISOString(),
-      end: x.end.toISOString(),
-      accounts: Number(r?.accounts ?? 0),
-      startingCents,
-      expansionCents,
-      churnedCents,
-      endingCents,
-      netRevenueRetention: startingCents === 0 ? null : endingCents / startingCents,
-      grossRetention: startingCents === 0 ? null : (startingCents - churnedStartingCents) / startingCents,
-    };
-  });
-}
-
 // ---------------------------------------------------------------- the customers page
-
-/** Revenue that counts as recurring (docs/metrics.md): won deals at their won time, expansions at theirs. */
-const recurringRevenue = sql`
-  select o.account_id, o.won_at as at, o.amount_cents as cents
-  from opportunities o where o.status = 'won' and o.account_id is not null and o.amount_cents is not null and o.won_at is not null
-  union all
-  select e.account_id, e.occurred_at, e.amount_cents
-  from account_events e where e.kind = 'expanded' and e.amount_cents is not null`;
-
-/** Accounts that became customers: their first won deal. */
-const firstWins = sql`
-  select o.account_id, min(o.won_at) as first_won_at from opportunities o
-  where o.status = 'won' and o.account_id is not null and o.won_at is not null group by o.account_id`;
 
 export interface ChurnReason {
   /** as sent with account.churned; null when none was given */
@@ -302,20 +171,88 @@ export interface CustomerReport {
 const num = (value: number | string | null | undefined) => Number(value ?? 0);
 const share = (part: number, whole: number) => (whole === 0 ? null : part / whole);
 
+/** The accounts the filters select, as the single slice they name or the intersection of several. */
+interface AccountSet {
+  slice: Slice | null;
+  /** `column` (an account id) is in the set */
+  has: (column: SQL) => SQL;
+}
+
+function accountSet(filters: MetricFilters = {}): AccountSet {
+  const slice = singleSlice(filters);
+  const parts: [string, string][] = [];
+  if (filters.source !== undefined) parts.push(['source', filters.source]);
+  if (filters.campaign !== undefined) parts.push(['campaign', filters.campaign]);
+  if (filters.segment !== undefined) parts.push(['segment', filters.segment]);
+  if (filters.dealType !== undefined) parts.push(['deal_type', filters.dealType]);
+  if (parts.length === 0) parts.push(['all', '']);
+  const selects = parts.map(([d, v]) => sql`select cs.account_id from customer_slices cs where cs.dimension = ${d} and cs.value = ${v}`);
+  return { slice, has: (column) => sql`${column} in (${sql.join(selects, sql` intersect `)})` };
+}
+
+const sliceBase = (slice: Slice) => sql`dimension = ${slice.dimension} and value = ${slice.value ?? ''}`;
+const iso = (ms: number) => new Date(ms).toISOString();
+const DAY_MS = 86_400_000;
+
+interface EventGroup {
+  reason: string;
+  items: number;
+  accounts: number;
+  flagged: number;
+  cents: number;
+}
+
+/**
+ * Items of one kind in the range, grouped by reason: cells for the whole days of a single slice,
+ * stored items elsewhere. `accounts` counts each account once per reason: an item counts it when
+ * the account's previous item of that reason came before the range.
+ */
+function eventGroups(kind: string, range: DateRange, set: AccountSet): SQL {
+  const from = toDate(range.from).getTime();
+  const to = toDate(range.to).getTime();
+  const fromIso = iso(from);
+  const items = (where: SQL) => sql`
+    select i.reason, 1 as items, i.flagged, i.cents, (i.prev_at is null or i.prev_at < ${fromIso}::timestamptz)::int as accounts
+    from customer_items i where i.family = ${kind} and ${set.has(sql.raw('i.account_id'))} and ${where}`;
+  if (set.slice === null) {
+    return sql`select reason, sum(items)::float8 as items, sum(accounts)::float8 as accounts, sum(flagged)::float8 as flagged, sum(cents)::float8 as cents
+      from (${items(sql`i.at >= ${fromIso}::timestamptz and i.at < ${iso(to)}::timestamptz`)}) x group by reason`;
+  }
+  const split = splitRange(range);
+  const base = sql`kind = ${kind} and ${sliceBase(set.slice)}`;
+  const dayOfFrom = new Date(Math.floor(from / DAY_MS) * DAY_MS);
+  const parts: SQL[] = [
+    sql`select reason, items, flagged, cents, case when since < ${dayOfFrom.toISOString().slice(0, 10)}::date then items else 0 end as accounts
+      from customer_event_rollup where ${cellsWhere(base, split)}`,
+    items(edgesWhere(split, sql.raw('i.at'))),
+  ];
+  // Whole-day items whose previous one is on the range's first, partial day before it starts.
+  if (split.dayFrom !== null && split.dayTo !== null && dayOfFrom.getTime() < from) {
+    parts.push(sql`select i.reason, 0, 0, 0, 1 from customer_items i
+      where i.family = ${kind} and ${set.has(sql.raw('i.account_id'))}
+        and i.at >= ${dayOfFrom.toISOString()}::timestamptz and i.at < ${fromIso}::timestamptz
+        and i.next_at >= ${split.dayFrom}::date::timestamp at time zone 'UTC' and i.next_at < ${split.dayTo}::date::timestamp at time zone 'UTC'`);
+  }
+  return sql`select reason, sum(items)::float8 as items, sum(accounts)::float8 as accounts, sum(flagged)::float8 as flagged, sum(cents)::float8 as cents
+    from (${sql.join(parts, sql` union all `)}) x group by reason having sum(items) <> 0 or sum(accounts) <> 0`;
+}
+
+/** Sums of one kind of item over the range (renewal and expansion revenue): items and cents. */
+export async function customerEventTotal(db: Db, kind: 'renewed' | 'expanded', input: { range: DateRange; filters?: MetricFilters }): Promise<{ items: number; cents: number }> {
+  const found = await rows<EventGroup>(db, sql`select coalesce(sum(items), 0)::float8 as items, coalesce(sum(cents), 0)::float8 as cents
+    from (${eventGroups(kind, input.range, accountSet(input.filters))}) g`);
+  return { items: num(found[0]?.items), cents: num(found[0]?.cents) };
+}
+
 /** Accounts that churned in the range by reason, with the recurring revenue they took with them. */
 export async function churnByReason(db: Db, input: { range: DateRange; filters?: MetricFilters }): Promise<ChurnReason[]> {
-  const found = await rows<{ reason: string | null; accounts: number; cents: number | string }>(
+  const found = await rows<{ reason: string | null; accounts: number | string; cents: number | string }>(
     db,
-    sql`with rev as (${recurringRevenue})
-    select c.churn_reason as reason, count(*)::int as accounts,
-      coalesce(sum((select sum(r.cents) from rev r where r.account_id = c.account_id and r.at < c.churned_at)), 0)::float8 as cents
-    from accounts c
-    where c.churned_at is not null and ${inRange(sql.raw('c.churned_at'), input.range)}
-      and ${accountFilters(input.filters ?? {}, sql.raw('c.account_id'))}
-    group by c.churn_reason
-    order by cents desc, accounts desc, reason nulls last`,
+    sql`select case when reason = '' then null else substr(reason, 2) end as reason, items::int as accounts, cents
+    from (${eventGroups('churn', input.range, accountSet(input.filters))}) g
+    order by cents desc, accounts desc, 1 nulls last`,
   );
-  return found.map((r) => ({ reason: r.reason, accounts: r.accounts, churnedCents: num(r.cents) }));
+  return found.map((r) => ({ reason: r.reason, accounts: num(r.accounts), churnedCents: num(r.cents) }));
 }
 
 /**
@@ -323,37 +260,22 @@ export async function churnByReason(db: Db, input: { range: DateRange; filters?:
  * and won deals of accounts with an earlier won deal, by deal type. Nothing after an account's churn.
  */
 export async function expansionByReason(db: Db, input: { range: DateRange; filters?: MetricFilters }): Promise<ExpansionReason[]> {
-  const found = await rows<{ reason: string; items: number; accounts: number; cents: number | string }>(
+  const found = await rows<{ reason: string; items: number | string; accounts: number | string; cents: number | string }>(
     db,
-    sql`with added as (
-      select 'account expansion' as reason, e.account_id, e.amount_cents as cents, e.occurred_at as at
-      from account_events e
-      where e.kind = 'expanded' and e.amount_cents is not null and ${inRange(sql.raw('e.occurred_at'), input.range)}
-      union all
-      select 'won ' || replace(coalesce(o.deal_type, 'unknown'), '_', ' ') || ' deal', o.account_id, o.amount_cents, o.won_at
-      from opportunities o
-      where o.status = 'won' and o.account_id is not null and o.amount_cents is not null and ${inRange(sql.raw('o.won_at'), input.range)}
-        and exists (select 1 from opportunities p where p.account_id = o.account_id and p.status = 'won' and p.won_at < o.won_at)
-    )
-    select x.reason, count(*)::int as items, count(distinct x.account_id)::int as accounts, sum(x.cents)::float8 as cents
-    from added x join accounts c on c.account_id = x.account_id
-    where (c.churned_at is null or c.churned_at > x.at) and ${accountFilters(input.filters ?? {}, sql.raw('x.account_id'))}
-    group by x.reason
-    order by cents desc, x.reason`,
+    sql`select reason, items, accounts, cents from (${eventGroups('expansion', input.range, accountSet(input.filters))}) g
+    order by cents desc, reason`,
   );
-  return found.map((r) => ({ reason: r.reason, items: r.items, accounts: r.accounts, expansionCents: num(r.cents) }));
+  return found.map((r) => ({ reason: r.reason, items: num(r.items), accounts: num(r.accounts), expansionCents: num(r.cents) }));
 }
 
 /** account.advocacy events in the range by kind (referral, review, case study). */
 export async function advocacyByKind(db: Db, input: { range: DateRange; filters?: MetricFilters }): Promise<AdvocacyKind[]> {
-  return rows<AdvocacyKind>(
+  const found = await rows<{ kind: string; events: number | string; accounts: number | string }>(
     db,
-    sql`select coalesce(e.advocacy_kind, 'unknown') as kind, count(*)::int as events, count(distinct e.account_id)::int as accounts
-    from account_events e
-    where e.kind = 'advocacy' and ${inRange(sql.raw('e.occurred_at'), input.range)}
-      and ${accountFilters(input.filters ?? {}, sql.raw('e.account_id'))}
-    group by 1 order by events desc, kind`,
+    sql`select reason as kind, items as events, accounts from (${eventGroups('advocacy', input.range, accountSet(input.filters))}) g
+    order by events desc, kind`,
   );
+  return found.map((r) => ({ kind: r.kind, events: num(r.events), accounts: num(r.accounts) }));
 }
 
 /**
@@ -362,64 +284,31 @@ export async function advocacyByKind(db: Db, input: { range: DateRange; filters?
  * how many churned since, and their lifetime value (all time).
  */
 export async function valueByOrigin(db: Db, input: { range: DateRange; filters?: MetricFilters }): Promise<Record<ValueDimension, ValueGroup[]>> {
-  const found = await rows<{
-    dimension: ValueDimension;
-    key: string | null;
-    name: string | null;
-    customers: number;
-    churned: number;
-    ltv: number | string;
-  }>(
+  const set = accountSet(input.filters);
+  const dimensions: [ValueDimension, string][] = [['source', 'value_source'], ['campaign', 'value_campaign'], ['segment', 'value_segment']];
+  const found = await rows<{ dimension: ValueDimension; key: string | null; name: string | null; customers: number | string; churned: number | string; ltv: number | string }>(
     db,
-    sql`with fw as (${firstWins}),
-    won as (
-      select account_id, sum(amount_cents) as cents from opportunities
-      where status = 'won' and account_id is not null group by account_id
-    ),
-    later as (
-      select account_id, sum(amount_cents) as cents from account_events
-      where kind in ('renewed', 'expanded') group by account_id
-    ),
-    -- Each customer's original journey, found for the customers won in the range at once (not
-    -- per customer: a cluster refuses a per-row subquery over the journeys' shards).
-    origin as (
-      select distinct on (ol.journey_account_id) ol.journey_account_id as account_id, ol.source, ol.campaign_id
-      from leads ol
-      where ol.journey_account_id in (select fw.account_id from fw where ${inRange(sql.raw('fw.first_won_at'), input.range)})
-      order by ol.journey_account_id, coalesce(ol.inquiry_at, ol.awareness_at) nulls last, ol.contact_id
-    ),
-    cust as (
-      select fw.account_id, c.churned_at is not null as churned,
-        coalesce(w.cents, 0) + coalesce(x.cents, 0) as ltv,
-        origin.source, origin.campaign_id,
-        ${accountSegment(sql.raw('fw.account_id'))} as segment
-      from fw
-      join accounts c on c.account_id = fw.account_id
-      left join won w on w.account_id = fw.account_id
-      left join later x on x.account_id = fw.account_id
-      left join origin on origin.account_id = fw.account_id
-      where ${inRange(sql.raw('fw.first_won_at'), input.range)} and ${accountFilters(input.filters ?? {}, sql.raw('fw.account_id'))}
-    )
-    select case when grouping(cust.source) = 0 then 'source' when grouping(cust.campaign_id) = 0 then 'campaign' else 'segment' end as dimension,
-      coalesce(cust.source, cust.campaign_id, cust.segment) as key,
-      max(cp.name) as name,
-      count(*)::int as customers,
-      count(*) filter (where cust.churned)::int as churned,
-      coalesce(sum(cust.ltv), 0)::float8 as ltv
-    from cust left join campaigns cp on cp.campaign_id = cust.campaign_id
-    group by grouping sets ((cust.source), (cust.campaign_id), (cust.segment))`,
+    sql`select g.dimension, nullif(g.reason, '') as key, cp.name, g.items as customers, g.flagged as churned, g.cents as ltv
+    from (${sql.join(
+      dimensions.map(([dimension, kind]) => sql`select ${dimension}::text as dimension, x.* from (${eventGroups(kind, input.range, set)}) x`),
+      sql` union all `,
+    )}) g
+    left join campaigns cp on g.dimension = 'campaign' and cp.campaign_id = g.reason`,
   );
   const out: Record<ValueDimension, ValueGroup[]> = { source: [], campaign: [], segment: [] };
   for (const r of found) {
+    const customers = num(r.customers);
+    if (customers === 0) continue;
     const ltv = num(r.ltv);
+    const churned = num(r.churned);
     out[r.dimension].push({
       key: r.key,
       name: r.dimension === 'campaign' ? (r.name ?? r.key) : null,
-      customers: r.customers,
-      churned: r.churned,
-      retainedShare: share(r.customers - r.churned, r.customers),
+      customers,
+      churned,
+      retainedShare: share(customers - churned, customers),
       lifetimeValueCents: ltv,
-      averageLifetimeValueCents: r.customers === 0 ? null : ltv / r.customers,
+      averageLifetimeValueCents: ltv / customers,
     });
   }
   for (const groups of Object.values(out))
@@ -427,54 +316,190 @@ export async function valueByOrigin(db: Db, input: { range: DateRange; filters?:
   return out;
 }
 
+const isLeap = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
 /**
  * Customers by the year of their first won deal, and the share still customers 1, 2, ... years
  * later, counted among those whose anniversary is before `now` (year 0 is the whole cohort).
+ * Cells by anniversary (day and month of the first win): those before now's day in the year are
+ * observed this year, those after are not; customers whose anniversary is now's day are read one by one.
  */
 export async function yearlyCohorts(db: Db, input: { filters?: MetricFilters; now: Date }): Promise<YearCohort[]> {
+  const set = accountSet(input.filters);
   const now = input.now.toISOString();
-  const found = await rows<{ cohort: number; years: number; customers: number; observed: number; retained: number }>(
+  const year = input.now.getUTCFullYear();
+  const month = input.now.getUTCMonth() + 1;
+  const dayOfMonth = input.now.getUTCDate();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const today = `2000-${pad(month)}-${pad(dayOfMonth)}`;
+  // A first win on 29 February has its anniversary on the 28th in other years.
+  const edgeDays = [today, ...(!isLeap(year) && today === '2000-02-28' ? ['2000-02-29'] : [])];
+  const monthStart = `2000-${pad(month)}-01`;
+  type Cell = { cohort: number; lost: number; bucket: string; customers: number | string; edge: boolean };
+  let cells: Cell[];
+  let edgeItems: { cohort: number; lost: number; started: boolean; observed: boolean }[];
+  const edgeWhere = sql`(${sql.join(edgeDays.map((d) => sql`to_char(i.day, 'MM-DD') = ${d.slice(5)}`), sql` or `)})`;
+  const edgeSelect = (where: SQL) => sql`select extract(year from i.day)::int as cohort, coalesce(i.lost, -1) as lost, i.at < ${now}::timestamptz as started,
+      i.at + make_interval(years => ${year} - extract(year from i.day)::int) <= ${now}::timestamptz as observed
+    from customer_items i where i.family = 'cohort' and ${set.has(sql.raw('i.account_id'))} and ${where}`;
+  const [minimum] = await rows<{ span: number | null }>(
     db,
-    sql`with fw as (${firstWins}),
-    cust as (
-      select fw.account_id, fw.first_won_at, c.churned_at
-      from fw join accounts c on c.account_id = fw.account_id
-      where fw.first_won_at < ${now}::timestamptz and ${accountFilters(input.filters ?? {}, sql.raw('fw.account_id'))}
-    ),
-    span as (
-      select greatest(0, extract(year from age(${now}::timestamptz, min(first_won_at)))::int) as years from cust
-    ),
-    marks as (
-      select extract(year from cust.first_won_at at time zone 'UTC')::int as cohort, y.k as years,
-        cust.first_won_at + make_interval(years => y.k) as mark, cust.churned_at
-      from cust cross join span cross join lateral generate_series(0, span.years) as y(k)
-    )
-    select cohort, years,
-      count(*)::int as customers,
-      count(*) filter (where mark <= ${now}::timestamptz)::int as observed,
-      count(*) filter (where mark <= ${now}::timestamptz and (churned_at is null or churned_at > mark))::int as retained
-    from marks group by cohort, years order by cohort, years`,
+    sql`select greatest(0, extract(year from age(${now}::timestamptz, min(i.at))))::int as span
+    from (select i.at from customer_items i where i.family = 'cohort' and ${set.has(sql.raw('i.account_id'))} and i.at < ${now}::timestamptz
+      order by i.at limit 1) i`,
   );
-  const cohorts = new Map<number, YearCohort>();
-  for (const r of found) {
-    let cohort = cohorts.get(r.cohort);
-    if (!cohort) {
-      cohort = { cohort: r.cohort, customers: r.customers, points: [] };
-      cohorts.set(r.cohort, cohort);
-    }
-    if (r.observed > 0) cohort.points.push({ years: r.years, observed: r.observed, retained: r.retained, retainedShare: share(r.retained, r.observed) });
+  if (set.slice !== null) {
+    const base = sliceBase(set.slice);
+    cells = await rows<Cell>(
+      db,
+      sql`select cohort, lost, bucket::text as bucket, customers, bucket = any(${`{${edgeDays.join(',')}}`}::date[]) as edge
+      from customer_cohort_rollup where ${base} and cohort <= ${year}
+        and ((grain = 'month' and bucket <> ${monthStart}::date) or (grain = 'day' and bucket >= ${monthStart}::date and bucket < ${monthStart}::date + interval '1 month'))`,
+    );
+    // Edge anniversaries, year by year (the items' day index).
+    const cohortYears = [...new Set(cells.filter((c) => c.edge).map((c) => c.cohort))];
+    const dates = cohortYears.flatMap((y) =>
+      edgeDays.map((d) => `${y}-${d.slice(5)}`).filter((d) => d.slice(5) !== '02-29' || isLeap(Number(d.slice(0, 4)))),
+    );
+    edgeItems = dates.length === 0 ? [] : await rows(db, edgeSelect(sql`i.day = any(${`{${dates.join(',')}}`}::date[])`));
+  } else {
+    // Several filters: the accounts' items one by one, as cells of one customer each.
+    cells = await rows<Cell>(
+      db,
+      sql`select extract(year from i.day)::int as cohort, coalesce(i.lost, -1) as lost,
+        make_date(2000, extract(month from i.day)::int, extract(day from i.day)::int)::text as bucket, 1 as customers, ${edgeWhere} as edge
+      from customer_items i where i.family = 'cohort' and ${set.has(sql.raw('i.account_id'))} and extract(year from i.day) <= ${year}`,
+    );
+    edgeItems = await rows(db, edgeSelect(edgeWhere));
   }
-  return [...cohorts.values()];
+  const span = minimum?.span ?? null;
+  if (span === null) return [];
+  const cohorts = new Map<number, { customers: number; observed: number[]; retained: number[] }>();
+  const add = (cohort: number, lost: number, count: number, started: boolean, observedThisYear: boolean) => {
+    if (!started || count === 0) return;
+    let c = cohorts.get(cohort);
+    if (!c) {
+      c = { customers: 0, observed: new Array<number>(span + 1).fill(0), retained: new Array<number>(span + 1).fill(0) };
+      cohorts.set(cohort, c);
+    }
+    c.customers += count;
+    for (let k = 0; k <= span; k++) {
+      const observed = cohort + k < year || (cohort + k === year && observedThisYear);
+      if (!observed) continue;
+      c.observed[k]! += count;
+      if (lost === -1 || lost > k) c.retained[k]! += count;
+    }
+  };
+  for (const cell of cells) {
+    if (cell.edge) continue;
+    const before = cell.bucket.slice(0, 10) < today;
+    add(Number(cell.cohort), Number(cell.lost), num(cell.customers), Number(cell.cohort) < year || before, before);
+  }
+  for (const item of edgeItems) add(Number(item.cohort), Number(item.lost), 1, item.started, item.observed);
+  return [...cohorts.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([cohort, c]) => ({
+      cohort,
+      customers: c.customers,
+      points: c.observed.flatMap((observed, years) =>
+        observed > 0 ? [{ years, observed, retained: c.retained[years]!, retainedShare: share(c.retained[years]!, observed) }] : [],
+      ),
+    }));
 }
 
 /** Everything the customers page shows besides the quarters. */
 export async function customerReport(db: Db, input: { range: DateRange; filters?: MetricFilters; now: Date }): Promise<CustomerReport> {
-  const [churnedByReason, expansion, advocacy, valueBy, cohorts] = await Promise.all([
-    churnByReason(db, input),
-    expansionByReason(db, input),
-    advocacyByKind(db, input),
-    valueByOrigin(db, input),
-    yearlyCohorts(db, input),
-  ]);
-  return { churnedByReason, expansionByReason: expansion, advocacyByKind: advocacy, valueBy, cohorts };
+  return withoutParallelWorkers(db, async (tx) => ({
+    churnedByReason: await churnByReason(tx, input),
+    expansionByReason: await expansionByReason(tx, input),
+    advocacyByKind: await advocacyByKind(tx, input),
+    valueBy: await valueByOrigin(tx, input),
+    cohorts: await yearlyCohorts(tx, input),
+  }));
+}
+
+/**
+ * Lifetime value of accounts, highest first: the named accounts, or all accounts matching the
+ * filters (segment applies to the account; source, campaign, deal type to any of its journeys),
+ * a page of the list kept per single filter.
+ */
+export async function customerValues(
+  db: Db,
+  input: { accountIds?: string[]; filters?: MetricFilters; limit?: number; offset?: number },
+): Promise<CustomerValue[]> {
+  const limit = input.limit ?? 100;
+  const offset = input.offset ?? 0;
+  const select = sql`select v.account_id, a.name, ${isoUtc('a.churned_at')} as churned_at,
+    v.won_cents::float8 as won, v.renewal_cents::float8 as renewal, v.expansion_cents::float8 as expansion
+    from customer_values v join accounts a on a.account_id = v.account_id`;
+  const order = sql`order by v.lifetime_value_cents desc nulls last, v.account_id limit ${limit} offset ${offset}`;
+  if (input.accountIds) {
+    const found = await rows<CustomerValueRow>(
+      db,
+      sql`${select} where v.dimension = 'all' and v.account_id in (select jsonb_array_elements_text(${jsonParam(input.accountIds)})) ${order}`,
+    );
+    return found.map(toCustomerValue);
+  }
+  const set = accountSet(input.filters);
+  const where = set.slice !== null ? sliceBase(set.slice) : sql`v.dimension = 'all' and ${set.has(sql.raw('v.account_id'))}`;
+  const found = await rows<CustomerValueRow>(db, sql`${select} where ${where} ${order}`);
+  return found.map(toCustomerValue);
+}
+
+/**
+ * Net revenue retention per quarter (definition in docs/metrics.md). An account's recurring
+ * revenue at an instant is the sum of its won deals and expansions before it, or 0 once it has
+ * churned; renewals continue that revenue and so add to LTV but not to it. The cohort of a
+ * quarter is the accounts with recurring revenue at its start: the running sums of the retention
+ * rollup's months before it; its movements are the quarter's months.
+ */
+export async function netRevenueRetention(db: Db, input: { range: DateRange; filters?: MetricFilters }): Promise<QuarterRetention[]> {
+  const quarters = quartersOverlapping(input.range);
+  if (quarters.length === 0) return [];
+  const set = accountSet(input.filters);
+  const last = quarters[quarters.length - 1]!.end.toISOString().slice(0, 10);
+  const months =
+    set.slice !== null
+      ? sql`select bucket, accounts, starting_cents, expansion_cents, churned_cents, churned_starting_cents
+        from customer_retention_rollup where ${sliceBase(set.slice)} and bucket < ${last}::date`
+      : sql`select date_trunc('month', i.day::timestamp)::date as bucket, i.n as accounts, i.cents as starting_cents,
+          i.cents_b as expansion_cents, i.cents_c as churned_cents, i.cents_d as churned_starting_cents
+        from customer_items i where i.family = 'retention' and ${set.has(sql.raw('i.account_id'))} and i.day < ${last}::date`;
+  const found = await rows<{ quarter: string; accounts: number | string; starting: number | string; expansion: number | string; churned: number | string; churned_starting: number | string }>(
+    db,
+    sql`with q as (
+      select * from jsonb_to_recordset(${jsonParam(
+        quarters.map((x) => ({ quarter: x.quarter, qs: x.start.toISOString().slice(0, 10), qe: x.end.toISOString().slice(0, 10) })),
+      )}) as q(quarter text, qs date, qe date)
+    ), m as (${months})
+    select q.quarter,
+      coalesce(sum(m.accounts) filter (where m.bucket < q.qs), 0)::float8 as accounts,
+      coalesce(sum(m.starting_cents) filter (where m.bucket < q.qs), 0)::float8 as starting,
+      coalesce(sum(m.expansion_cents) filter (where m.bucket >= q.qs), 0)::float8 as expansion,
+      coalesce(sum(m.churned_cents) filter (where m.bucket >= q.qs), 0)::float8 as churned,
+      coalesce(sum(m.churned_starting_cents) filter (where m.bucket >= q.qs), 0)::float8 as churned_starting
+    from q left join m on m.bucket < q.qe
+    group by q.quarter`,
+  );
+  const byQuarter = new Map(found.map((r) => [r.quarter, r]));
+  return quarters.map((x) => {
+    const r = byQuarter.get(x.quarter);
+    const startingCents = num(r?.starting);
+    const expansionCents = num(r?.expansion);
+    const churnedCents = num(r?.churned);
+    const endingCents = startingCents + expansionCents - churnedCents;
+    const churnedStartingCents = num(r?.churned_starting);
+    return {
+      quarter: x.quarter,
+      start: x.start.toISOString(),
+      end: x.end.toISOString(),
+      accounts: num(r?.accounts),
+      startingCents,
+      expansionCents,
+      churnedCents,
+      endingCents,
+      netRevenueRetention: startingCents === 0 ? null : endingCents / startingCents,
+      grossRetention: startingCents === 0 ? null : (startingCents - churnedStartingCents) / startingCents,
+    };
+  });
 }

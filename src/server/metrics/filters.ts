@@ -3,6 +3,7 @@
 // Subqueries use the aliases jo, so, fl, fc and al; give the outer rows other aliases.
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import type { FilterKey } from '~/lib/urlFilters';
 
 /** An instant as ISO 8601: a date-time with offset, or a date (midnight UTC). */
 const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
@@ -26,6 +27,8 @@ const label = z
   .max(200)
   .transform((value) => value.toLowerCase());
 
+// The keys are the filter bar's (`filterKeys` in src/lib/urlFilters.ts): `satisfies` fails the build
+// when one side gains or loses a filter.
 export const metricFilters = z.object({
   /** the journey's source (declared, else first-touch channel, else 'unknown') */
   source: label.optional(),
@@ -35,7 +38,7 @@ export const metricFilters = z.object({
   segment: label.optional(),
   /** the deal type of the journey's own opportunity */
   dealType: label.optional(),
-});
+} satisfies Record<FilterKey, z.ZodType>);
 export type MetricFilters = z.infer<typeof metricFilters>;
 
 export const metricInput = z.object({

@@ -8,15 +8,10 @@ import { dbNumber, one, typedOne, type Db } from '~/server/db/client';
 import { kpiTargets } from '~/server/db/schema';
 import { department, type Department } from '~/server/ingest/catalogue';
 import { jsonParam } from '~/server/db/params';
-import {
-  accountFilters,
-  inRange,
-  metricFilters,
-  opportunityFilters,
-  toDate,
-  type DateRange,
-  type MetricFilters,
-} from './filters';
+import { attributionContributionRows } from '~/server/projector/rollups';
+import { customerEventTotal } from './customers';
+import { inRange, metricFilters, opportunityFilters, toDate, type DateRange, type MetricFilters } from './filters';
+import { bucketsWhere, edgesWhere, rollupFilters, splitRange } from './rollupRange';
 import {
   elapsedFraction,
   isPeriodStart,
@@ -214,10 +209,16 @@ export async function kpiActual(db: Db, metric: KpiMetric, range: DateRange, fil
     }
     case 'won_deals':
     case 'won_revenue': {
+      // The attribution rollup's total rows: every won deal with its amount, by won day and filters.
+      const split = splitRange(range);
       const row = await typedOne(
         db,
-        sql`select count(*)::int as deals, coalesce(sum(o.amount_cents), 0)::float8 as revenue
-        from opportunities o where o.status = 'won' and ${inRange(sql`o.won_at`, range)} and ${opportunityFilters(filters)}`,
+        sql`select coalesce(sum(deals), 0)::float8 as deals, coalesce(sum(amount_cents), 0)::float8 as revenue from (
+          select deals, amount_cents from attribution_rollup where ${bucketsWhere(split)} and kind = 'total' and ${rollupFilters(filters)}
+          union all
+          select deals, amount_cents from (${attributionContributionRows(edgesWhere(split, sql.raw('o.won_at')))}) e
+          where e.kind = 'total' and ${rollupFilters(filters, 'e')}
+        ) x`,
         z.object({ deals: dbNumber, revenue: dbNumber }),
       );
       return metric === 'won_deals' ? row.deals : row.revenue;
@@ -240,13 +241,8 @@ export async function kpiActual(db: Db, metric: KpiMetric, range: DateRange, fil
     }
     case 'renewal_revenue':
     case 'expansion_revenue': {
-      const kind = metric === 'renewal_revenue' ? 'renewed' : 'expanded';
-      const row = await one<{ revenue: number | string }>(
-        db,
-        sql`select coalesce(sum(e.amount_cents), 0)::float8 as revenue from account_events e
-        where e.kind = ${kind} and ${inRange(sql`e.occurred_at`, range)} and ${accountFilters(filters, sql.raw('e.account_id'))}`,
-      );
-      return Number(row.revenue);
+      const total = await customerEventTotal(db, metric === 'renewal_revenue' ? 'renewed' : 'expanded', { range, filters });
+      return total.cents;
     }
   }
 }
@@ -269,14 +265,14 @@ export interface KpiTargetStatus {
   status: KpiStatus;
 }
 
-const handoffOf = {
+export const handoffOf = {
   follow_up_within_sla: 'leadFollowUp',
   onboarding_within_sla: 'onboardingStart',
   tickets_resolved_within_sla: 'ticketResolution',
 } as const satisfies Partial<Record<KpiMetric, HandoffKind>>;
 
 /** How a target stands at `asOf`. */
-export async function kpiTargetStatus(db: Db, target: KpiTarget, asOf: Date): Promise<KpiTargetStatus> {
+export async function kpiTargetStatus(db: Db, target: KpiTarget, asOf: Date, actualOf: typeof kpiActual = kpiActual): Promise<KpiTargetStatus> {
   const period = periodOf(target.periodKind, target.periodStart);
   const elapsed = elapsedFraction(period, asOf);
   const periodEnd = period.end.toISOString();
@@ -299,8 +295,8 @@ export async function kpiTargetStatus(db: Db, target: KpiTarget, asOf: Date): Pr
     to: (elapsed >= 1 ? period.end : asOf).toISOString(),
   };
   const [actual, qualityActual] = await Promise.all([
-    kpiActual(db, target.metric, range, target.filters),
-    target.qualityMetric ? kpiActual(db, target.qualityMetric, range, target.filters) : null,
+    actualOf(db, target.metric, range, target.filters),
+    target.qualityMetric ? actualOf(db, target.qualityMetric, range, target.filters) : null,
   ]);
   const projection = projectRunRate(actual, elapsed, kpiMetricInfo[target.metric].shape);
   const quantity = quantityStatus(projection, target.targetValue, elapsed);

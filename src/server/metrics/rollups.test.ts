@@ -22,6 +22,11 @@ import { cohortTrendReference, funnelReference } from './reference/funnel';
 import { leadQualityReference } from './reference/leadQuality';
 import { sourcesReference } from './reference/sources';
 import { sourcesReport } from './sources';
+import { customerReport, customerValues, netRevenueRetention } from './customers';
+import { kpiActual, kpiTargetStatuses } from './kpis';
+import { customerReportReference, customerValuesReference, netRevenueRetentionReference } from './reference/customers';
+import { kpiActualReference, kpiTargetStatusesReference } from './reference/kpis';
+import { seedKpiTargets } from '../../../seed/kpiTargets';
 
 let handle: DbHandle;
 const anchor = new Date('2026-01-15T00:00:00Z');
@@ -80,8 +85,28 @@ async function expectReportsEqualReference(): Promise<number> {
           await handoffsReference(handle.db, { ...input, asOf }),
         );
       }
+      expect(await netRevenueRetention(handle.db, input), `retention ${what}`).toEqual(await netRevenueRetentionReference(handle.db, input));
+      for (const now of [anchor, new Date('2026-01-14T15:30:00Z')]) {
+        expect(await customerReport(handle.db, { ...input, now }), `customers ${now.toISOString()} ${what}`).toEqual(
+          await customerReportReference(handle.db, { ...input, now }),
+        );
+      }
+      for (const metric of ['won_deals', 'won_revenue', 'renewal_revenue', 'expansion_revenue'] as const) {
+        expect(await kpiActual(handle.db, metric, range, filters), `kpi ${metric} ${what}`).toEqual(
+          await kpiActualReference(handle.db, metric, range, filters),
+        );
+      }
       compared++;
     }
+    for (const offset of [0, 20]) {
+      expect(await customerValues(handle.db, { filters, limit: 20, offset }), `values ${JSON.stringify(filters)}`).toEqual(
+        await customerValuesReference(handle.db, { filters, limit: 20, offset }),
+      );
+    }
+  }
+  await seedKpiTargets(handle.db, new Date('2026-01-08T00:00:00Z'));
+  for (const asOf of [anchor, new Date('2026-01-14T15:30:00Z')]) {
+    expect(await kpiTargetStatuses(handle.db, { asOf }), `kpis ${asOf.toISOString()}`).toEqual(await kpiTargetStatusesReference(handle.db, { asOf }));
   }
   return compared;
 }

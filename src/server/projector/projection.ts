@@ -7,6 +7,7 @@ import { one, rows, type Db } from '~/server/db/client';
 import { jsonParam, keyArray } from '~/server/db/params';
 import { isoWeekStart } from '~/lib/isoWeek';
 import { recomputeAttributionForChunk } from '~/server/metrics/attribution';
+import { putInCustomers } from './customerRollups';
 import { putInHandoffs } from './handoffRollups';
 import { addSpend, journeysBefore, type JourneyChanges, type JourneySnapshot, journeysOfAccounts, putInJourneys, recomputeAttributionRollup, rollupMode, wonDealsOf } from './rollups';
 
@@ -190,6 +191,7 @@ export async function project(tx: Db, slice: LogSlice): Promise<void> {
       opportunityIds: new Set([...keys.opportunities, ...keys.onboardings]),
       ticketIds: new Set(keys.tickets),
       segmentAccounts, contactIds: changedJourneys.contactIds, journeyAccounts: changedJourneys.accounts });
+    await putInCustomers(tx, new Set([...keys.accounts, ...segmentAccounts, ...changedJourneys.accounts]));
   }
 }
 

@@ -9,6 +9,7 @@ import { hasCitus } from '~/server/db/distribution';
 import { jsonParam, keyArray } from '~/server/db/params';
 import { attributionModels } from '~/server/metrics/attributionWeights';
 import { accountSegment, journeyDealType, journeySegment } from '~/server/metrics/filters';
+import { customerRollupTables, fillCustomerRollups } from './customerRollups';
 import { fillHandoffRollups, handoffRollupTables } from './handoffRollups';
 
 export const rollupTables = [
@@ -20,6 +21,7 @@ export const rollupTables = [
   'attribution_contributions',
   'attribution_rollup',
   ...handoffRollupTables,
+  ...customerRollupTables,
 ] as const;
 
 export type RollupMode = 'current' | 'deferred' | 'refill';
@@ -146,13 +148,17 @@ async function addJourneys(tx: Db, where: SQL, rows: JourneyRows, mode: WriteMod
       sql`select ${list(durationKeys)}, sum(c.sign) from (${durationContributions(where, rows)}) c ${grouped(durationKeys.length, ['sum(c.sign)'])}`,
     ),
   );
+  // The coarser duration rollups group the same duration rows again. A fill takes them from the
+  // minute histogram just written (each measure computed once, rows already grouped); a delta
+  // from the signed journey rows, since the histogram holds every journey, not only the changed.
+  const durations = mode === 'fill' ? sql`select journeys as sign, ${list(durationKeys)} from journey_duration_rollup` : durationContributions(where, rows);
   await tx.execute(
     upsert(
       'journey_duration_slot_rollup',
       slotKeys,
       ['journeys'],
       sql`select c.cohort, c.measure, x.dimension, x.value, g.grain, g.bucket, ${sql.raw(slotSql('c.minutes'))}, sum(c.sign)
-      from (${durationContributions(where, rows)}) c ${grains}
+      from (${durations}) c ${grains}
       cross join lateral (values ('all', ''), ('source', c.source), ('campaign', c.campaign_id), ('segment', c.segment), ('deal_type', c.deal_type)) x(dimension, value)
       ${grouped(slotKeys.length, ['sum(c.sign)'])}`,
     ),
@@ -163,7 +169,7 @@ async function addJourneys(tx: Db, where: SQL, rows: JourneyRows, mode: WriteMod
       ${slotSql('d.minutes')} as slot, date_trunc('month', d.day)::date as bucket, d.minutes / 60 as hour from d`),
   );
   await tx.execute(sql`
-    with d as materialized (${durationContributions(where, rows)})
+    with d as materialized (${durations})
     ${upsert(
       'journey_duration_hour_rollup',
       hourKeys,
@@ -179,16 +185,34 @@ async function dropEmptyCells(tx: Db): Promise<void> {
   await tx.execute(sql`delete from journey_duration_hour_rollup where journeys = 0`);
 }
 
+/**
+ * Every journey's rollup-only columns, set-wise: the rules of `journeySegment` and
+ * `journeyDealType` (first opportunity of the account, else the journey's own deal type: its
+ * converting opportunity's, else its contact's first) as joins, not as subqueries per journey.
+ */
+const allJourneyDimensions = sql`
+  select l.contact_id, coalesce(fa.deal_type, coalesce(co.deal_type, fc.deal_type)) as segment,
+    coalesce(co.deal_type, fc.deal_type) as deal_type, coalesce(w.amount, 0) as won_revenue
+  from leads l
+  left join (select distinct on (account_id) account_id, deal_type from opportunities where account_id is not null
+    order by account_id, created_at nulls last, opportunity_id) fa on fa.account_id = l.journey_account_id
+  left join opportunities co on co.opportunity_id = l.converted_opportunity_id
+  left join (select distinct on (contact_id) contact_id, deal_type from opportunities where contact_id is not null
+    order by contact_id, created_at nulls last, opportunity_id) fc on fc.contact_id = l.contact_id
+  left join (select contact_id, sum(amount_cents) as amount from opportunities where status = 'won' and contact_id is not null
+    group by contact_id) w on w.contact_id = l.contact_id`;
+
 /** The rollup-only columns of these journeys (all when null): segment, deal type, won revenue. */
 async function recomputeJourneyDimensions(tx: Db, contactIds: Set<string> | null): Promise<void> {
-  const only = contactIds === null ? sql`true` : sql`l.contact_id = any(${keyArray(contactIds)})`;
+  const dimensions =
+    contactIds === null
+      ? allJourneyDimensions
+      : sql`select l.contact_id, ${journeySegment(sql.raw('l'))} as segment, ${journeyDealType(sql.raw('l'))} as deal_type,
+          coalesce((select sum(o.amount_cents) from opportunities o where o.contact_id = l.contact_id and o.status = 'won'), 0) as won_revenue
+        from leads l where l.contact_id = any(${keyArray(contactIds)})`;
   await tx.execute(sql`
     update leads t set segment = x.segment, deal_type = x.deal_type, won_revenue_cents = x.won_revenue
-    from (
-      select l.contact_id, ${journeySegment(sql.raw('l'))} as segment, ${journeyDealType(sql.raw('l'))} as deal_type,
-        coalesce((select sum(o.amount_cents) from opportunities o where o.contact_id = l.contact_id and o.status = 'won'), 0) as won_revenue
-      from leads l where ${only}
-    ) x
+    from (${dimensions}) x
     where t.contact_id = x.contact_id
       and (t.segment, t.deal_type, t.won_revenue_cents) is distinct from (x.segment, x.deal_type, x.won_revenue)`);
 }
@@ -414,6 +438,7 @@ export async function refillRollups(tx: Db): Promise<void> {
     from (${spendContributions(sql`true`)}) c ${grains}
     group by 1, 2, 3`);
   await fillAttribution(tx);
+  await fillCustomerRollups(tx);
   // Fresh statistics, so the first reports plan on the filled tables, not on empty ones. Not on a
   // Citus cluster: there ANALYZE of a shared table fans out to every node, which a transaction
   // that already wrote the coordinator's copy may not do; each node's autovacuum analyzes them.
