@@ -109,3 +109,38 @@ describe("a shared table outer-joined with journeys, filtered by its account's j
     }
   });
 });
+
+describe('a shared table outer-joined with journeys by contact, filtered on its own columns', () => {
+  it("finds each row's journey once, and keeps the rows without one", async () => {
+    // The rollups' deal rows (opportunities o left join leads l on l.contact_id = o.contact_id):
+    // 20 journeys m1..m20, source s<n mod 3>; 24 won deals: deal d<n> of contact m<n> for n <= 20,
+    // d21 and d22 of contacts without a journey, d23 and d24 without a contact; and 6 lost deals
+    // of the same contacts m1..m6, which the filter leaves out.
+    await handle.db.execute(sql`
+      insert into leads (contact_id, source, stage, inquiry_at)
+      select 'm' || g, 's' || (g % 3), 1, timestamptz '2026-01-01' from generate_series(1, 20) g`);
+    await handle.db.execute(sql`
+      insert into opportunities (opportunity_id, contact_id, status, amount_cents)
+      select 'd' || g, case when g <= 22 then 'm' || g end, 'won', 100 from generate_series(1, 24) g
+      union all select 'x' || g, 'm' || g, 'lost', 1 from generate_series(1, 6) g`);
+    try {
+      const found = await rows<{ source: string; deals: number }>(
+        handle.db,
+        sql`select coalesce(l.source, '') as source, count(*)::int as deals
+          from opportunities o left join leads l on l.contact_id = o.contact_id
+          where o.status = 'won' and o.opportunity_id like 'd%'
+          group by 1 order by 1`,
+      );
+      // n mod 3 over 1..20: s0 6 (3, 6, .., 18), s1 7 (1, 4, .., 19), s2 7 (2, 5, .., 20); 4 without.
+      expect(found).toEqual([
+        { source: '', deals: 4 },
+        { source: 's0', deals: 6 },
+        { source: 's1', deals: 7 },
+        { source: 's2', deals: 7 },
+      ]);
+    } finally {
+      await handle.db.execute(sql`delete from opportunities where opportunity_id like 'd%' or opportunity_id like 'x%'`);
+      await handle.db.execute(sql`delete from leads where contact_id like 'm%'`);
+    }
+  });
+});

@@ -156,6 +156,52 @@ describe('handoffs with the default SLAs', () => {
   });
 });
 
+describe("tickets filtered by their account's journeys, with their contact's name", () => {
+  // March 2026, apart from the fixture above. 40 journeys (from 2025-02) of accounts K0..K4, journey
+  // kc<n> in account K<n mod 5>; only kc1..kc5 came from paid search (campaign cmp-k), one per
+  // account. 20 tickets opened 03-02, none resolved: ticket kt<n> of account K<n mod 5>, opened by
+  // contact kc<n + 10>, so the contact's journey and the account's paid-search journey are
+  // different journeys (on a cluster, mostly on different shards).
+  const march = { from: '2026-03-01', to: '2026-04-01' };
+  const inApril = new Date('2026-04-01T00:00:00Z');
+  beforeAll(async () => {
+    const journeys = Array.from({ length: 40 }, (_, i) => {
+      const n = i + 1;
+      const paid = n <= 5 ? { source: 'paid_search', campaignId: 'cmp-k' } : { source: 'organic' };
+      return e(`kl${n}`, 'lead.created', '2025-02-01T00:00:00Z', { contactId: `kc${n}`, accountId: `K${n % 5}`, name: `Kay ${n}`, email: `kay${n}@k.test`, ...paid });
+    });
+    const tickets = Array.from({ length: 20 }, (_, i) => {
+      const n = i + 1;
+      return e(`kt${n}`, 'ticket.opened', at('03-02T00:00'), { ticketId: `kt${n}`, accountId: `K${n % 5}`, contactId: `kc${n + 10}` });
+    });
+    await send(handle.db, [...journeys, ...tickets]);
+  });
+
+  // Every account has a paid-search journey of campaign cmp-k, so all 20 tickets match; all are
+  // open past their 48 h (due 03-04, 672 h overdue on 04-01). The black hole's first three by id:
+  // kt1 (contact kc11), kt10 (kc20), kt11 (kc21).
+  const blackHole = [
+    ['kt1', 'kc11', 'Kay 11', 'kay11@k.test', 'K1'],
+    ['kt10', 'kc20', 'Kay 20', 'kay20@k.test', 'K0'],
+    ['kt11', 'kc21', 'Kay 21', 'kay21@k.test', 'K1'],
+  ].map(([itemId, contactId, contactName, email, account]) => ({
+    itemId, startedAt: '2026-03-02T00:00:00.000Z', dueAt: '2026-03-04T00:00:00.000Z', hoursOverdue: 672,
+    owner: account, accountId: account, contactId, contactName, email,
+  }));
+
+  it('counts and lists every ticket, one filter (the rollup) or two (the items)', async () => {
+    for (const filters of [{ source: 'paid_search' }, { source: 'paid_search', campaign: 'cmp-k' }]) {
+      const report = await handoffs(handle.db, { range: march, filters, asOf: inApril, blackHoleLimit: 3 });
+      const ticket = report.handoffs[2];
+      expect(
+        [ticket?.items, ticket?.done, ticket?.openPastSla, ticket?.openWithinSla, ticket?.withinSlaShare, ticket?.medianHours],
+        JSON.stringify(filters),
+      ).toEqual([20, 0, 20, 0, 0, null]);
+      expect(ticket?.blackHole, JSON.stringify(filters)).toEqual(blackHole);
+    }
+  });
+});
+
 describe('handoffs with changed SLAs', () => {
   it('reads the SLAs from the settings', async () => {
     await setSetting(handle.db, 'slas', { leadFollowUpHours: 48, onboardingStartHours: 240, ticketResolutionHours: 1 });

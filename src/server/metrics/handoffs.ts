@@ -5,7 +5,8 @@
 // black hole is the first page of the keyset list (lists.ts). A handoff's time is in whole minutes.
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { dbNumber, typedOne, type Db } from '~/server/db/client';
+import { dbNumber, typedOne, typedRows, type Db } from '~/server/db/client';
+import { keyArray } from '~/server/db/params';
 import { ratio } from '~/lib/stats';
 import { getSetting, type SlaSettings } from '~/server/settings';
 import type { RolledHandoff } from '~/server/projector/handoffRollups';
@@ -72,7 +73,10 @@ interface Definition {
   sla: (slas: SlaSettings) => number;
   /**
    * One row per item: item_id, started_at, done_at, closed (ended without a handoff), owner,
-   * account_id, contact_id, contact_name, email.
+   * account_id, contact_id. No contact names: an onboarding's or a ticket's contact name would be
+   * an outer join of a shared table with journeys, which a Citus cluster answers wrong beside a
+   * filter over journeys on another column (docs/scale.md); `contactNames` reads them by key for
+   * the rows shown.
    */
   items: (range: DateRange, filters: MetricFilters) => SQL;
 }
@@ -85,7 +89,7 @@ const definitions: Record<HandoffKind, Definition> = {
     items: (range, filters) => sql`
       select l.contact_id as item_id, l.inquiry_at as started_at, l.first_follow_up_at as done_at,
         (l.first_follow_up_at is null and l.disqualified_at is not null) as closed,
-        l.follow_up_owner_id as owner, l.journey_account_id as account_id, l.contact_id, l.name as contact_name, l.email
+        l.follow_up_owner_id as owner, l.journey_account_id as account_id, l.contact_id
       from leads l
       where ${inRange(sql`l.inquiry_at`, range)} and ${journeyFilters(filters)}`,
   },
@@ -94,10 +98,9 @@ const definitions: Record<HandoffKind, Definition> = {
     sla: (s) => s.onboardingStartHours,
     items: (range, filters) => sql`
       select o.opportunity_id as item_id, o.won_at as started_at, b.started_at as done_at, false as closed,
-        o.account_id as owner, o.account_id, o.contact_id, cl.name as contact_name, cl.email
+        o.account_id as owner, o.account_id, o.contact_id
       from opportunities o
       left join onboardings b on b.opportunity_id = o.opportunity_id
-      left join leads cl on cl.contact_id = o.contact_id
       where o.status = 'won' and ${inRange(sql`o.won_at`, range)} and ${opportunityFilters(filters)}`,
   },
   ticketResolution: {
@@ -105,12 +108,28 @@ const definitions: Record<HandoffKind, Definition> = {
     sla: (s) => s.ticketResolutionHours,
     items: (range, filters) => sql`
       select t.ticket_id as item_id, t.opened_at as started_at, t.resolved_at as done_at, false as closed,
-        t.account_id as owner, t.account_id, t.contact_id, cl.name as contact_name, cl.email
+        t.account_id as owner, t.account_id, t.contact_id
       from tickets t
-      left join leads cl on cl.contact_id = t.contact_id
       where ${inRange(sql`t.opened_at`, range)} and ${accountFilters(filters, sql`t.account_id`)}`,
   },
 };
+
+export interface ContactName {
+  name: string | null;
+  email: string | null;
+}
+
+/** The name and email of these contacts' journeys, by contact id (those without a journey are absent). */
+export async function contactNames(db: Db, contactIds: (string | null)[]): Promise<Map<string, ContactName>> {
+  const ids = contactIds.filter((id): id is string => id !== null);
+  if (ids.length === 0) return new Map();
+  const found = await typedRows(
+    db,
+    sql`select contact_id, name, email from leads where contact_id = any(${keyArray(ids)})`,
+    z.object({ contact_id: z.string(), name: z.string().nullable(), email: z.string().nullable() }),
+  );
+  return new Map(found.map((row) => [row.contact_id, { name: row.name, email: row.email }]));
+}
 
 /** The SLA of a handoff, in hours, from the settings. */
 export function slaHours(kind: HandoffKind, slas: SlaSettings): number {

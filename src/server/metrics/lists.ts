@@ -8,7 +8,7 @@ import { getSetting } from '~/server/settings';
 import { accountColumns, accountSqlRow, toAccountRow, withStages, type AccountRow } from './accounts';
 import { accountFilters, inRange, isoText, journeyFilters, metricInput, opportunityFilters, type DateRange, type MetricFilters } from './filters';
 import { cohortBy, stage, stages, type CohortBy, type Stage } from './funnel';
-import { slaHours, type BlackHoleItem, type HandoffKind } from './handoffs';
+import { contactNames, slaHours, type BlackHoleItem, type HandoffKind } from './handoffs';
 import { keysetPage, pageRequest, withPaging, type Keyset, type Page } from './keyset';
 
 export { withPaging };
@@ -173,23 +173,23 @@ const blackHoleSources: Record<HandoffKind, BlackHoleSource> = {
     filters: (filters) => journeyFilters(filters),
     started: sql.raw('l.inquiry_at'),
     id: sql.raw('l.contact_id'),
-    columns: sql`l.follow_up_owner_id as owner, l.journey_account_id as account_id, l.contact_id, l.name as contact_name, l.email`,
+    columns: sql`l.follow_up_owner_id as owner, l.journey_account_id as account_id, l.contact_id`,
   },
   onboardingStart: {
-    from: sql`opportunities o left join onboardings b on b.opportunity_id = o.opportunity_id left join leads cl on cl.contact_id = o.contact_id`,
+    from: sql`opportunities o left join onboardings b on b.opportunity_id = o.opportunity_id`,
     open: sql`o.status = 'won' and b.started_at is null`,
     filters: (filters) => opportunityFilters(filters),
     started: sql.raw('o.won_at'),
     id: sql.raw('o.opportunity_id'),
-    columns: sql`o.account_id as owner, o.account_id, o.contact_id, cl.name as contact_name, cl.email`,
+    columns: sql`o.account_id as owner, o.account_id, o.contact_id`,
   },
   ticketResolution: {
-    from: sql`tickets t left join leads cl on cl.contact_id = t.contact_id`,
+    from: sql`tickets t`,
     open: sql`t.resolved_at is null`,
     filters: (filters) => accountFilters(filters, sql`t.account_id`),
     started: sql.raw('t.opened_at'),
     id: sql.raw('t.ticket_id'),
-    columns: sql`t.account_id as owner, t.account_id, t.contact_id, cl.name as contact_name, cl.email`,
+    columns: sql`t.account_id as owner, t.account_id, t.contact_id`,
   },
 };
 
@@ -210,8 +210,6 @@ const blackHoleSqlRow = z.object({
   owner: z.string().nullable(),
   account_id: z.string().nullable(),
   contact_id: z.string().nullable(),
-  contact_name: z.string().nullable(),
-  email: z.string().nullable(),
 });
 
 export async function blackHoleList(db: Db, input: BlackHoleInput): Promise<Page<BlackHoleItem>> {
@@ -220,7 +218,7 @@ export async function blackHoleList(db: Db, input: BlackHoleInput): Promise<Page
   const sla = sql`make_interval(secs => ${hours}::float8 * 3600)`;
   const at = sql`${input.asOf.toISOString()}::timestamptz`;
   const due = sql`(${source.started} + ${sla})`;
-  return keysetPage(db, {
+  const page = await keysetPage(db, {
     select: sql`${source.id} as item_id, ${isoText(source.started)} as started_at, ${isoText(due)} as due_at,
       (extract(epoch from (${at} - ${due})) / 3600)::float8 as hours_overdue, ${source.columns}`,
     from: source.from,
@@ -236,18 +234,27 @@ export async function blackHoleList(db: Db, input: BlackHoleInput): Promise<Page
     },
     page: input.page,
     row: blackHoleSqlRow,
-    map: (row): BlackHoleItem => ({
-      itemId: row.item_id,
-      startedAt: row.started_at,
-      dueAt: row.due_at,
-      hoursOverdue: row.hours_overdue,
-      owner: row.owner,
-      accountId: row.account_id,
-      contactId: row.contact_id,
-      contactName: row.contact_name,
-      email: row.email,
-    }),
+    map: (row) => row,
   });
+  // The page's contact names by key, not joined into the scan (handoffItems says why).
+  const names = await contactNames(db, page.items.map((row) => row.contact_id));
+  return {
+    ...page,
+    items: page.items.map((row): BlackHoleItem => {
+      const contact = row.contact_id === null ? undefined : names.get(row.contact_id);
+      return {
+        itemId: row.item_id,
+        startedAt: row.started_at,
+        dueAt: row.due_at,
+        hoursOverdue: row.hours_overdue,
+        owner: row.owner,
+        accountId: row.account_id,
+        contactId: row.contact_id,
+        contactName: contact?.name ?? null,
+        email: contact?.email ?? null,
+      };
+    }),
+  };
 }
 
 // ---------------------------------------------------------------- accounts

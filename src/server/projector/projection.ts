@@ -201,31 +201,57 @@ export async function project(tx: Db, slice: LogSlice): Promise<void> {
 
 /** Touch facts of the events `where` selects over `events e`; the contacts they resolve to (when asked). */
 export async function insertTouches(tx: Db, where: SQL, returnContacts = true): Promise<string[]> {
-  const inserted = await rows<{ contact: string | null }>(
-    tx,
-    sql`
+  if (!returnContacts) {
+    // The bulk projection: one statement, the touches resolved through the links as they go in.
+    await tx.execute(sql`
+      insert into touches (event_pk, event_id, visitor_id, contact_id, anonymous_id, resolved_contact_id, channel, campaign_id, touch_type, url, occurred_at)
+      select e.id, e.event_id, coalesce(e.data->>'contactId', e.data->>'anonymousId'), e.data->>'contactId', e.data->>'anonymousId',
+        coalesce(e.data->>'contactId', l.contact_id), e.data->>'channel', e.data->>'campaignId', e.data->>'touchType', e.data->>'url', e.occurred_at
+      from events e
+      left join identity_links l on l.anonymous_id = e.data->>'anonymousId'
+      where ${where} and e.type = 'touch'`);
+    return [];
+  }
+  // A chunk: no RETURNING on the insert (on a Citus cluster an insert-select from the log with
+  // RETURNING goes row by row through the coordinator: seconds a chunk, docs/scale.md) and no join
+  // with the links (Citus would read every link to the coordinator); the contacts come from the
+  // log, and anonymous touches are resolved by a co-located update (visitor = anonymous id).
+  await tx.execute(sql`
     insert into touches (event_pk, event_id, visitor_id, contact_id, anonymous_id, resolved_contact_id, channel, campaign_id, touch_type, url, occurred_at)
     select e.id, e.event_id, coalesce(e.data->>'contactId', e.data->>'anonymousId'), e.data->>'contactId', e.data->>'anonymousId',
-      coalesce(e.data->>'contactId', l.contact_id), e.data->>'channel', e.data->>'campaignId', e.data->>'touchType', e.data->>'url', e.occurred_at
+      e.data->>'contactId', e.data->>'channel', e.data->>'campaignId', e.data->>'touchType', e.data->>'url', e.occurred_at
     from events e
-    left join identity_links l on l.anonymous_id = e.data->>'anonymousId'
-    where ${where} and e.type = 'touch'
-    ${returnContacts ? sql`returning resolved_contact_id as contact` : sql``}`,
+    where ${where} and e.type = 'touch'`);
+  const [keys] = await rows<{ contacts: unknown; anonymous: unknown }>(
+    tx,
+    sql`select coalesce(json_agg(distinct e.data->>'contactId') filter (where e.data->>'contactId' is not null), '[]') as contacts,
+      coalesce(json_agg(distinct e.data->>'anonymousId') filter (where e.data->>'contactId' is null and e.data->>'anonymousId' is not null), '[]') as anonymous
+    from events e where ${where} and e.type = 'touch'`,
   );
-  return returnContacts ? inserted.flatMap((r) => (r.contact ? [r.contact] : [])) : [];
+  const list = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : (value ?? [])) as string[];
+  const contacts = list(keys?.contacts);
+  const anonymous = list(keys?.anonymous);
+  if (anonymous.length === 0) return contacts;
+  const resolved = await rows<{ contact: string }>(
+    tx,
+    sql`update touches t set resolved_contact_id = l.contact_id
+      from identity_links l
+      where l.anonymous_id = t.visitor_id and t.contact_id is null and t.resolved_contact_id is null and t.visitor_id = any(${keyArray(anonymous)})
+      returning l.contact_id as contact`,
+  );
+  return [...contacts, ...resolved.map((r) => r.contact)];
 }
 
 /** Spend facts of the events `where` selects; their event pks (when asked). */
 export async function insertSpend(tx: Db, where: SQL, returnPks = true): Promise<number[]> {
-  const inserted = await rows<{ pk: string | number }>(
-    tx,
-    sql`
+  await tx.execute(sql`
     insert into campaign_spend (event_pk, campaign_id, spend_date, amount_cents)
     select e.id, e.data->>'campaignId', (e.data->>'date')::date, (e.data->>'amountCents')::bigint
-    from events e where ${where} and e.type = 'campaign.spend'
-    ${returnPks ? sql`returning event_pk as pk` : sql``}`,
-  );
-  return returnPks ? inserted.map((r) => Number(r.pk)) : [];
+    from events e where ${where} and e.type = 'campaign.spend'`);
+  if (!returnPks) return [];
+  // Read from the log, not returned by the insert (RETURNING is row by row on a cluster, above).
+  const inserted = await rows<{ pk: string | number }>(tx, sql`select e.id as pk from events e where ${where} and e.type = 'campaign.spend'`);
+  return inserted.map((r) => Number(r.pk));
 }
 
 /** Renewals, expansions, churn and advocacy of the events `where` selects. */

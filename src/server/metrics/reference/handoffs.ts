@@ -6,7 +6,7 @@ import { one, rows, type Db } from '~/server/db/client';
 import { ratio } from '~/lib/stats';
 import { getSetting, type SlaSettings } from '~/server/settings';
 import { isoText, type DateRange, type MetricFilters } from '../filters';
-import { handoffItems, handoffKinds, slaHours, type HandoffKind, type HandoffSummary, type HandoffsReport, handoffDepartment } from '../handoffs';
+import { contactNames, handoffItems, handoffKinds, slaHours, type HandoffKind, type HandoffSummary, type HandoffsReport, handoffDepartment } from '../handoffs';
 
 interface Input {
   range: DateRange;
@@ -32,8 +32,6 @@ interface BlackHoleRow {
   owner: string | null;
   account_id: string | null;
   contact_id: string | null;
-  contact_name: string | null;
-  email: string | null;
 }
 
 async function summarise(db: Db, kind: HandoffKind, input: Input, slas: SlaSettings, asOf: Date): Promise<HandoffSummary> {
@@ -59,12 +57,13 @@ async function summarise(db: Db, kind: HandoffKind, input: Input, slas: SlaSetti
     sql`with items as (${items})
     select item_id, ${isoText(sql`started_at`)} as started_at, ${isoText(due)} as due_at,
       (extract(epoch from (${at} - ${due})) / 3600)::float8 as hours_overdue,
-      owner, account_id, contact_id, contact_name, email
+      owner, account_id, contact_id
     from items
     where ${open} and ${due} < ${at}
     order by started_at, item_id
     limit ${input.blackHoleLimit ?? 200}`,
   );
+  const names = await contactNames(db, blackHole.map((row) => row.contact_id));
   const done = Number(stats.done);
   const doneWithinSla = Number(stats.done_within);
   const openPastSla = Number(stats.open_past);
@@ -87,8 +86,8 @@ async function summarise(db: Db, kind: HandoffKind, input: Input, slas: SlaSetti
       owner: row.owner,
       accountId: row.account_id,
       contactId: row.contact_id,
-      contactName: row.contact_name,
-      email: row.email,
+      contactName: (row.contact_id === null ? undefined : names.get(row.contact_id))?.name ?? null,
+      email: (row.contact_id === null ? undefined : names.get(row.contact_id))?.email ?? null,
     })),
   };
 }
