@@ -10,7 +10,7 @@ import { ratio } from '~/lib/stats';
 import { getSetting, type SlaSettings } from '~/server/settings';
 import type { HandoffRollupKind, RolledHandoff } from '~/server/projector/handoffRollups';
 import { MEASURE_FOLLOW_UP } from '~/server/projector/rollups';
-import { durationPercentiles, familyPercentiles, singleSlice, type DurationFamily, type MinuteWindow, type Slice } from './durations';
+import { durationPercentiles, familyCountAtMost, familyPercentiles, journeyFamily, singleSlice, type DurationFamily, type MinuteWindow, type Slice } from './durations';
 import { accountFilters, inRange, journeyFilters, opportunityFilters, toDate, type DateRange, type MetricFilters } from './filters';
 import { cohortCells } from './funnel';
 import { blackHoleList } from './lists';
@@ -232,6 +232,17 @@ async function rolledStats(db: Db, kind: HandoffKind, input: Input, sla: number,
   const bound = Math.floor(sla * 60);
   const split = splitRange(range);
   if (kind === 'leadFollowUp') {
+    const followUpSlice = singleSlice(filters);
+    if (!median && followUpSlice !== null) {
+      // The share alone: the count within SLA in one read.
+      const family = journeyFamily({ cohort: 'inquiry', measures: [MEASURE_FOLLOW_UP], split, filters });
+      const [all, past, doneWithin] = await Promise.all([
+        leadCounts(db, range, filters),
+        pastRange === null ? none : leadCounts(db, pastRange, filters),
+        familyCountAtMost(db, family, { measure: MEASURE_FOLLOW_UP, split, slice: followUpSlice, bound }),
+      ]);
+      return { ...all, doneWithin, medianHours: null, openPast: past.items - past.done - past.closed };
+    }
     const [all, past, times] = await Promise.all([
       leadCounts(db, range, filters),
       pastRange === null ? none : leadCounts(db, pastRange, filters),
@@ -242,6 +253,14 @@ async function rolledStats(db: Db, kind: HandoffKind, input: Input, sla: number,
   }
   const slice = singleSlice(filters);
   if (slice === null) return itemStats(db, kind, input, sla, asOf);
+  if (!median) {
+    const [all, past, doneWithin] = await Promise.all([
+      rolledCounts(db, kind, slice, range),
+      pastRange === null ? none : rolledCounts(db, kind, slice, pastRange),
+      familyCountAtMost(db, handoffFamily(kind, slice, split), { measure: 0, split, slice, bound }),
+    ]);
+    return { ...all, doneWithin, medianHours: null, openPast: past.items - past.done - past.closed };
+  }
   const [all, past, times] = await Promise.all([
     rolledCounts(db, kind, slice, range),
     pastRange === null ? none : rolledCounts(db, kind, slice, pastRange),
@@ -301,8 +320,13 @@ async function summarise(db: Db, kind: HandoffKind, input: Input, slas: SlaSetti
  * One handoff's share within SLA, as the report computes it (doneWithinSla / (done + openPastSla)),
  * without its black hole: what a KPI target on that share needs.
  */
-export async function handoffWithinSlaShare(db: Db, kind: HandoffKind, input: Omit<Input, 'blackHoleLimit'>): Promise<number | null> {
-  const sla = definitions[kind].sla(await getSetting(db, 'slas'));
+export async function handoffWithinSlaShare(
+  db: Db,
+  kind: HandoffKind,
+  input: Omit<Input, 'blackHoleLimit'>,
+  slas?: SlaSettings,
+): Promise<number | null> {
+  const sla = definitions[kind].sla(slas ?? (await getSetting(db, 'slas')));
   const stats = await rolledStats(db, kind, input, sla, input.asOf ?? new Date(), false);
   return ratio(stats.doneWithin, stats.done + stats.openPast);
 }

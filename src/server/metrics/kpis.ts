@@ -8,6 +8,7 @@ import { dbNumber, typedOne, type Db } from '~/server/db/client';
 import { kpiTargets } from '~/server/db/schema';
 import { department, type Department } from '~/server/ingest/catalogue';
 import { jsonParam } from '~/server/db/params';
+import { getSetting, type SlaSettings } from '~/server/settings';
 import { attributionContributionRows } from '~/server/projector/rollups';
 import { customerEventTotal } from './customers';
 import { metricFilters, toDate, type DateRange, type MetricFilters } from './filters';
@@ -199,6 +200,8 @@ const filtersKey = (f: MetricFilters) => JSON.stringify([f.source ?? null, f.cam
  */
 export function kpiReads(db: Db) {
   const memo = new Map<string, Promise<unknown>>();
+  let slaSettings: Promise<SlaSettings> | undefined;
+  const slas = () => (slaSettings ??= getSetting(db, 'slas'));
   const once = <T>(what: string, range: DateRange, filters: MetricFilters, read: () => Promise<T>): Promise<T> => {
     const key = `${what} ${range.from} ${range.to} ${filtersKey(filters)}`;
     let found = memo.get(key) as Promise<T> | undefined;
@@ -213,7 +216,7 @@ export function kpiReads(db: Db) {
     won: (range: DateRange, filters: MetricFilters) => once('won', range, filters, () => wonTotals(db, range, filters)),
     onboardingStarts: (range: DateRange, filters: MetricFilters) => once('onboardings', range, filters, () => onboardingStarts(db, { range, filters })),
     handoffShare: (kind: HandoffKind, range: DateRange, filters: MetricFilters) =>
-      once(`handoff ${kind}`, range, filters, () => handoffWithinSlaShare(db, kind, { range, filters, asOf: toDate(range.to) })),
+      once(`handoff ${kind}`, range, filters, async () => handoffWithinSlaShare(db, kind, { range, filters, asOf: toDate(range.to) }, await slas())),
     customerEvents: (kind: 'renewed' | 'expanded', range: DateRange, filters: MetricFilters) =>
       once(`customer ${kind}`, range, filters, () => customerEventTotal(db, kind, { range, filters })),
   };
