@@ -2,19 +2,19 @@
 // revenue and pipeline, KPI targets with their accountable department, and the monthly trend. On
 // an install that never received an event it is the getting-started page instead.
 import { headers } from 'next/headers';
-import { Suspense } from 'react';
 import { DataTable, type Column } from '~/components/DataTable';
+import { begin, Deferred, freshnessOf } from '~/components/Deferred';
 import { FilterBar } from '~/components/FilterBar';
 import { Grid, PageHeader, Panel, Stat } from '~/components/Panel';
 import { ReportHeader } from '~/components/ReportLayout';
-import { LoadingState } from '~/components/States';
 import { Value } from '~/components/Value';
 import { TrendChart } from '~/components/charts/TrendChart';
 import { formatValue, type FormatKind } from '~/lib/format';
 import { isMasked } from '~/lib/masked';
 import { ratio } from '~/lib/stats';
-import { describeRange, parseFilters, toMetricInput, type MetricInputFromUrl, type SearchParamsLike } from '~/lib/urlFilters';
+import { describeRange, parseFilters, toMetricInput, type SearchParamsLike } from '~/lib/urlFilters';
 import { departments } from '~/server/ingest/catalogue';
+import type { RouterOutputs } from '~/trpc/react';
 import { requireUser, serverCaller, viewer } from '~/trpc/server';
 import { FirstEvents } from './FirstEvents';
 import { stageRows, StagesView } from './reports/funnel';
@@ -63,11 +63,8 @@ async function GettingStarted({ canCreateKey, anyRejected }: { canCreateKey: boo
   );
 }
 
-type Api = Awaited<ReturnType<typeof serverCaller>>;
-
-/** The KPI targets panel's table: read on its own, so a slow KPI holds up only this panel. */
-async function KpiTable({ api, canExport }: { api: Api; canExport: boolean }) {
-  const [kpis, metrics] = await Promise.all([api.kpis.list({}), api.kpis.metrics()]);
+/** The KPI targets panel's table. */
+function KpiTable({ kpis, metrics, canExport }: { kpis: RouterOutputs['kpis']['list']; metrics: RouterOutputs['kpis']['metrics']; canExport: boolean }) {
   const unitOf = new Map(metrics.map((m) => [m.metric, unitFormat[m.unit]]));
   const kpiRows = kpis.map((k) => {
     const kind = unitOf.get(k.target.metric) ?? 'count';
@@ -86,9 +83,8 @@ async function KpiTable({ api, canExport }: { api: Api; canExport: boolean }) {
   return <DataTable caption="KPI targets and who is accountable" columns={kpiColumns} rows={kpiRows} rowKey="id" canExport={canExport} exportName="overview-kpi-targets" empty="No KPI targets yet." />;
 }
 
-/** The monthly trend panel's chart, read on its own. */
-async function Trend({ api, input }: { api: Api; input: MetricInputFromUrl }) {
-  const trend = await api.funnel.trend(input);
+/** The monthly trend panel's chart. */
+function Trend({ trend }: { trend: RouterOutputs['funnel']['trend'] }) {
   return (
     <TrendChart
       ariaLabel="Journeys per monthly cohort: inquiry, qualification and conversion"
@@ -102,49 +98,63 @@ async function Trend({ api, input }: { api: Api; input: MetricInputFromUrl }) {
   );
 }
 
+/** The cohort's inquiries and conversion, and the range's won revenue and open pipeline. */
+function Headline({ funnel, revenue }: { funnel: RouterOutputs['funnel']['report']; revenue: RouterOutputs['revenue']['summary'] }) {
+  const inquiries = funnel.stages.find((s) => s.stage === 'inquiry')?.journeys ?? 0;
+  const conversions = funnel.stages.find((s) => s.stage === 'conversion')?.journeys ?? 0;
+  return (
+    <Grid columns={4}>
+      <Stat label="Inquiries" testId="inquiries" hint="journeys in the cohort">
+        <Value kind="count" value={inquiries} />
+      </Stat>
+      <Stat label="Inquiry to conversion" testId="conversion-rate" hint={`${formatValue('count', conversions)} converted`}>
+        <Value kind="percent" value={ratio(conversions, inquiries)} />
+      </Stat>
+      <Stat label="Won revenue" testId="won-revenue" hint={`${formatValue('count', revenue.wonDeals)} deals won in the range`}>
+        <Value kind="cents" value={revenue.wonRevenueCents} />
+      </Stat>
+      <Stat label="Open pipeline" testId="open-pipeline" hint={`${formatValue('count', revenue.openDeals)} open deals`}>
+        <Value kind="cents" value={revenue.openPipelineCents} />
+      </Stat>
+    </Grid>
+  );
+}
+
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParamsLike> }) {
   await requireUser();
   const input = toMetricInput(parseFilters(await searchParams), new Date());
   const api = await serverCaller();
-  // Side by side: on an empty database the figures cost next to nothing, and otherwise the status
-  // adds no round trip. The KPI and trend panels read their own figures under Suspense.
-  const [status, me, funnel, revenue] = await Promise.all([api.setup.status(), viewer(), api.funnel.report(input), api.revenue.summary(input)]);
+  // The figures start beside the status (on an empty database they cost next to nothing) and each
+  // panel shows when its own answer is in.
+  const funnel = begin(api.funnel.report(input));
+  const revenue = begin(api.revenue.summary(input));
+  const kpis = begin(Promise.all([api.kpis.list({}), api.kpis.metrics()]));
+  const trend = begin(api.funnel.trend(input));
+  const [status, me] = await Promise.all([api.setup.status(), viewer()]);
   if (!status.everIngested) return <GettingStarted canCreateKey={me?.rights.includes('manage') ?? false} anyRejected={status.anyRejected} />;
   const canExport = me?.rights.includes('exportCsv') ?? false;
 
-  const inquiries = funnel.stages.find((s) => s.stage === 'inquiry')?.journeys ?? 0;
-  const conversions = funnel.stages.find((s) => s.stage === 'conversion')?.journeys ?? 0;
-
   return (
     <>
-      <ReportHeader title="Overview" subtitle={`Journeys whose inquiry falls in ${describeRange(input.range)} (UTC)`} freshness={{ asOf: funnel.asOf, lagSeconds: funnel.lagSeconds }} />
+      <ReportHeader title="Overview" subtitle={`Journeys whose inquiry falls in ${describeRange(input.range)} (UTC)`} freshness={freshnessOf(funnel)} />
       <FilterBar />
-      <Grid columns={4}>
-        <Stat label="Inquiries" testId="inquiries" hint="journeys in the cohort">
-          <Value kind="count" value={inquiries} />
-        </Stat>
-        <Stat label="Inquiry to conversion" testId="conversion-rate" hint={`${formatValue('count', conversions)} converted`}>
-          <Value kind="percent" value={ratio(conversions, inquiries)} />
-        </Stat>
-        <Stat label="Won revenue" testId="won-revenue" hint={`${formatValue('count', revenue.wonDeals)} deals won in the range`}>
-          <Value kind="cents" value={revenue.wonRevenueCents} />
-        </Stat>
-        <Stat label="Open pipeline" testId="open-pipeline" hint={`${formatValue('count', revenue.openDeals)} open deals`}>
-          <Value kind="cents" value={revenue.openPipelineCents} />
-        </Stat>
-      </Grid>
+      <Deferred value={begin(Promise.all([funnel, revenue]))} label="Loading the headline figures">
+        {([f, r]) => <Headline funnel={f} revenue={r} />}
+      </Deferred>
       <Panel id="stages" title="The seven stages" description="Journeys of the cohort that reached at least each stage, and the share that went on to the next.">
-        <StagesView rows={stageRows(funnel)} canExport={canExport} exportName="overview-stages" />
+        <Deferred value={funnel} label="Loading the stages">
+          {(f) => <StagesView rows={stageRows(f)} canExport={canExport} exportName="overview-stages" />}
+        </Deferred>
       </Panel>
       <Panel id="kpis" title="KPI targets" description="Each target with its actual so far, the run-rate projection, its status and the accountable department.">
-        <Suspense fallback={<LoadingState label="Loading the KPI targets" />}>
-          <KpiTable api={api} canExport={canExport} />
-        </Suspense>
+        <Deferred value={kpis} label="Loading the KPI targets">
+          {([list, metrics]) => <KpiTable kpis={list} metrics={metrics} canExport={canExport} />}
+        </Deferred>
       </Panel>
       <Panel id="trend" title="Trend by month" description="Each monthly cohort's journeys by the furthest stage reached so far.">
-        <Suspense fallback={<LoadingState label="Loading the trend" />}>
-          <Trend api={api} input={input} />
-        </Suspense>
+        <Deferred value={trend} label="Loading the trend">
+          {(months) => <Trend trend={months} />}
+        </Deferred>
       </Panel>
     </>
   );

@@ -3,7 +3,7 @@
 // campaign, segment and deal type. Applying pushes a new URL, so a link shows the same view and a
 // reload keeps it; the server page re-renders from the new search params.
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useState, useTransition, type FormEvent } from 'react';
+import { Suspense, use, useState, useTransition, type FormEvent } from 'react';
 import { filterKeys, parseFilters, rangePresetLabels, rangePresets, withFilters, type FilterKey, type FilterState, type RangePreset } from '~/lib/urlFilters';
 import styles from './ui.module.css';
 
@@ -27,7 +27,8 @@ function suggestions(options: FilterOptions, key: FilterKey): readonly { value: 
   return (list ?? []).map((value) => ({ value, label: value }));
 }
 
-export function FilterBar({ options = {} }: { options?: FilterOptions }) {
+/** `options`: suggestions for the text filters, or a promise of them when the page streams the answer they come from. */
+export function FilterBar({ options = {} }: { options?: FilterOptions | Promise<FilterOptions> }) {
   const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
@@ -41,7 +42,22 @@ export function FilterBar({ options = {} }: { options?: FilterOptions }) {
   }
 }
 
-function FilterForm({ current, options, onApply }: { current: FilterState; options: FilterOptions; onApply: (state: FilterState) => void }) {
+/** The datalist of one text filter, once its suggestions are known; none when there are none. */
+function Suggestions({ options, filter }: { options: FilterOptions | Promise<FilterOptions>; filter: FilterKey }) {
+  const list = suggestions(options instanceof Promise ? use(options) : options, filter);
+  if (list.length === 0) return null;
+  return (
+    <datalist id={`filter-${filter}-options`}>
+      {list.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </datalist>
+  );
+}
+
+function FilterForm({ current, options, onApply }: { current: FilterState; options: FilterOptions | Promise<FilterOptions>; onApply: (state: FilterState) => void }) {
   const [preset, setPreset] = useState<RangePreset>(current.preset);
   const [pending, startTransition] = useTransition();
 
@@ -91,19 +107,16 @@ function FilterForm({ current, options, onApply }: { current: FilterState; optio
         </>
       ) : null}
       {filterKeys.map((key) => {
-        const list = suggestions(options, key);
+        // A streamed answer may bring suggestions for any filter; known ones only where there are some.
+        const listed = options instanceof Promise || suggestions(options, key).length > 0;
         return (
           <div className={styles.field} key={key}>
             <label htmlFor={`filter-${key}`}>{filterLabels[key]}</label>
-            <input id={`filter-${key}`} name={key} type="text" defaultValue={current[key] ?? ''} placeholder="all" list={list.length > 0 ? `filter-${key}-options` : undefined} autoComplete="off" />
-            {list.length > 0 ? (
-              <datalist id={`filter-${key}-options`}>
-                {list.map((o) => (
-                  <option key={o.value} value={o.value}>
-                    {o.label}
-                  </option>
-                ))}
-              </datalist>
+            <input id={`filter-${key}`} name={key} type="text" defaultValue={current[key] ?? ''} placeholder="all" list={listed ? `filter-${key}-options` : undefined} autoComplete="off" />
+            {listed ? (
+              <Suspense fallback={null}>
+                <Suggestions options={options} filter={key} />
+              </Suspense>
             ) : null}
           </div>
         );

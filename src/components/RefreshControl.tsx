@@ -5,7 +5,7 @@
 // minute or five is the fallback. Shows how fresh the figures are (their `asOf`).
 import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useState, useTransition } from 'react';
+import { Suspense, use, useCallback, useEffect, useState, useTransition } from 'react';
 import styles from './ui.module.css';
 
 const LIVE = -1;
@@ -31,7 +31,20 @@ function freshnessText(freshness: FreshnessProps): string {
   return freshness.lagSeconds >= 1 ? `${asOf}; applying events ${Math.round(freshness.lagSeconds)} s behind` : asOf;
 }
 
-export function RefreshControl({ freshness }: { freshness?: FreshnessProps } = {}) {
+function StatusText({ freshness, extras }: { freshness?: FreshnessProps; extras: (string | null)[] }) {
+  return [freshness ? freshnessText(freshness) : null, ...extras].filter(Boolean).join(' · ');
+}
+
+/** The status once the answer the freshness comes from is in (the page streams it). */
+function AwaitedStatusText({ freshness, extras }: { freshness: Promise<FreshnessProps>; extras: (string | null)[] }) {
+  return <StatusText freshness={use(freshness)} extras={extras} />;
+}
+
+/**
+ * `freshness`: the answer's, or a promise of it when the page streams its panels; the controls work
+ * at once and the freshness shows when that answer arrives.
+ */
+export function RefreshControl({ freshness }: { freshness?: FreshnessProps | Promise<FreshnessProps> } = {}) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const [pending, startTransition] = useTransition();
@@ -60,6 +73,7 @@ export function RefreshControl({ freshness }: { freshness?: FreshnessProps } = {
     return () => clearInterval(timer);
   }, [every, refresh]);
 
+  const extras = [refreshedAt ? `updated ${timeFormat.format(refreshedAt)}` : null, every === LIVE && connected ? 'live' : null];
   return (
     <div className={styles.refresh}>
       <button type="button" className={styles.button} onClick={refresh} disabled={pending}>
@@ -76,9 +90,13 @@ export function RefreshControl({ freshness }: { freshness?: FreshnessProps } = {
         </select>
       </label>
       <span role="status" className={styles.muted} data-refreshed={refreshedAt ? 'true' : undefined} data-live={every === LIVE && connected ? 'on' : 'off'}>
-        {[freshness ? freshnessText(freshness) : null, refreshedAt ? `updated ${timeFormat.format(refreshedAt)}` : null, every === LIVE && connected ? 'live' : null]
-          .filter(Boolean)
-          .join(' · ')}
+        {freshness instanceof Promise ? (
+          <Suspense fallback={<StatusText extras={extras} />}>
+            <AwaitedStatusText freshness={freshness} extras={extras} />
+          </Suspense>
+        ) : (
+          <StatusText freshness={freshness} extras={extras} />
+        )}
       </span>
     </div>
   );

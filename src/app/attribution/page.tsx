@@ -2,6 +2,7 @@
 // the touches behind one won deal with each model's credit. Filters, model and deal live in the URL.
 import { CategoryBars } from '~/components/charts/CategoryBars';
 import { DataTable, type Row } from '~/components/DataTable';
+import { begin, Deferred, freshnessOf } from '~/components/Deferred';
 import { FilterBar } from '~/components/FilterBar';
 import { PageHeader, Panel, Stat } from '~/components/Panel';
 import { ParamSelect } from '~/components/ParamSelect';
@@ -10,15 +11,56 @@ import { Value } from '~/components/Value';
 import { isMasked } from '~/lib/masked';
 import { describeRange, parseFilters, readParam, toMetricInput } from '~/lib/urlFilters';
 import { attributionModels, type AttributionModel } from '~/server/metrics/attributionWeights';
+import type { RouterOutputs } from '~/trpc/react';
 import { requireUser, serverCaller, viewer } from '~/trpc/server';
 import { modelLabels } from './labels';
 import { WonDealsTable } from './WonDealsTable';
 import { attributionRows, modelColumns } from '../reports/attribution';
 
+type Deal = NonNullable<RouterOutputs['attribution']['deal']>;
+
 
 const touchKindLabels = { touch: 'Touch', 'lead.created': 'Lead created', unattributed: 'Unattributed' } as const;
 
 const dealsPerPage = 50;
+
+/** One won deal's touches with what each model credits to each. */
+function DealPath({ deal, canExport }: { deal: Deal; canExport: boolean }) {
+  const pathRows: Row[] = deal.touches.map((t, index) => {
+    const row: Record<string, Row[string]> = {
+      step: index + 1,
+      at: t.at === null ? null : `${t.at.slice(0, 16).replace('T', ' ')}`,
+      kind: touchKindLabels[t.kind],
+      channel: t.channel,
+      campaign: t.campaignId,
+    };
+    for (const m of attributionModels) row[m] = isMasked(t.credits) ? t.credits : t.credits[m];
+    return row;
+  });
+  return (
+    <section aria-labelledby="deal-path-title" data-deal={deal.opportunityId}>
+      <h3 id="deal-path-title">
+        Path of {deal.opportunityId}: <Value kind="cents" value={deal.amountCents} /> won {deal.wonAt.slice(0, 10)}
+      </h3>
+      <DataTable
+        caption={`Touches of ${deal.opportunityId} with each model's credit`}
+        columns={[
+          { key: 'step', header: '#', format: 'count' },
+          { key: 'at', header: 'When (UTC)', format: 'text' },
+          { key: 'kind', header: 'Kind', format: 'text' },
+          { key: 'channel', header: 'Channel', format: 'text' },
+          { key: 'campaign', header: 'Campaign', format: 'text' },
+          ...attributionModels.map((m) => ({ key: m, header: modelLabels[m], format: 'cents' as const })),
+        ]}
+        rows={pathRows}
+        rowKey="step"
+        canExport={canExport}
+        exportName={`attribution-deal-${deal.opportunityId}`}
+        empty="No touches recorded for this deal."
+      />
+    </section>
+  );
+}
 
 /** `dealsAfter` / `dealsBefore`: a won-deals cursor as the server hands it out; anything else is the first page. */
 function parseDealCursor(value: string | undefined): string | undefined {
@@ -38,55 +80,35 @@ export default async function AttributionPage({ searchParams }: { searchParams: 
   const after = parseDealCursor(readParam(params, 'dealsAfter'));
   const before = after ? undefined : parseDealCursor(readParam(params, 'dealsBefore'));
   const api = await serverCaller();
-  const [me, report, wonDeals, deal] = await Promise.all([
-    viewer(),
-    api.attribution.report(input),
-    api.attribution.wonDeals({ ...input, pageSize: dealsPerPage, after, before }),
-    dealId ? api.attribution.deal({ opportunityId: dealId }) : Promise.resolve(null),
-  ]);
-  const canExport = me?.rights.includes('exportCsv') ?? false;
-
-  const channelRows = attributionRows(report.byChannel, 'channel');
-  const campaignRows = attributionRows(report.byCampaign, 'campaign');
-
-  const dealRows: Row[] = wonDeals.items.map((d) => ({
-    opportunityId: d.opportunityId,
-    account: d.accountName ?? d.accountId ?? 'n/a',
-    dealType: d.dealType,
-    amountCents: d.amountCents,
-    wonAt: d.wonAt,
-  }));
-
-  const pathRows: Row[] = (deal?.touches ?? []).map((t, index) => {
-    const row: Record<string, Row[string]> = {
-      step: index + 1,
-      at: t.at === null ? null : `${t.at.slice(0, 16).replace('T', ' ')}`,
-      kind: touchKindLabels[t.kind],
-      channel: t.channel,
-      campaign: t.campaignId,
-    };
-    for (const m of attributionModels) row[m] = isMasked(t.credits) ? t.credits : t.credits[m];
-    return row;
-  });
+  // The report, the won deals and the one deal's path each stream into their own panels.
+  const report = begin(api.attribution.report(input));
+  const rows = begin(report.then((r) => ({ channel: attributionRows(r.byChannel, 'channel'), campaign: attributionRows(r.byCampaign, 'campaign') })));
+  const wonDeals = begin(api.attribution.wonDeals({ ...input, pageSize: dealsPerPage, after, before }));
+  const deal = dealId ? begin(api.attribution.deal({ opportunityId: dealId })) : null;
+  const canExport = (await viewer())?.rights.includes('exportCsv') ?? false;
 
   return (
     <>
       <PageHeader title="Attribution" subtitle={`Deals won ${describeRange(input.range)} (UTC); which touches earned the revenue.`}>
-        <RefreshControl freshness={{ asOf: report.asOf, lagSeconds: report.lagSeconds }} />
+        <RefreshControl freshness={freshnessOf(report)} />
       </PageHeader>
       <FilterBar />
 
       <Panel id="totals" title="Won deals in range">
-        <div style={{ display: 'flex', gap: '2rem', flexWrap: 'wrap' }}>
-          <Stat label="Won deals" testId="deals">
-            <span data-value={report.deals}>
-              <Value kind="count" value={report.deals} />
-            </span>
-          </Stat>
-          <Stat label="Won revenue" testId="revenue" hint="Every model shares out exactly this amount">
-            <Value kind="cents" value={report.revenueCents} />
-          </Stat>
-        </div>
+        <Deferred value={report} label="Loading the won deals">
+          {(r) => (
+            <div style={{ display: 'flex', gap: '2rem', flexWrap: 'wrap' }}>
+              <Stat label="Won deals" testId="deals">
+                <span data-value={r.deals}>
+                  <Value kind="count" value={r.deals} />
+                </span>
+              </Stat>
+              <Stat label="Won revenue" testId="revenue" hint="Every model shares out exactly this amount">
+                <Value kind="cents" value={r.revenueCents} />
+              </Stat>
+            </div>
+          )}
+        </Deferred>
       </Panel>
 
       <Panel
@@ -97,72 +119,74 @@ export default async function AttributionPage({ searchParams }: { searchParams: 
           <ParamSelect id="attribution-model" label="Model" param="model" defaultValue="linear" options={attributionModels.map((m) => ({ value: m, label: modelLabels[m] }))} />
         }
       >
-        <CategoryBars
-          ariaLabel={`Revenue credit by channel under the ${modelLabels[model]} model`}
-          caption={`Revenue credit by channel, ${modelLabels[model]} model`}
-          data={channelRows}
-          categoryKey="label"
-          categoryLabel="Channel"
-          series={[{ key: `${model}.revenue`, label: 'Revenue credit' }]}
-          tableOnly={[{ key: `${model}.deals`, label: 'Influenced deals', format: 'count' }]}
-          valueFormat="cents"
-          layout="horizontal"
-          showValues
-        />
+        <Deferred value={rows} label="Loading the chart">
+          {({ channel }) => (
+            <CategoryBars
+              ariaLabel={`Revenue credit by channel under the ${modelLabels[model]} model`}
+              caption={`Revenue credit by channel, ${modelLabels[model]} model`}
+              data={channel}
+              categoryKey="label"
+              categoryLabel="Channel"
+              series={[{ key: `${model}.revenue`, label: 'Revenue credit' }]}
+              tableOnly={[{ key: `${model}.deals`, label: 'Influenced deals', format: 'count' }]}
+              valueFormat="cents"
+              layout="horizontal"
+              showValues
+            />
+          )}
+        </Deferred>
       </Panel>
 
       <Panel id="by-channel" title="By channel, every model" description="Revenue credit and influenced deals (won deals with any credit from the channel).">
-        <DataTable
-          caption="Attribution by channel"
-          columns={[{ key: 'label', header: 'Channel', format: 'text' }, ...modelColumns]}
-          rows={channelRows}
-          rowKey="key"
-          canExport={canExport}
-          exportName="attribution-by-channel"
-          empty="No deals won in this range."
-        />
+        <Deferred value={rows} label="Loading the channels">
+          {({ channel }) => (
+            <DataTable
+              caption="Attribution by channel"
+              columns={[{ key: 'label', header: 'Channel', format: 'text' }, ...modelColumns]}
+              rows={channel}
+              rowKey="key"
+              canExport={canExport}
+              exportName="attribution-by-channel"
+              empty="No deals won in this range."
+            />
+          )}
+        </Deferred>
       </Panel>
 
       <Panel id="by-campaign" title="By campaign, every model">
-        <DataTable
-          caption="Attribution by campaign"
-          columns={[{ key: 'label', header: 'Campaign', format: 'text' }, { key: 'key', header: 'Campaign id', format: 'text' }, ...modelColumns]}
-          rows={campaignRows}
-          rowKey="key"
-          canExport={canExport}
-          exportName="attribution-by-campaign"
-          empty="No deals won in this range."
-        />
+        <Deferred value={rows} label="Loading the campaigns">
+          {({ campaign }) => (
+            <DataTable
+              caption="Attribution by campaign"
+              columns={[{ key: 'label', header: 'Campaign', format: 'text' }, { key: 'key', header: 'Campaign id', format: 'text' }, ...modelColumns]}
+              rows={campaign}
+              rowKey="key"
+              canExport={canExport}
+              exportName="attribution-by-campaign"
+              empty="No deals won in this range."
+            />
+          )}
+        </Deferred>
       </Panel>
 
       <Panel id="deals" title="The touches behind one deal" description="Open a won deal to see its path and what each model credits to every touch.">
-        <WonDealsTable rows={dealRows} selected={dealId ?? null} canExport={canExport} perPage={dealsPerPage} paged={after !== undefined || before !== undefined} nextCursor={wonDeals.next} previousCursor={wonDeals.previous} />
-        {dealId ? (
-          deal ? (
-            <section aria-labelledby="deal-path-title" data-deal={deal.opportunityId}>
-              <h3 id="deal-path-title">
-                Path of {deal.opportunityId}: <Value kind="cents" value={deal.amountCents} /> won {deal.wonAt.slice(0, 10)}
-              </h3>
-              <DataTable
-                caption={`Touches of ${deal.opportunityId} with each model's credit`}
-                columns={[
-                  { key: 'step', header: '#', format: 'count' },
-                  { key: 'at', header: 'When (UTC)', format: 'text' },
-                  { key: 'kind', header: 'Kind', format: 'text' },
-                  { key: 'channel', header: 'Channel', format: 'text' },
-                  { key: 'campaign', header: 'Campaign', format: 'text' },
-                  ...attributionModels.map((m) => ({ key: m, header: modelLabels[m], format: 'cents' as const })),
-                ]}
-                rows={pathRows}
-                rowKey="step"
-                canExport={canExport}
-                exportName={`attribution-deal-${deal.opportunityId}`}
-                empty="No touches recorded for this deal."
-              />
-            </section>
-          ) : (
-            <p role="alert">Deal {dealId} is not a won deal.</p>
-          )
+        <Deferred value={wonDeals} label="Loading the won deals">
+          {(page) => (
+            <WonDealsTable
+              rows={page.items.map((d) => ({ opportunityId: d.opportunityId, account: d.accountName ?? d.accountId ?? 'n/a', dealType: d.dealType, amountCents: d.amountCents, wonAt: d.wonAt }))}
+              selected={dealId ?? null}
+              canExport={canExport}
+              perPage={dealsPerPage}
+              paged={after !== undefined || before !== undefined}
+              nextCursor={page.next}
+              previousCursor={page.previous}
+            />
+          )}
+        </Deferred>
+        {deal ? (
+          <Deferred value={deal} label="Loading the deal's path">
+            {(d) => (d ? <DealPath deal={d} canExport={canExport} /> : <p role="alert">Deal {dealId} is not a won deal.</p>)}
+          </Deferred>
         ) : null}
       </Panel>
     </>

@@ -3,6 +3,7 @@
 // KPI targets". The target is a KPI target on won revenue (?target=id) or a number typed in
 // (?amount=units&period=month|quarter); ?window= sets the trailing window in days.
 import { DataTable, type Row } from '~/components/DataTable';
+import { begin, Deferred, freshnessOf } from '~/components/Deferred';
 import { PageHeader, Panel, Stat } from '~/components/Panel';
 import { ReportHeader, TablePanel } from '~/components/ReportLayout';
 import { EmptyState } from '~/components/States';
@@ -10,13 +11,76 @@ import styles from '~/components/ui.module.css';
 import { Value } from '~/components/Value';
 import { readParam } from '~/lib/urlFilters';
 import { periodContaining } from '~/server/metrics/runRate';
-import { requireUser, serverCaller } from '~/trpc/server';
+import type { RouterOutputs } from '~/trpc/react';
+import { requireUser, serverCaller, viewer } from '~/trpc/server';
 import { PlanWorkbench } from './PlanWorkbench';
 import { browserFacts, outcomeText, round2 } from './planView';
 
 type Params = Record<string, string | string[] | undefined>;
 
 const statusText = { on_track: 'on track', behind: 'behind', not_started: 'no week over yet', no_plan: 'n/a' } as const;
+
+type PlanAnswer = RouterOutputs['plan']['get'];
+
+/** The answer's rows for its tables, once. */
+function planRows(result: PlanAnswer) {
+  return {
+    lineRows: result.lines.map((l): Row => ({
+      line: l.label,
+      department: l.department,
+      owner: l.ownerTarget ? l.ownerTarget.name : 'no target yet',
+      actualSoFar: l.actualSoFar,
+      planFromNow: round2(l.planFromNow),
+      periodTotal: round2(l.periodTotal),
+      plannedToDate: round2(l.plannedToDate),
+      status: statusText[l.status],
+    })),
+    trackingRows: result.tracking.map((t): Row => ({
+      week: t.week,
+      inquiries: `${t.actualInquiries} / ${round2(t.plannedInquiries) ?? 'n/a'}`,
+      qualified: `${t.actualQualified} / ${round2(t.plannedQualified) ?? 'n/a'}`,
+      wins: `${t.actualWins} / ${round2(t.plannedWins) ?? 'n/a'}`,
+      starts: `${t.actualStarts} / ${round2(t.plannedStarts) ?? 'n/a'}`,
+      status: statusText[t.status],
+    })),
+  };
+}
+
+const subtitle = 'What each department must deliver to reach a revenue target.';
+
+/** The gap between the target and what is won and expected, and what closing it takes. */
+function Summary({ result }: { result: PlanAnswer }) {
+  const { plan } = result;
+  return (
+    <>
+      <div style={{ display: 'flex', gap: '2rem', flexWrap: 'wrap' }}>
+        <Stat label="Target" testId="plan-target">
+          <Value kind="cents" value={plan.targetCents} />
+        </Stat>
+        <Stat label="Won so far" testId="plan-won">
+          <Value kind="cents" value={plan.wonSoFarCents} />
+        </Stat>
+        <Stat label="Pipeline expected" testId="plan-pipeline" hint="by the period end, the forecast's model">
+          <Value kind="cents" value={plan.pipelineCents} />
+        </Stat>
+        <Stat label="Gap" testId="plan-gap">
+          <Value kind="cents" value={plan.gapCents} />
+        </Stat>
+        <Stat label="Inquiries a week" testId="plan-per-week" hint={`over ${plan.weeks.length} ISO weeks`}>
+          {plan.inquiriesPerWeek === null ? 'cannot close in time' : Math.round(plan.inquiriesPerWeek * 100) / 100}
+        </Stat>
+      </div>
+      <p data-testid="plan-outcome">{outcomeText[plan.outcome]}</p>
+      {result.notes.length > 0 ? (
+        <div role="note" className="lead">
+          {result.notes.map((n) => (
+            <p key={n}>{n}</p>
+          ))}
+        </div>
+      ) : null}
+    </>
+  );
+}
 
 function positiveNumber(value: string | undefined): number | undefined {
   const n = Number(value);
@@ -27,7 +91,7 @@ export default async function PlanPage({ searchParams }: { searchParams: Promise
   await requireUser();
   const params = await searchParams;
   const api = await serverCaller();
-  const [me, targets] = await Promise.all([api.auth.me(), api.plan.targets()]);
+  const [me, targets] = await Promise.all([viewer(), api.plan.targets()]);
   const rights = me?.rights ?? [];
   const now = new Date();
 
@@ -84,7 +148,7 @@ export default async function PlanPage({ searchParams }: { searchParams: Promise
   if (!request) {
     return (
       <>
-        <PageHeader title="Plan" subtitle="What each department must deliver to reach a revenue target." />
+        <PageHeader title="Plan" subtitle={subtitle} />
         <Panel id="target" title="Which number?">
           {picker}
           <EmptyState>No revenue target runs this period: pick one above or type a number.</EmptyState>
@@ -93,36 +157,21 @@ export default async function PlanPage({ searchParams }: { searchParams: Promise
     );
   }
 
-  const result = await api.plan.get(request);
-  const { plan } = result;
+  // The plan is the page's one slow answer: the heading and the target picker show at once.
+  const result = begin(api.plan.get(request));
+  const rows = begin(result.then(planRows));
   const canExport = rights.includes('exportCsv');
-
-  const lineRows: Row[] = result.lines.map((l) => ({
-    line: l.label,
-    department: l.department,
-    owner: l.ownerTarget ? l.ownerTarget.name : 'no target yet',
-    actualSoFar: l.actualSoFar,
-    planFromNow: round2(l.planFromNow),
-    periodTotal: round2(l.periodTotal),
-    plannedToDate: round2(l.plannedToDate),
-    status: statusText[l.status],
-  }));
-  const trackingRows: Row[] = result.tracking.map((t) => ({
-    week: t.week,
-    inquiries: `${t.actualInquiries} / ${round2(t.plannedInquiries) ?? 'n/a'}`,
-    qualified: `${t.actualQualified} / ${round2(t.plannedQualified) ?? 'n/a'}`,
-    wins: `${t.actualWins} / ${round2(t.plannedWins) ?? 'n/a'}`,
-    starts: `${t.actualStarts} / ${round2(t.plannedStarts) ?? 'n/a'}`,
-    status: statusText[t.status],
-  }));
-  const backtest = result.backtest;
 
   return (
     <>
       <ReportHeader
         title="Plan"
-        subtitle={`${result.target.name}: ${result.target.periodKind} from ${result.target.periodStart}, made ${result.madeAt.slice(0, 16).replace('T', ' ')} UTC, rates over the last ${result.windowDays} days.`}
-        freshness={{ asOf: result.asOf, lagSeconds: result.lagSeconds }}
+        subtitle={
+          <Deferred value={result} fallback={subtitle}>
+            {(r) => `${r.target.name}: ${r.target.periodKind} from ${r.target.periodStart}, made ${r.madeAt.slice(0, 16).replace('T', ' ')} UTC, rates over the last ${r.windowDays} days.`}
+          </Deferred>
+        }
+        freshness={freshnessOf(result)}
       />
 
       <Panel id="target" title="Which number?">
@@ -130,31 +179,9 @@ export default async function PlanPage({ searchParams }: { searchParams: Promise
       </Panel>
 
       <Panel id="summary" title="The gap">
-        <div style={{ display: 'flex', gap: '2rem', flexWrap: 'wrap' }}>
-          <Stat label="Target" testId="plan-target">
-            <Value kind="cents" value={plan.targetCents} />
-          </Stat>
-          <Stat label="Won so far" testId="plan-won">
-            <Value kind="cents" value={plan.wonSoFarCents} />
-          </Stat>
-          <Stat label="Pipeline expected" testId="plan-pipeline" hint="by the period end, the forecast's model">
-            <Value kind="cents" value={plan.pipelineCents} />
-          </Stat>
-          <Stat label="Gap" testId="plan-gap">
-            <Value kind="cents" value={plan.gapCents} />
-          </Stat>
-          <Stat label="Inquiries a week" testId="plan-per-week" hint={`over ${plan.weeks.length} ISO weeks`}>
-            {plan.inquiriesPerWeek === null ? 'cannot close in time' : Math.round(plan.inquiriesPerWeek * 100) / 100}
-          </Stat>
-        </div>
-        <p data-testid="plan-outcome">{outcomeText[plan.outcome]}</p>
-        {result.notes.length > 0 ? (
-          <div role="note" className="lead">
-            {result.notes.map((n) => (
-              <p key={n}>{n}</p>
-            ))}
-          </div>
-        ) : null}
+        <Deferred value={result} label="Loading the plan">
+          {(r) => <Summary result={r} />}
+        </Deferred>
       </Panel>
 
       <TablePanel
@@ -172,22 +199,27 @@ export default async function PlanPage({ searchParams }: { searchParams: Promise
           { key: 'plannedToDate', header: 'Planned to date', format: 'text' },
           { key: 'status', header: 'Status', format: 'text' },
         ]}
-        rows={lineRows}
+        rows={begin(rows.then((r) => r.lineRows))}
+        loading="Loading the department lines"
         rowKey="line"
         canExport={canExport}
         exportName="plan-lines"
         sortable={false}
       />
 
-      <PlanWorkbench
-        request={request}
-        facts={browserFacts(result.facts)}
-        baseline={plan}
-        capacity={result.capacity}
-        canSeeSpend={rights.includes('seeSpend')}
-        canExport={canExport}
-        canMakeTargets={rights.includes('editOwnKpiTargets')}
-      />
+      <Deferred value={result} label="Loading the plan per week">
+        {(r) => (
+          <PlanWorkbench
+            request={request}
+            facts={browserFacts(r.facts)}
+            baseline={r.plan}
+            capacity={r.capacity}
+            canSeeSpend={rights.includes('seeSpend')}
+            canExport={canExport}
+            canMakeTargets={rights.includes('editOwnKpiTargets')}
+          />
+        )}
+      </Deferred>
 
       <TablePanel
         id="tracking"
@@ -202,7 +234,8 @@ export default async function PlanPage({ searchParams }: { searchParams: Promise
           { key: 'starts', header: 'Onboarding starts', format: 'text' },
           { key: 'status', header: 'Status', format: 'text' },
         ]}
-        rows={trackingRows}
+        rows={begin(rows.then((r) => r.trackingRows))}
+        loading="Loading the weeks so far"
         rowKey="week"
         canExport={canExport}
         exportName="plan-tracking"
@@ -215,35 +248,39 @@ export default async function PlanPage({ searchParams }: { searchParams: Promise
         title="How accurate has it been?"
         description="The plan made 13 weeks ago for its period, asked for the revenue that period actually reached: the wins it called for against the wins that came (absolute percentage error, lower is better)."
       >
-        {backtest ? (
-          <DataTable
-            caption="Backtest"
-            columns={[
-              { key: 'madeAt', header: 'Made on', format: 'date' },
-              { key: 'period', header: 'Period', format: 'text' },
-              { key: 'targetCents', header: 'Revenue reached', format: 'cents' },
-              { key: 'predictedWins', header: 'Wins called for', format: 'text' },
-              { key: 'actualWins', header: 'Wins that came', format: 'count' },
-              { key: 'error', header: 'Error', format: 'percent' },
-            ]}
-            rows={[
-              {
-                madeAt: backtest.madeAt,
-                period: `${backtest.periodStart.slice(0, 10)} to ${backtest.periodEnd.slice(0, 10)}`,
-                targetCents: backtest.targetCents,
-                predictedWins: round2(backtest.predictedWins),
-                actualWins: backtest.actualWins,
-                error: backtest.absolutePercentageError,
-              },
-            ]}
-            rowKey="madeAt"
-            canExport={canExport}
-            exportName="plan-backtest"
-            sortable={false}
-          />
-        ) : (
-          <EmptyState>No earlier period to test against.</EmptyState>
-        )}
+        <Deferred value={result} label="Loading the backtest">
+          {({ backtest }) =>
+            backtest ? (
+              <DataTable
+                caption="Backtest"
+                columns={[
+                  { key: 'madeAt', header: 'Made on', format: 'date' },
+                  { key: 'period', header: 'Period', format: 'text' },
+                  { key: 'targetCents', header: 'Revenue reached', format: 'cents' },
+                  { key: 'predictedWins', header: 'Wins called for', format: 'text' },
+                  { key: 'actualWins', header: 'Wins that came', format: 'count' },
+                  { key: 'error', header: 'Error', format: 'percent' },
+                ]}
+                rows={[
+                  {
+                    madeAt: backtest.madeAt,
+                    period: `${backtest.periodStart.slice(0, 10)} to ${backtest.periodEnd.slice(0, 10)}`,
+                    targetCents: backtest.targetCents,
+                    predictedWins: round2(backtest.predictedWins),
+                    actualWins: backtest.actualWins,
+                    error: backtest.absolutePercentageError,
+                  },
+                ]}
+                rowKey="madeAt"
+                canExport={canExport}
+                exportName="plan-backtest"
+                sortable={false}
+              />
+            ) : (
+              <EmptyState>No earlier period to test against.</EmptyState>
+            )
+          }
+        </Deferred>
       </Panel>
     </>
   );

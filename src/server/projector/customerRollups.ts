@@ -48,9 +48,12 @@ const itemTypes = itemColumns.map(([name, type]) => `${name} ${type}`).join(', '
 
 /** The items of the accounts `where` selects over `accounts a`, in customer_items' columns. */
 function itemRows(where: SQL): SQL {
-  // The account's previous and next item of the same reason.
-  const chain = () =>
-    `lag(at) over (partition by account_id, reason order by at, item_id) as prev_at, lead(at) over (partition by account_id, reason order by at, item_id) as next_at`;
+  // The account's previous and next item of the same reason. Items at the same instant are taken
+  // in the order of what they count (their cents), so two that differ are ordered the same way
+  // whatever order their events arrived in; the item id (an event's pk, an arrival number) only
+  // orders items that count the same, whose order changes no cell.
+  const chain = (order = 'at, item_id') =>
+    `lag(at) over (partition by account_id, reason order by ${order}) as prev_at, lead(at) over (partition by account_id, reason order by ${order}) as next_at`;
   return sql`
     with acc as (select a.account_id, a.churned_at, a.churn_reason from accounts a where ${where}),
     -- Recurring revenue (docs/metrics.md): won deals at their won time, expansions at theirs.
@@ -103,7 +106,7 @@ function itemRows(where: SQL): SQL {
       0::bigint as cents_b, 0::bigint as cents_c, 0::bigint as cents_d
     from acc where acc.churned_at is not null
     union all
-    select account_id, 'expansion', item_id, reason, at, ${sql.raw(day('at'))}, ${sql.raw(chain())}, 1, 0, null, cents, 0, 0, 0 from added
+    select account_id, 'expansion', item_id, reason, at, ${sql.raw(day('at'))}, ${sql.raw(chain('at, cents, item_id'))}, 1, 0, null, cents, 0, 0, 0 from added
     union all
     select account_id, 'advocacy', item_id, reason, at, ${sql.raw(day('at'))}, ${sql.raw(chain())}, 1, 0, null, 0, 0, 0, 0 from advocated
     union all
@@ -172,10 +175,10 @@ type WriteMode = 'fill' | 'delta';
  * customer rollup; items and slices pair on account and sign.
  */
 async function addToRollups(tx: Db, items: SQL, slices: SQL, mode: WriteMode): Promise<void> {
+  // Cells whose sums are all zero are never written: an item can count nothing under a rollup
+  // (no accounts, no cents), and a fill must leave the same cells as live deltas do.
   const grouped = (keys: number, sums: string[]) =>
-    mode === 'fill'
-      ? sql.raw(`group by ${range(keys)} order by ${range(keys)}`)
-      : sql.raw(`group by ${range(keys)} having ${sums.map((s) => `${s} <> 0`).join(' or ')}`);
+    sql.raw(`group by ${range(keys)} having ${sums.map((s) => `${s} <> 0`).join(' or ')}${mode === 'fill' ? ` order by ${range(keys)}` : ''}`);
   const joined = sql`(${items}) i join (${slices}) s on s.account_id = i.account_id and s.sign = i.sign`;
   await tx.execute(sql`
     with x as materialized (

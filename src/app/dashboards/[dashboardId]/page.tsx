@@ -25,14 +25,13 @@ export default async function DashboardPage({
   const id = Number((await params).dashboardId);
   if (!Number.isInteger(id) || id <= 0) notFound();
   const api = await serverCaller();
-  let dashboard;
-  try {
-    dashboard = await api.dashboards.get({ id });
-  } catch (error) {
-    if (error instanceof TRPCError && error.code === 'NOT_FOUND') notFound();
-    throw error;
-  }
-  const me = await viewer();
+  const [dashboard, me] = await Promise.all([
+    api.dashboards.get({ id }).catch((error: unknown) => {
+      if (error instanceof TRPCError && error.code === 'NOT_FOUND') notFound();
+      throw error;
+    }),
+    viewer(),
+  ]);
   const rights = me?.rights ?? [];
   const now = new Date();
   // Each tile streams in on its own (TileView's Suspense): the page does not wait for the slowest.
