@@ -832,7 +832,10 @@ export const journeyDurationHourRollup = pgTable(
 export const handoffContributions = pgTable(
   'handoff_contributions',
   {
-    /** 'onboardingStart' (item: the won opportunity) or 'ticketResolution' (item: the ticket) */
+    /**
+     * 'onboardingStart' (item: the won opportunity), 'ticketResolution' (item: the ticket) or
+     * 'onboardings' (item: the onboarding, by its opportunity; started_at is its start, no minutes)
+     */
     kind: text('kind').notNull(),
     itemId: text('item_id').notNull(),
     dimension: text('dimension').notNull(),
@@ -850,7 +853,7 @@ export const handoffContributions = pgTable(
 
 /**
  * Onboarding and ticket handoffs by start day (and month) and single dimension: items started and
- * handed off. Their times are in the duration slot and hour rollups under the cohort of their kind.
+ * handed off (kind 'onboardings': onboardings started, done 0). Their times are in the duration slot and hour rollups under the cohort of their kind.
  * (Lead follow-ups are journeys: the cohort rollup counts them, duration measure 7 times them.)
  */
 export const handoffRollup = pgTable(

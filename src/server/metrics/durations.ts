@@ -396,3 +396,34 @@ export async function familyPercentiles(db: Db, family: DurationFamily, query: F
   }
   return answers;
 }
+
+/**
+ * How many of one measure's durations in one slice are at most `bound` minutes, in one read (what
+ * an SLA share needs, without a percentile's walk): the slots below the bound's slot from the slot
+ * rollup; within the bound's slot, the whole hours below the bound's hour from the hour rollup
+ * (whole months) or the family's minutes (other whole days); the bound's hour from the family's
+ * minutes on every whole day; the partial days from the family's minutes.
+ */
+export async function familyCountAtMost(
+  db: Db,
+  family: DurationFamily,
+  query: { measure: number; split: RangeSplit; slice: Slice; bound: number },
+): Promise<number> {
+  const { measure, split, slice, bound } = query;
+  const sliceWhere = sql`cohort = ${family.cohort} and dimension = ${slice.dimension} and value = ${slice.value ?? ''} and measure = ${measure}`;
+  const bin = slotOf(bound);
+  const [slotLow] = slotWindow(bin);
+  const hour = Math.floor(bound / 60);
+  const months =
+    split.monthFrom !== null && split.monthTo !== null ? sql`bucket >= ${split.monthFrom}::date and bucket < ${split.monthTo}::date` : sql`false`;
+  const runs = daysOutsideMonths(split);
+  const parts: SQL[] = [
+    sql`select journeys as n from journey_duration_slot_rollup where ${cellsWhere(sql`${sliceWhere} and slot < ${bin}`, split)}`,
+    sql`select journeys from journey_duration_hour_rollup where ${sliceWhere} and ${months} and slot = ${bin} and hour < ${hour}`,
+    sql`select d.n from (${family.allWholeDays([{ measure, low: hour * 60, high: bound }])}) d`,
+    sql`select e.n from (${family.partialDays([{ measure, low: 0, high: bound }])}) e`,
+  ];
+  if (runs.length > 0 && slotLow <= hour * 60 - 1) parts.push(sql`select d.n from (${family.wholeDays(runs, [{ measure, low: slotLow, high: hour * 60 - 1 }])}) d`);
+  const [row] = await rows<{ n: number | string }>(db, sql`select coalesce(sum(n), 0)::float8 as n from (${sql.join(parts, sql` union all `)}) x`);
+  return Number(row?.n ?? 0);
+}

@@ -9,9 +9,9 @@ import { dbNumber, typedOne, typedRows, type Db } from '~/server/db/client';
 import { keyArray } from '~/server/db/params';
 import { ratio } from '~/lib/stats';
 import { getSetting, type SlaSettings } from '~/server/settings';
-import type { RolledHandoff } from '~/server/projector/handoffRollups';
+import type { HandoffRollupKind, RolledHandoff } from '~/server/projector/handoffRollups';
 import { MEASURE_FOLLOW_UP } from '~/server/projector/rollups';
-import { durationPercentiles, familyPercentiles, singleSlice, type DurationFamily, type MinuteWindow, type Slice } from './durations';
+import { durationPercentiles, familyCountAtMost, familyPercentiles, journeyFamily, singleSlice, type DurationFamily, type MinuteWindow, type Slice } from './durations';
 import { accountFilters, inRange, journeyFilters, opportunityFilters, toDate, type DateRange, type MetricFilters } from './filters';
 import { cohortCells } from './funnel';
 import { blackHoleList } from './lists';
@@ -168,8 +168,8 @@ async function leadCounts(db: Db, range: DateRange, filters: MetricFilters): Pro
   return row;
 }
 
-/** Onboarding and ticket handoffs of one slice: rollup cells for whole days, stored items for partial ones. */
-async function rolledCounts(db: Db, kind: RolledHandoff, slice: Slice, range: DateRange): Promise<Counts> {
+/** Onboarding and ticket handoffs (or onboardings by start) of one slice: rollup cells for whole days, stored items for partial ones. */
+async function rolledCounts(db: Db, kind: HandoffRollupKind, slice: Slice, range: DateRange): Promise<Counts> {
   const split = splitRange(range);
   const base = sql`kind = ${kind} and dimension = ${slice.dimension} and value = ${slice.value ?? ''}`;
   const row = await typedOne(
@@ -240,7 +240,8 @@ async function itemStats(db: Db, kind: HandoffKind, input: Input, sla: number, a
  * SLA over the part of it that started before asOf - SLA, and the median and the count within SLA
  * from the duration rollups (whole minutes).
  */
-async function rolledStats(db: Db, kind: HandoffKind, input: Input, sla: number, asOf: Date): Promise<ItemStats> {
+async function rolledStats(db: Db, kind: HandoffKind, input: Input, sla: number, asOf: Date, median = true): Promise<ItemStats> {
+  const quantiles = median ? [0.5] : [];
   const filters = input.filters ?? {};
   const range = input.range;
   // Started before this instant: due before asOf (the SLA taken to the millisecond).
@@ -250,25 +251,63 @@ async function rolledStats(db: Db, kind: HandoffKind, input: Input, sla: number,
   const bound = Math.floor(sla * 60);
   const split = splitRange(range);
   if (kind === 'leadFollowUp') {
+    const followUpSlice = singleSlice(filters);
+    if (!median && followUpSlice !== null) {
+      // The share alone: the count within SLA in one read.
+      const family = journeyFamily({ cohort: 'inquiry', measures: [MEASURE_FOLLOW_UP], split, filters });
+      const [all, past, doneWithin] = await Promise.all([
+        leadCounts(db, range, filters),
+        pastRange === null ? none : leadCounts(db, pastRange, filters),
+        familyCountAtMost(db, family, { measure: MEASURE_FOLLOW_UP, split, slice: followUpSlice, bound }),
+      ]);
+      return { ...all, doneWithin, medianHours: null, openPast: past.items - past.done - past.closed };
+    }
     const [all, past, times] = await Promise.all([
       leadCounts(db, range, filters),
       pastRange === null ? none : leadCounts(db, pastRange, filters),
-      durationPercentiles(db, { cohort: 'inquiry', measures: [MEASURE_FOLLOW_UP], split, filters, quantiles: [0.5], unit: 60, atMost: bound }),
+      durationPercentiles(db, { cohort: 'inquiry', measures: [MEASURE_FOLLOW_UP], split, filters, quantiles, unit: 60, atMost: bound }),
     ]);
     const answer = times.get('')?.get(MEASURE_FOLLOW_UP);
     return { ...all, doneWithin: answer?.atMost ?? 0, medianHours: answer?.values[0] ?? null, openPast: past.items - past.done - past.closed };
   }
   const slice = singleSlice(filters);
   if (slice === null) return itemStats(db, kind, input, sla, asOf);
+  if (!median) {
+    const [all, past, doneWithin] = await Promise.all([
+      rolledCounts(db, kind, slice, range),
+      pastRange === null ? none : rolledCounts(db, kind, slice, pastRange),
+      familyCountAtMost(db, handoffFamily(kind, slice, split), { measure: 0, split, slice, bound }),
+    ]);
+    return { ...all, doneWithin, medianHours: null, openPast: past.items - past.done - past.closed };
+  }
   const [all, past, times] = await Promise.all([
     rolledCounts(db, kind, slice, range),
     pastRange === null ? none : rolledCounts(db, kind, slice, pastRange),
     withoutParallelWorkers(db, (tx) =>
-      familyPercentiles(tx, handoffFamily(kind, slice, split), { measures: [0], split, slice, grouped: false, quantiles: [0.5], unit: 60, atMost: bound }),
+      familyPercentiles(tx, handoffFamily(kind, slice, split), { measures: [0], split, slice, grouped: false, quantiles, unit: 60, atMost: bound }),
     ),
   ]);
   const answer = times.get('')?.get(0);
   return { ...all, doneWithin: answer?.atMost ?? 0, medianHours: answer?.values[0] ?? null, openPast: past.items - past.done - past.closed };
+}
+
+/**
+ * Onboardings whose start falls in the range, under the filters of their opportunity (the KPI
+ * "onboarding starts"): the 'onboardings' cells of the handoff rollup for one filter or none; the
+ * onboardings themselves, by their start index, for several filters at once.
+ */
+export async function onboardingStarts(db: Db, input: { range: DateRange; filters?: MetricFilters }): Promise<number> {
+  const filters = input.filters ?? {};
+  const slice = singleSlice(filters);
+  if (slice !== null) return (await rolledCounts(db, 'onboardings', slice, input.range)).items;
+  const row = await typedOne(
+    db,
+    sql`select count(*)::int as starts from onboardings b
+    left join opportunities o on o.opportunity_id = b.opportunity_id
+    where ${inRange(sql`b.started_at`, input.range)} and ${opportunityFilters(filters)}`,
+    z.object({ starts: dbNumber }),
+  );
+  return row.starts;
 }
 
 async function summarise(db: Db, kind: HandoffKind, input: Input, slas: SlaSettings, asOf: Date): Promise<HandoffSummary> {
@@ -300,9 +339,14 @@ async function summarise(db: Db, kind: HandoffKind, input: Input, slas: SlaSetti
  * One handoff's share within SLA, as the report computes it (doneWithinSla / (done + openPastSla)),
  * without its black hole: what a KPI target on that share needs.
  */
-export async function handoffWithinSlaShare(db: Db, kind: HandoffKind, input: Omit<Input, 'blackHoleLimit'>): Promise<number | null> {
-  const sla = definitions[kind].sla(await getSetting(db, 'slas'));
-  const stats = await rolledStats(db, kind, input, sla, input.asOf ?? new Date());
+export async function handoffWithinSlaShare(
+  db: Db,
+  kind: HandoffKind,
+  input: Omit<Input, 'blackHoleLimit'>,
+  slas?: SlaSettings,
+): Promise<number | null> {
+  const sla = definitions[kind].sla(slas ?? (await getSetting(db, 'slas')));
+  const stats = await rolledStats(db, kind, input, sla, input.asOf ?? new Date(), false);
   return ratio(stats.doneWithin, stats.done + stats.openPast);
 }
 

@@ -2,7 +2,7 @@
 // they brought in, and what the source cost.
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { dbNumber, typedRows, type Db } from '~/server/db/client';
+import { dbNumber, typedOne, typedRows, type Db } from '~/server/db/client';
 import { ratio } from '~/lib/stats';
 import { MEASURE_INQUIRY_TO_CONVERSION } from '~/server/projector/rollups';
 import { durationPercentiles, type DurationGroup } from './durations';
@@ -149,6 +149,26 @@ function figures(row: RawRow | undefined): LeadToClose {
     cacCents: ratio(spendCents, won),
     roi: ratio(wonRevenueCents - spendCents, spendCents),
   };
+}
+
+export interface CohortCounts {
+  leads: number;
+  qualified: number;
+  won: number;
+}
+
+/**
+ * The inquiry cohort's leads, and those that reached qualification and conversion: the counts of
+ * leadToCloseTotal alone (one read of the cohort cells, no spend, no medians), for KPI targets.
+ */
+export async function inquiryCohortCounts(db: Db, input: Input): Promise<CohortCounts> {
+  return typedOne(
+    db,
+    sql`select coalesce(sum(journeys), 0)::float8 as leads, coalesce(sum(qualification), 0)::float8 as qualified,
+      coalesce(sum(conversion), 0)::float8 as won
+    from (${cohortCells({ range: input.range, filters: input.filters ?? {}, cohortBy: 'inquiry' })}) c`,
+    z.object({ leads: dbNumber, qualified: dbNumber, won: dbNumber }),
+  );
 }
 
 export async function leadToCloseTotal(db: Db, input: Input): Promise<LeadToClose> {

@@ -3,6 +3,8 @@
 // are stored in handoff_contributions; a chunk recomputes the rows of the items it may have
 // changed, and only rows that differ from the stored ones go out of and into the rollups. Lead
 // follow-ups need nothing here: they are the journeys' inquiry cohort and duration measure 7.
+// The onboardings themselves, dated by their start, are counted here too (kind 'onboardings', no
+// time): the KPI "onboarding starts" reads them, with the filters of the onboarding's opportunity.
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '~/server/db/client';
 import { jsonParam, keyArray } from '~/server/db/params';
@@ -11,13 +13,15 @@ import { accountSegment } from '~/server/metrics/filters';
 export const handoffRollupTables = ['handoff_contributions', 'handoff_rollup'] as const;
 
 export type RolledHandoff = 'onboardingStart' | 'ticketResolution';
+/** The kinds of handoff_rollup rows: the two handoffs, and the onboardings by start (items only). */
+export type HandoffRollupKind = RolledHandoff | 'onboardings';
 
 /** A handoff's time in whole minutes (seconds dropped; one recorded before its start took none). */
 export const handoffMinutes = (start: string, done: string) =>
   `case when ${done} is not null then greatest(floor(extract(epoch from (${done} - ${start})) / 60), 0)::int end`;
 
 interface Item {
-  kind: RolledHandoff;
+  kind: HandoffRollupKind;
   item_id: string;
   started_at: string;
   minutes: number | null;
@@ -44,6 +48,29 @@ function onboardingRows(where: SQL): SQL {
       where o.status = 'won' and o.won_at is not null and ${where}
     )
     ${sql.raw(dimensionArms('i', { source: 'source', campaign: 'campaign_id', segment: 'segment', deal_type: 'deal_type' }))}`;
+}
+
+/**
+ * Contribution rows (no minutes) of the onboardings `where` selects over `onboardings b`, dated by
+ * their start, under the dimensions of their opportunity as the opportunity filters read them
+ * (source and campaign of the lead it names, segment of its account else its deal type); a value
+ * the opportunity lacks is no row, as no filter matches it.
+ */
+function onboardingStartRows(where: SQL): SQL {
+  return sql`
+    with i as (
+      select 'onboardings'::text as kind, b.opportunity_id as item_id, b.started_at, null::int as minutes,
+        l.source, l.campaign_id, coalesce(${accountSegment(sql.raw('o.account_id'))}, o.deal_type) as segment, o.deal_type
+      from onboardings b
+      left join opportunities o on o.opportunity_id = b.opportunity_id
+      left join leads l on l.contact_id = o.contact_id
+      where b.started_at is not null and ${where}
+    )
+    select kind, item_id, 'all'::text as dimension, ''::text as value, started_at, minutes from i
+    union all select kind, item_id, 'source', source, started_at, minutes from i where source is not null
+    union all select kind, item_id, 'campaign', campaign_id, started_at, minutes from i where campaign_id is not null
+    union all select kind, item_id, 'segment', segment, started_at, minutes from i where segment is not null
+    union all select kind, item_id, 'deal_type', deal_type, started_at, minutes from i where deal_type is not null`;
 }
 
 /**
@@ -120,7 +147,7 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1).join(', 
 
 /** Fills the handoff rollups whole (after the journeys' rollup columns are current). */
 export async function fillHandoffRollups(tx: Db): Promise<void> {
-  for (const contributions of [onboardingRows(sql`true`), ticketRows(sql`true`)]) {
+  for (const contributions of [onboardingRows(sql`true`), ticketRows(sql`true`), onboardingStartRows(sql`true`)]) {
     await tx.execute(sql`
       insert into handoff_contributions (${sql.raw(contributionColumns)})
       select ${sql.raw(contributionColumns)} from (${contributions}) x order by 1, 2, 3, 4`);
@@ -149,6 +176,7 @@ export async function putInHandoffs(tx: Db, changes: HandoffChanges): Promise<vo
   const segmentAccounts = keyArray(changes.segmentAccounts);
   const wonWhere = sql`(o.opportunity_id = any(${opportunities}) or o.contact_id = any(${contacts}) or o.account_id = any(${segmentAccounts}))`;
   const ticketWhere = sql`(t.ticket_id = any(${keyArray(changes.ticketIds)}) or t.account_id = any(${accounts}))`;
+  // An onboarding's key is its opportunity's: the same ids reach both kinds.
   const touched = await rows<{ kind: RolledHandoff; item_id: string }>(
     tx,
     sql`select 'onboardingStart' as kind, o.opportunity_id as item_id from opportunities o where ${wonWhere}
@@ -163,13 +191,15 @@ export async function putInHandoffs(tx: Db, changes: HandoffChanges): Promise<vo
   const stored = await rows<Row>(
     tx,
     sql`select kind, item_id, dimension, value, to_jsonb(started_at)#>>'{}' as started_at, minutes from handoff_contributions
-      where (kind = 'onboardingStart' and item_id = any(${keyArray(onboardingIds)}))
+      where (kind in ('onboardingStart', 'onboardings') and item_id = any(${keyArray(onboardingIds)}))
          or (kind = 'ticketResolution' and item_id = any(${keyArray(ticketIds)}))`,
   );
   const current = await rows<Row>(
     tx,
     sql`select kind, item_id, dimension, value, to_jsonb(started_at)#>>'{}' as started_at, minutes from (
       (${onboardingRows(sql`o.opportunity_id = any(${keyArray(onboardingIds)})`)})
+      union all
+      (${onboardingStartRows(sql`b.opportunity_id = any(${keyArray(onboardingIds)})`)})
       union all
       (${ticketRows(sql`t.ticket_id = any(${keyArray(ticketIds)})`)})
     ) x`,

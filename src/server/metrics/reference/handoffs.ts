@@ -99,3 +99,9 @@ export async function handoffsReference(db: Db, input: Input): Promise<HandoffsR
   for (const kind of handoffKinds) summaries.push(await summarise(db, kind, input, slas, asOf));
   return { asOf: asOf.toISOString(), handoffs: summaries };
 }
+
+/** One handoff's share within SLA, item by item (the KPI targets' reference). */
+export async function handoffWithinSlaShareReference(db: Db, kind: HandoffKind, input: Input): Promise<number | null> {
+  const summary = await summarise(db, kind, { ...input, blackHoleLimit: 0 }, await getSetting(db, 'slas'), input.asOf ?? new Date());
+  return summary.withinSlaShare;
+}

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { dbNumber, one, typedOne, type Db } from '~/server/db/client';
 import { accountFilters, inRange, opportunityFilters, toDate, type DateRange, type MetricFilters } from '../filters';
-import { handoffWithinSlaShare } from '../handoffs';
+import { handoffWithinSlaShareReference } from './handoffs';
 import { handoffOf, kpiTargetStatus, listKpiTargets, type KpiMetric, type KpiTargetQuery, type KpiTargetStatus } from '../kpis';
 import { leadToCloseTotal } from '../sources';
 
@@ -50,7 +50,7 @@ export async function kpiActualReference(db: Db, metric: KpiMetric, range: DateR
     case 'tickets_resolved_within_sla': {
       // The Handoffs page's share, judged at the range end: open items within their SLA are undecided.
       const kind = handoffOf[metric];
-      return handoffWithinSlaShare(db, kind, { range, filters, asOf: toDate(range.to) });
+      return handoffWithinSlaShareReference(db, kind, { range, filters, asOf: toDate(range.to) });
     }
     case 'renewal_revenue':
     case 'expansion_revenue': {
