@@ -45,6 +45,6 @@ CREATE INDEX "leads_qualification_idx" ON "leads" USING btree ("qualification_at
 CREATE INDEX "leads_conversion_idx" ON "leads" USING btree ("conversion_at");--> statement-breakpoint
 CREATE INDEX "opportunities_lost_idx" ON "opportunities" USING btree ("lost_at");--> statement-breakpoint
 CREATE INDEX "opportunities_irregular_idx" ON "opportunities" USING btree ("opportunity_id") WHERE "opportunities"."created_at" > "opportunities"."won_at" or "opportunities"."created_at" > "opportunities"."lost_at" or "opportunities"."lost_at" < "opportunities"."won_at";--> statement-breakpoint
-CREATE INDEX "opportunities_open_created_idx" ON "opportunities" USING btree ("created_at") WHERE "opportunities"."won_at" is null and "opportunities"."lost_at" is null;
+CREATE INDEX "opportunities_open_created_idx" ON "opportunities" USING btree ("created_at") WHERE "opportunities"."won_at" is null and "opportunities"."lost_at" is null;--> statement-breakpoint
 -- Hand-written: the new rollups start empty; the projector's next chunk fills every rollup whole.
 UPDATE "projector_state" SET "rollups" = 'refill';
