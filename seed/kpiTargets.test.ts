@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { seedEvents } from '~/server/ingest/seedEvents';
-import { kpiTargetStatuses, listKpiTargets } from '~/server/metrics/kpis';
+import { listKpiTargets } from '~/server/kpiTargets';
+import { kpiTargetStatuses } from '~/server/metrics/kpis';
 import { aimTarget, demoPeriod, demoTargets, seedKpiTargets } from './kpiTargets';
 
 describe('aimTarget', () => {

@@ -8,7 +8,8 @@
 import { sql } from 'drizzle-orm';
 import { one, type Db } from '~/server/db/client';
 import type { Department } from '~/server/ingest/catalogue';
-import { createKpiTarget, kpiActual, kpiMetricInfo, type KpiMetric, type KpiTargetInput } from '~/server/metrics/kpis';
+import { createKpiTarget, kpiMetricInfo, type KpiMetric, type KpiTargetInput } from '~/server/kpiTargets';
+import { kpiActual } from '~/server/metrics/kpis';
 import { elapsedFraction, periodContaining, projectRunRate, type Period, type PeriodKind } from '~/server/metrics/runRate';
 
 export type DemoStatus = 'on_track' | 'at_risk' | 'off_track';

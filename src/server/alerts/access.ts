@@ -4,7 +4,7 @@
 import type { SessionUser } from '~/server/auth/users';
 import type { Db } from '~/server/db/client';
 import { departments } from '~/server/ingest/catalogue';
-import { getKpiTarget, type KpiTarget } from '~/server/metrics/kpis';
+import { getKpiTarget, type KpiTarget } from '~/server/kpiTargets';
 import { alertKinds, type AlertKind, type AlertRuleDefinition } from './rules';
 
 export type RuleRefusal = { code: 'FORBIDDEN' | 'NOT_FOUND'; message: string } | null;

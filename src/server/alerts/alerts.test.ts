@@ -5,7 +5,7 @@ import { createTestDb } from '~/server/db/testing';
 import { createApiKey } from '~/server/ingest/apiKeys';
 import { ingestAndApply } from '~/server/ingest/ingestAndApply';
 import { seedEvents } from '~/server/ingest/seedEvents';
-import { createKpiTarget } from '~/server/metrics/kpis';
+import { createKpiTarget } from '~/server/kpiTargets';
 import { SIGNATURE_HEADER, IDEMPOTENCY_HEADER, verifySignature, type SmtpConfig } from './channels';
 import { deliverDue } from './delivery';
 import { evaluateRule, evaluateRules } from './evaluate';

@@ -5,7 +5,7 @@ import type { SessionUser } from '~/server/auth/users';
 import { rows, type DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { seedEvents } from '~/server/ingest/seedEvents';
-import { createKpiTarget } from '~/server/metrics/kpis';
+import { createKpiTarget } from '~/server/kpiTargets';
 import { deliverDue } from './delivery';
 import { queueDigests } from './digest';
 import { createNote, inbox, markNotesRead, notesAbout, notesOfAccount, unreadNotes } from './notes';

@@ -7,14 +7,12 @@ import {
   createKpiTarget,
   deleteKpiTarget,
   getKpiTarget,
-  kpiActual,
   kpiTargetInput,
-  kpiTargetStatus,
-  kpiTargetStatuses,
   listKpiTargets,
   updateKpiTarget,
   type KpiTargetInput,
-} from './kpis';
+} from '~/server/kpiTargets';
+import { kpiActual, kpiTargetStatus, kpiTargetStatuses } from './kpis';
 
 let handle: DbHandle;
 

@@ -22,7 +22,7 @@ import {
   type KpiMetric,
   type KpiTarget,
   type KpiTargetInput,
-} from './kpis';
+} from '~/server/kpiTargets';
 import {
   DEFAULT_WINDOW_DAYS,
   makePlan,

@@ -6,7 +6,7 @@ import type { SessionUser } from '~/server/auth/users';
 import type { DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { createApiKey } from '~/server/ingest/apiKeys';
-import { createKpiTarget } from '~/server/metrics/kpis';
+import { createKpiTarget } from '~/server/kpiTargets';
 import { callerAs, createTestUser } from '../testing';
 import { SECRET_PLACEHOLDER } from './alerts';
 

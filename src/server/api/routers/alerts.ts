@@ -25,7 +25,7 @@ import { audit } from '~/server/auth/audit';
 import type { SessionUser } from '~/server/auth/users';
 import { dbNumber, typedRows, type Db } from '~/server/db/client';
 import { handoffKinds } from '~/server/metrics/handoffs';
-import { listKpiTargets } from '~/server/metrics/kpis';
+import { listKpiTargets } from '~/server/kpiTargets';
 import { authedProcedure, createTRPCRouter } from '../trpc';
 
 const view = authedProcedure.need('viewDashboards');

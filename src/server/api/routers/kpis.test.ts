@@ -6,7 +6,7 @@ import type { DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { createApiKey } from '~/server/ingest/apiKeys';
 import { ingestAndApply } from '~/server/ingest/ingestAndApply';
-import type { KpiTargetInput } from '~/server/metrics/kpis';
+import type { KpiTargetInput } from '~/server/kpiTargets';
 import { callerAs, createTestUser } from '../testing';
 
 let handle: DbHandle;

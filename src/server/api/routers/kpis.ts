@@ -7,18 +7,8 @@ import { z } from 'zod';
 import { canEditTarget } from '~/server/auth/kpiTargets';
 import type { SessionUser } from '~/server/auth/users';
 import { department, departments } from '~/server/ingest/catalogue';
-import {
-  createKpiTarget,
-  deleteKpiTarget,
-  getKpiTarget,
-  kpiMetricInfo,
-  kpiMetrics,
-  kpiTargetInput,
-  kpiTargetStatuses,
-  updateKpiTarget,
-  type KpiTarget,
-  type KpiTargetStatus,
-} from '~/server/metrics/kpis';
+import { createKpiTarget, deleteKpiTarget, getKpiTarget, kpiMetricInfo, kpiMetrics, kpiTargetInput, updateKpiTarget, type KpiTarget } from '~/server/kpiTargets';
+import { kpiTargetStatuses, type KpiTargetStatus } from '~/server/metrics/kpis';
 import { declared } from '../masking';
 import { authedProcedure, createTRPCRouter } from '../trpc';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { masked } from '~/lib/masked';
 import type { DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
-import type { KpiTargetInput } from '~/server/metrics/kpis';
+import type { KpiTargetInput } from '~/server/kpiTargets';
 import { callerAs, createTestUser } from '../testing';
 
 let handle: DbHandle;

@@ -5,7 +5,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { createNote, inbox, markNotesRead, noteInput, notesAbout, notesAboutAny, notesOfAccount, noteSubjectKinds, unreadNotes } from '~/server/alerts/notes';
 import { departments } from '~/server/ingest/catalogue';
-import { getKpiTarget } from '~/server/metrics/kpis';
+import { getKpiTarget } from '~/server/kpiTargets';
 import { authedProcedure, createTRPCRouter } from '../trpc';
 
 const view = authedProcedure.need('viewDashboards');

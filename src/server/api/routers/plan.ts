@@ -4,7 +4,7 @@
 // for recomputing a what-if in the browser go only to roles that see money.
 import { TRPCError } from '@trpc/server';
 import type { Right } from '~/server/auth/rights';
-import { kpiMetricInfo } from '~/server/metrics/kpis';
+import { kpiMetricInfo } from '~/server/kpiTargets';
 import { makePlanTargets, planInput, PlanInputError, revenuePlan, revenueTargets, type RevenuePlan } from '~/server/metrics/plan';
 import type { PlanFacts } from '~/server/metrics/planMath';
 import { fresh } from '../freshness';

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { dbNumber, one, typedOne, type Db } from '~/server/db/client';
 import { accountFilters, inRange, opportunityFilters, toDate, type DateRange, type MetricFilters } from '../filters';
 import { handoffWithinSlaShareReference } from './handoffs';
-import { handoffOf, kpiTargetStatus, listKpiTargets, type KpiMetric, type KpiTargetQuery, type KpiTargetStatus } from '../kpis';
+import { listKpiTargets, type KpiMetric, type KpiTargetQuery } from '~/server/kpiTargets';
+import { handoffOf, kpiTargetStatus, type KpiTargetStatus } from '../kpis';
 import { leadToCloseTotal } from '../sources';
 
 /**
