@@ -22,12 +22,12 @@ import { stageRows, StagesView } from './reports/funnel';
 export const dynamic = 'force-dynamic';
 
 const kpiColumns: Column[] = [
-  { key: 'name', header: 'KPI', format: 'text' },
+  { key: 'name', header: 'KPI', format: 'text', wrap: true },
   { key: 'accountable', header: 'Accountable', format: 'text' },
-  { key: 'period', header: 'Period', format: 'text' },
+  { key: 'period', header: 'Period', format: 'text', wrap: 'narrow' },
   { key: 'actual', header: 'Actual', format: 'text' },
   { key: 'target', header: 'Target', format: 'text' },
-  { key: 'projection', header: 'Projected at period end', format: 'text' },
+  { key: 'projection', header: 'Projected at period end', format: 'text', wrap: 'narrow' },
   { key: 'status', header: 'Status', format: 'text' },
 ];
 
