@@ -4,22 +4,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows, sql, type DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
-import { ingestEvents } from '~/server/ingest/ingest';
-import { applyPending } from '~/server/projector/projector';
-import { generateDemo } from '../../../seed/generate';
-import { ensureDemoKeys, seedDemo } from '../../../seed/seed';
-import type { MetricFilters } from './filters';
+import { applySecondDemoLive, rollupFilterSets, seedRollupDemo } from './rollupDemo';
 import { onboardingForecast } from './forecast';
 import { revenuePlan } from './plan';
 import { forecastReference } from './reference/forecast';
 import { planReference } from './reference/plan';
 
 let handle: DbHandle;
-const anchor = new Date('2026-01-15T00:00:00Z');
 
 beforeAll(async () => {
   handle = await createTestDb();
-  await seedDemo(handle.db, { leads: 300, seed: 11, anchor });
+  await seedRollupDemo(handle.db);
 }, 600_000);
 afterAll(() => handle.close());
 
@@ -29,18 +24,6 @@ function rounded(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(rounded);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rounded(v)]));
   return value;
-}
-
-async function filterSets(): Promise<MetricFilters[]> {
-  const [top] = await rows<{ source: string; campaign_id: string; segment: string; deal_type: string }>(
-    handle.db,
-    sql`select
-      (select source from leads group by 1 order by count(*) desc, 1 limit 1) as source,
-      (select campaign_id from leads where campaign_id is not null group by 1 order by count(*) desc, 1 limit 1) as campaign_id,
-      (select segment from leads where segment is not null group by 1 order by count(*) desc, 1 limit 1) as segment,
-      (select deal_type from leads where deal_type is not null group by 1 order by count(*) desc, 1 limit 1) as deal_type`,
-  );
-  return [{}, { source: top!.source }, { campaign: top!.campaign_id }, { segment: top!.segment }, { dealType: top!.deal_type }, { source: top!.source, segment: top!.segment }];
 }
 
 /** (moment the plan is made, window): a partial day in the current quarter, a past quarter, a midnight. */
@@ -59,7 +42,7 @@ async function expectEqualReference(): Promise<number> {
     expect(forecast.openOpportunities).toBeGreaterThan(0);
     compared++;
   }
-  for (const filters of await filterSets()) {
+  for (const filters of await rollupFilterSets(handle.db)) {
     for (const p of plans) {
       const request = { targetCents: 40_000_000, periodKind: 'quarter' as const, filters, ...p };
       const what = JSON.stringify(request);
@@ -85,12 +68,7 @@ describe('plan and forecast rollups against the per-journey reference', () => {
   }, 900_000);
 
   it('after live chunks (kept by delta)', async () => {
-    const keys = await ensureDemoKeys(handle.db);
-    for (const batch of generateDemo({ leads: 120, seed: 12, anchor })) {
-      const events = batch.events.map((e) => ({ ...e, id: `again-${e.id}` }));
-      await ingestEvents(handle.db, { apiKeyId: keys[batch.department], department: batch.department }, events);
-      await applyPending(handle.db, { chunkSize: 700 });
-    }
+    await applySecondDemoLive(handle.db);
     await expectEqualReference();
   }, 900_000);
 });

@@ -5,14 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows, sql, type DbHandle } from '~/server/db/client';
 import { createTestDb } from '~/server/db/testing';
 import { dumpReadModel } from '~/server/ingest/factories';
-import { ingestEvents } from '~/server/ingest/ingest';
-import { applyPending } from '~/server/projector/projector';
 import { rebuildReadModel } from '~/server/projector/rebuild';
 import { rollupTables } from '~/server/projector/rollups';
-import { generateDemo } from '../../../seed/generate';
-import { ensureDemoKeys, seedDemo } from '../../../seed/seed';
 import { attributionReport } from './attribution';
-import type { DateRange, MetricFilters } from './filters';
+import type { DateRange } from './filters';
+import { applySecondDemoLive, rollupDemoAnchor as anchor, rollupFilterSets, seedRollupDemo } from './rollupDemo';
 import { cohortTrend, funnel } from './funnel';
 import { handoffs } from './handoffs';
 import { leadQuality } from './leadQuality';
@@ -29,11 +26,10 @@ import { kpiActualReference, kpiTargetStatusesReference } from './reference/kpis
 import { seedKpiTargets } from '../../../seed/kpiTargets';
 
 let handle: DbHandle;
-const anchor = new Date('2026-01-15T00:00:00Z');
 
 beforeAll(async () => {
   handle = await createTestDb();
-  await seedDemo(handle.db, { leads: 300, seed: 11, anchor });
+  await seedRollupDemo(handle.db);
 }, 600_000);
 afterAll(() => handle.close());
 
@@ -45,28 +41,9 @@ const ranges: DateRange[] = [
   { from: '2025-12-16', to: '2026-01-15' }, // the last 30 days
 ];
 
-async function filterSets(): Promise<MetricFilters[]> {
-  const [top] = await rows<{ source: string; campaign_id: string; segment: string; deal_type: string }>(
-    handle.db,
-    sql`select
-      (select source from leads group by 1 order by count(*) desc, 1 limit 1) as source,
-      (select campaign_id from leads where campaign_id is not null group by 1 order by count(*) desc, 1 limit 1) as campaign_id,
-      (select segment from leads where segment is not null group by 1 order by count(*) desc, 1 limit 1) as segment,
-      (select deal_type from leads where deal_type is not null group by 1 order by count(*) desc, 1 limit 1) as deal_type`,
-  );
-  return [
-    {},
-    { source: top!.source },
-    { campaign: top!.campaign_id },
-    { segment: top!.segment },
-    { dealType: top!.deal_type },
-    { source: top!.source, segment: top!.segment },
-  ];
-}
-
 async function expectReportsEqualReference(): Promise<number> {
   let compared = 0;
-  for (const filters of await filterSets()) {
+  for (const filters of await rollupFilterSets(handle.db)) {
     for (const range of ranges) {
       const input = { range, filters };
       const what = JSON.stringify(input);
@@ -124,14 +101,7 @@ describe('rollups against the per-journey reference', () => {
   }, 600_000);
 
   it('after live chunks (kept by delta), and a rebuild fills the same rollups', async () => {
-    // A second demo over the same ids: new touches, opportunities and wins land on existing
-    // journeys and accounts (segments and deal types change), applied in small live chunks.
-    const keys = await ensureDemoKeys(handle.db);
-    for (const batch of generateDemo({ leads: 120, seed: 12, anchor })) {
-      const events = batch.events.map((e) => ({ ...e, id: `again-${e.id}` }));
-      await ingestEvents(handle.db, { apiKeyId: keys[batch.department], department: batch.department }, events);
-      await applyPending(handle.db, { chunkSize: 700 });
-    }
+    await applySecondDemoLive(handle.db);
     await expectReportsEqualReference();
     const live = await dumpRollups();
     await rebuildReadModel(handle.db);
